@@ -1,0 +1,39 @@
+"""The catalogue of structural finding codes (stable across releases).
+
+Rule codes (``62304.<clause>/<name>``) are registered with their rules in
+:mod:`medtrace.standard`; these are the codes about files, items and links.
+docs/format.md has a section for each, and a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+STRUCTURAL_CODES: dict[str, str] = {
+    "config/unknown-key": "medtrace.toml has a key medtrace does not know.",
+    "config/value-invalid": "A medtrace.toml value has the wrong type.",
+    "config/field-invalid": "A declared field has no valid name, or an enum has no values.",
+    "config/field-type-unknown": "A declared field names a type medtrace does not know.",
+    "config/kind-invalid": "A declared kind has no valid name.",
+    "config/link-invalid": "A link type is malformed, unknown, or targets an unknown kind.",
+    "config/path-invalid": "An item path is not a folder inside the project.",
+    "file/not-utf8": "The file is not UTF-8 text.",
+    "file/unreadable": "The file cannot be read (permissions, vanished).",
+    "file/front-matter": "The front matter fences are broken, or it is not a mapping.",
+    "file/yaml-invalid": "The front matter is not valid YAML.",
+    "item/id-missing": "The front matter has no id.",
+    "item/id-malformed": "The id is not letters, digits, '-', '_' or '.'.",
+    "item/id-duplicate": "Another file already uses this id.",
+    "item/kind-missing": "The front matter has no kind.",
+    "item/kind-unknown": "The kind is neither built in nor declared in medtrace.toml.",
+    "item/title-missing": "The front matter has no title.",
+    "item/key-duplicate": "A front matter key appears twice (YAML keeps only the last).",
+    "item/field-unknown": "The kind has no such field or link type.",
+    "item/field-invalid": "A field's value does not fit its type.",
+    "item/field-missing": "A required field is absent.",
+    "item/link-not-allowed": "The kind may not hold links of this type.",
+    "item/link-malformed": "A link value is not a list of ids.",
+    "link/dangling": "A link points to an id no item has.",
+    "link/target-kind": "A link points to a kind its link type does not allow.",
+    "link/self": "An item links to itself.",
+    "link/duplicate": "The same target is listed twice under one link type.",
+    "link/cycle": "Links of an acyclic type (derived-from, part-of, supersedes) form a cycle.",
+}

@@ -1,0 +1,29 @@
+"""The project's configuration as read from ``medtrace.toml``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from medtrace.model.finding import Severity
+from medtrace.model.schema import Schema
+
+CONFIG_FILE = "medtrace.toml"
+CACHE_DIR = ".medtrace"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProjectConfig:
+    """Settings of one project.
+
+    ``paths`` are the folders (relative to the root) searched for item files;
+    ``exclude`` are glob patterns of relative paths to skip. ``digest`` is a
+    hash of the configuration's content: cached parse results made under
+    another configuration are not reused.
+    """
+
+    name: str
+    schema: Schema
+    paths: tuple[str, ...] = (".",)
+    exclude: tuple[str, ...] = ()
+    fail_on: Severity = Severity.ERROR
+    digest: str = ""

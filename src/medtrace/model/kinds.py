@@ -1,0 +1,471 @@
+"""The built-in catalogue of kinds and link types (IEC 62304 and ISO 14971).
+
+Clause numbers in the descriptions say where the standard asks for the record;
+the rules that check the records live in :mod:`medtrace.standard`.
+"""
+
+from __future__ import annotations
+
+from medtrace.model.schema import ANY_KIND, FieldSpec, FieldType, KindSpec, LinkType, Schema
+
+_S, _T, _E, _L, _D = (
+    FieldType.STRING,
+    FieldType.TEXT,
+    FieldType.ENUM,
+    FieldType.LIST,
+    FieldType.DATE,
+)
+
+SAFETY_CLASSES = ("A", "B", "C")
+SOFTWARE_KINDS = frozenset({"software-system", "software-item", "software-unit"})
+REQUIREMENT_KINDS = frozenset({"system-requirement", "software-requirement"})
+
+
+def _f(
+    name: str,
+    type_: FieldType,
+    description: str,
+    *,
+    values: tuple[str, ...] = (),
+    required: bool = False,
+) -> FieldSpec:
+    return FieldSpec(
+        name=name, type=type_, description=description, values=values, required=required
+    )
+
+
+COMMON_FIELDS = (
+    _f(
+        "status",
+        _E,
+        "Where the item is in its own life: draft, in review, approved or obsolete.",
+        values=("draft", "in-review", "approved", "obsolete"),
+    ),
+    _f("tags", _L, "Free labels for filtering."),
+    _f("owner", _S, "The person or role responsible for the item."),
+)
+
+_CLASS_FIELDS = (
+    _f(
+        "safety-class",
+        _E,
+        "Software safety class (4.3); inherited from the parent when absent.",
+        values=SAFETY_CLASSES,
+    ),
+    _f("segregation", _T, "Why this item may have a lower class than its parent (4.3, 5.3.5)."),
+    _f("segregation-evidence", _S, "Where the segregation is shown to work (5.3.5)."),
+)
+
+_VERIFIABLE = frozenset(
+    {
+        "system-requirement",
+        "software-requirement",
+        "risk-control",
+        "software-system",
+        "software-item",
+        "software-unit",
+        "detailed-design",
+        "soup",
+    }
+)
+_CAUSES = SOFTWARE_KINDS | {"soup"}
+_CHANGEABLE = frozenset(
+    {
+        "system-requirement",
+        "software-requirement",
+        "software-system",
+        "software-item",
+        "software-unit",
+        "detailed-design",
+        "risk-control",
+        "soup",
+        "test-case",
+        "plan",
+    }
+)
+
+LINK_TYPES = (
+    LinkType(
+        name="derived-from",
+        targets=REQUIREMENT_KINDS,
+        reverse="derives",
+        acyclic=True,
+        description="A requirement refines a higher one (5.2.1, 5.1.3).",
+    ),
+    LinkType(
+        name="part-of",
+        targets=frozenset({"software-system", "software-item"}),
+        reverse="contains",
+        acyclic=True,
+        description="Architecture decomposition: item into system, unit into item (5.3.1, 5.4.1).",
+    ),
+    LinkType(
+        name="implements",
+        targets=REQUIREMENT_KINDS,
+        reverse="implemented-by",
+        description="A software item or unit realises a requirement (5.3.1, 7.3.3).",
+    ),
+    LinkType(
+        name="implements-risk-control",
+        targets=frozenset({"risk-control"}),
+        reverse="implemented-by",
+        description="A requirement or item carries out a risk control measure (5.2.3, 7.2.2).",
+    ),
+    LinkType(
+        name="design-of",
+        targets=frozenset({"software-unit", "software-item"}),
+        reverse="designed-by",
+        description="Detailed design of a unit or its interfaces (5.4.2, 5.4.3).",
+    ),
+    LinkType(
+        name="arises-from",
+        targets=frozenset({"hazard"}),
+        reverse="leads-to",
+        description="A hazardous situation arises from a hazard (ISO 14971, 7.1).",
+    ),
+    LinkType(
+        name="may-cause",
+        targets=frozenset({"harm"}),
+        reverse="caused-by-situation",
+        description="A hazardous situation may result in a harm (ISO 14971).",
+    ),
+    LinkType(
+        name="caused-by",
+        targets=_CAUSES,
+        reverse="contributes-to",
+        description="Software or SOUP in the sequence of events of a hazardous situation (7.1.1).",
+    ),
+    LinkType(
+        name="mitigates",
+        targets=frozenset({"hazardous-situation", "hazard"}),
+        reverse="mitigated-by",
+        description="A risk control reduces the risk of a hazardous situation (7.2.1).",
+    ),
+    LinkType(
+        name="introduces",
+        targets=frozenset({"hazard", "hazardous-situation"}),
+        reverse="introduced-by",
+        description="A risk control gives rise to a new hazard or situation (7.3.1).",
+    ),
+    LinkType(
+        name="used-by",
+        targets=SOFTWARE_KINDS,
+        reverse="uses-soup",
+        description="Which software items use a SOUP component; sets its class (5.3.3, 4.3).",
+    ),
+    LinkType(
+        name="verifies",
+        targets=_VERIFIABLE,
+        reverse="verified-by",
+        description="A test case verifies a requirement, control, design or unit (5.5-5.7, 7.3.1).",
+    ),
+    LinkType(
+        name="executes",
+        targets=frozenset({"test-case"}),
+        reverse="executed-by",
+        description="A test execution record of a test case (5.7.5).",
+    ),
+    LinkType(
+        name="affects",
+        targets=_CHANGEABLE | {"release"},
+        reverse="affected-by",
+        description="A problem report names what it affects (9.1, 9.2).",
+    ),
+    LinkType(
+        name="resolves",
+        targets=frozenset({"problem-report"}),
+        reverse="resolved-by",
+        description="A change request fixes a problem report (9.4, 8.2.4).",
+    ),
+    LinkType(
+        name="changes",
+        targets=_CHANGEABLE,
+        reverse="changed-by",
+        description="A change request names the configuration items it changes (8.2.1, 6.2.4).",
+    ),
+    LinkType(
+        name="supersedes",
+        targets=frozenset({"release", "plan"}),
+        reverse="superseded-by",
+        acyclic=True,
+        description="A release or plan replaces an earlier one.",
+    ),
+    LinkType(
+        name="reviews",
+        targets=frozenset({ANY_KIND}),
+        reverse="reviewed-by",
+        description="A review or signature record of items (5.1.1, 8.2.3).",
+    ),
+)
+
+KINDS = (
+    KindSpec(
+        name="system-requirement",
+        title="System requirement",
+        prefix="SYS",
+        description="A requirement of the medical device or health software system (5.1.3, 5.2.1).",
+        fields=(_f("rationale", _T, "Why the requirement exists."),),
+        links=("derived-from",),
+    ),
+    KindSpec(
+        name="software-requirement",
+        title="Software requirement",
+        prefix="SRS",
+        description="A software requirement derived from system requirements (5.2).",
+        fields=(
+            _f(
+                "category",
+                _E,
+                "Which content of 5.2.2 the requirement covers.",
+                values=(
+                    "functional",
+                    "performance",
+                    "interface",
+                    "alarm",
+                    "security",
+                    "usability",
+                    "data",
+                    "installation",
+                    "operation",
+                    "maintenance",
+                    "network",
+                    "regulatory",
+                ),
+            ),
+            _f("rationale", _T, "Why the requirement exists."),
+        ),
+        links=("derived-from", "implements-risk-control"),
+    ),
+    KindSpec(
+        name="software-system",
+        title="Software system",
+        prefix="SWS",
+        description="The software system that receives the first safety class (4.3).",
+        fields=(
+            *_CLASS_FIELDS[:1],
+            _f("classification-rationale", _T, "Why the system has its class (4.3)."),
+        ),
+        links=("implements",),
+    ),
+    KindSpec(
+        name="software-item",
+        title="Software item",
+        prefix="SWI",
+        description="An identifiable part of the software system (5.3.1).",
+        fields=(*_CLASS_FIELDS, _f("interfaces", _T, "Interfaces with other items (5.3.2).")),
+        links=("part-of", "implements", "implements-risk-control"),
+    ),
+    KindSpec(
+        name="software-unit",
+        title="Software unit",
+        prefix="SWU",
+        description="A software item not further decomposed (5.4.1).",
+        fields=(*_CLASS_FIELDS, _f("source-files", _L, "Source files of the unit.")),
+        links=("part-of", "implements", "implements-risk-control"),
+    ),
+    KindSpec(
+        name="detailed-design",
+        title="Detailed design",
+        prefix="DD",
+        description="Detailed design of a software unit and its interfaces (5.4.2, 5.4.3).",
+        fields=(_f("interfaces", _T, "Interfaces of the unit (5.4.3)."),),
+        links=("design-of",),
+    ),
+    KindSpec(
+        name="hazard",
+        title="Hazard",
+        prefix="HAZ",
+        description="A potential source of harm (ISO 14971).",
+        fields=(_f("category", _S, "Energy, biological, chemical, operational, information..."),),
+    ),
+    KindSpec(
+        name="hazardous-situation",
+        title="Hazardous situation",
+        prefix="HS",
+        description="Circumstances in which people are exposed to a hazard (ISO 14971, 7.1).",
+        fields=(
+            _f("sequence-of-events", _T, "How the situation comes about (7.1.1-7.1.4)."),
+            _f("probability", _S, "Probability of the situation before risk control."),
+            _f("residual-probability", _S, "Probability after risk control."),
+        ),
+        links=("arises-from", "may-cause", "caused-by"),
+    ),
+    KindSpec(
+        name="harm",
+        title="Harm",
+        prefix="HARM",
+        description="Injury or damage to the health of people (ISO 14971).",
+        fields=(_f("severity", _S, "Severity of the harm on the project's scale."),),
+    ),
+    KindSpec(
+        name="risk-control",
+        title="Risk control measure",
+        prefix="RC",
+        description="A measure that reduces risk (7.2, ISO 14971 7.1).",
+        fields=(
+            _f(
+                "control-type",
+                _E,
+                "Option of ISO 14971 7.1 the measure belongs to.",
+                values=(
+                    "inherent-safety-by-design",
+                    "protective-measure",
+                    "information-for-safety",
+                ),
+            ),
+        ),
+        links=("mitigates", "introduces"),
+    ),
+    KindSpec(
+        name="soup",
+        title="SOUP component",
+        prefix="SOUP",
+        description="Software of unknown provenance (8.1.2, 5.3.3, 5.3.4, 7.1.2, 7.1.3).",
+        fields=(
+            _f("manufacturer", _S, "Who makes it (8.1.2)."),
+            _f("version", _S, "The exact version designator (8.1.2)."),
+            _f("purl", _S, "Package URL."),
+            _f("license", _S, "Licence expression."),
+            _f("functional-requirements", _T, "Functional and performance requirements (5.3.3)."),
+            _f("system-requirements", _T, "Hardware and software it needs (5.3.4)."),
+            _f("anomaly-list", FieldType.URL, "Where its known anomalies are published."),
+            _f("anomaly-evaluation", _T, "Evaluation of known anomalies for this version (7.1.3)."),
+        ),
+        links=("used-by",),
+    ),
+    KindSpec(
+        name="test-case",
+        title="Test case",
+        prefix="TC",
+        description="A unit, integration or system test, automated or manual (5.5-5.7).",
+        fields=(
+            _f("level", _E, "Test level.", values=("unit", "integration", "system")),
+            _f("method", _E, "How it runs.", values=("automated", "manual")),
+            _f("test-id", _S, "Name of the automated test in the runner's report."),
+            _f("steps", _L, "Steps of a manual test."),
+            _f("expected-result", _T, "Pass criteria (5.5.3, 5.7.1)."),
+        ),
+        links=("verifies",),
+    ),
+    KindSpec(
+        name="test-record",
+        title="Test execution record",
+        prefix="TR",
+        description="A record of running a test at a revision (5.7.5).",
+        fields=(
+            _f("tester", _S, "Who ran it."),
+            _f("date", _D, "When it ran."),
+            _f("revision", _S, "Software version or git revision under test."),
+            _f(
+                "outcome",
+                _E,
+                "Result.",
+                values=("passed", "failed", "error", "skipped", "blocked"),
+            ),
+            _f("environment", _S, "Where it ran."),
+        ),
+        links=("executes",),
+    ),
+    KindSpec(
+        name="problem-report",
+        title="Problem report",
+        prefix="PR",
+        description="Actual or potential unsafe, unexpected or unspecified behaviour (9.1).",
+        fields=(
+            _f(
+                "state",
+                _E,
+                "Problem resolution state (9).",
+                values=("open", "investigating", "resolved", "verified", "closed"),
+            ),
+            _f("criticality", _E, "Effect on safety (9.1).", values=("low", "medium", "high")),
+            _f("reported-by", _S, "Who reported it."),
+            _f("reported-date", _D, "When it was reported."),
+            _f("affected-versions", _L, "Released versions it affects."),
+            _f("root-cause", _T, "Result of the investigation (9.2)."),
+            _f("safety-relevant", FieldType.BOOLEAN, "Relevance to safety (9.2)."),
+        ),
+        links=("affects",),
+    ),
+    KindSpec(
+        name="change-request",
+        title="Change request",
+        prefix="CR",
+        description="A documented change to the software (8.2, 6.2.4).",
+        fields=(
+            _f(
+                "state",
+                _E,
+                "Change control state (8.2).",
+                values=("proposed", "approved", "implemented", "verified", "closed", "rejected"),
+            ),
+            _f("safety-impact", _T, "Analysis of the change for safety (7.4)."),
+            _f("approved-by", _S, "Who approved it (8.2.1)."),
+            _f("approved-date", _D, "When it was approved."),
+            _f("commits", _L, "Commits that implement it (8.2.4)."),
+        ),
+        links=("resolves", "changes"),
+    ),
+    KindSpec(
+        name="release",
+        title="Release",
+        prefix="REL",
+        description="A released version of the software (5.8, 6.3).",
+        fields=(
+            _f("version", _S, "The version released (5.8.4)."),
+            _f("date", _D, "Release date."),
+            _f("revision", _S, "The git revision released."),
+            _f("build", _T, "How the release was built (5.8.5)."),
+        ),
+        links=("supersedes",),
+    ),
+    KindSpec(
+        name="plan",
+        title="Plan document",
+        prefix="PLAN",
+        description="Development, maintenance, risk, configuration or other plan (5.1, 6.1).",
+        fields=(
+            _f(
+                "plan-type",
+                _E,
+                "What the plan covers.",
+                values=(
+                    "development",
+                    "maintenance",
+                    "risk-management",
+                    "configuration-management",
+                    "problem-resolution",
+                    "verification",
+                    "integration",
+                    "other",
+                ),
+            ),
+            _f("version", _S, "Document version."),
+        ),
+        links=("supersedes",),
+    ),
+    KindSpec(
+        name="review-record",
+        title="Review or signature record",
+        prefix="RVW",
+        description="Who reviewed, approved or signed which items, and when.",
+        fields=(
+            _f("reviewer", _S, "Name of the reviewer or signer."),
+            _f("role", _S, "Role in which they sign."),
+            _f("date", _D, "When."),
+            _f(
+                "meaning",
+                _E,
+                "What the signature means.",
+                values=("reviewed", "approved", "authored"),
+            ),
+            _f("revision", _S, "Git revision reviewed."),
+        ),
+        links=("reviews",),
+    ),
+)
+
+
+def builtin_schema() -> Schema:
+    """The schema of a project whose ``medtrace.toml`` adds nothing."""
+    return Schema.build(KINDS, LINK_TYPES, COMMON_FIELDS)

@@ -1,0 +1,237 @@
+"""Parse ``medtrace.toml`` into a :class:`ProjectConfig` plus findings.
+
+A file that is not TOML (or not UTF-8) cannot be worked with at all and
+raises :class:`ConfigError`; every other mistake is a finding, and the
+offending part is left out of the schema.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import replace
+
+from medtrace.errors import ConfigError
+from medtrace.model import (
+    CONFIG_FILE,
+    FieldSpec,
+    FieldType,
+    Finding,
+    KindSpec,
+    LinkType,
+    ProjectConfig,
+    Severity,
+    SourceLocation,
+    builtin_schema,
+)
+from medtrace.model.schema import ANY_KIND, Schema
+
+_NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+_TOML_LINE = re.compile(r"at line (\d+)")
+_TOP_KEYS = frozenset({"project", "kinds", "links", "fields"})
+_PROJECT_KEYS = frozenset({"name", "paths", "exclude", "fail-on"})
+_KIND_KEYS = frozenset({"title", "prefix", "description", "fields", "links"})
+_LINK_KEYS = frozenset({"targets", "reverse", "description", "acyclic"})
+_FIELD_KEYS = frozenset({"type", "required", "values", "description"})
+
+
+def parse_config(data: bytes, path: str = CONFIG_FILE) -> tuple[ProjectConfig, tuple[Finding, ...]]:
+    """Read the bytes of ``medtrace.toml``. Raises :class:`ConfigError` if unreadable."""
+    try:
+        text = data.decode("utf-8-sig")
+        raw = tomllib.loads(text)
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ConfigError(f"{path}:{line}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as error:
+        found = _TOML_LINE.search(str(error))
+        where = f"{path}:{found.group(1)}" if found else path
+        reason = _TOML_LINE.sub("", str(error)).replace("()", "").strip(" (")
+        raise ConfigError(f"{where}: not valid TOML: {reason}") from None
+    reader = _ConfigReader(path, text)
+    config = reader.read(raw)
+    return replace(config, digest=hashlib.sha256(data).hexdigest()), tuple(reader.findings)
+
+
+class _ConfigReader:
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path
+        self.lines = text.split("\n")
+        self.findings: list[Finding] = []
+
+    def report(self, code: str, message: str, needle: str) -> None:
+        self.findings.append(
+            Finding(
+                code=code,
+                severity=Severity.ERROR,
+                message=message,
+                location=SourceLocation(path=self.path, line=self._line_of(needle)),
+            )
+        )
+
+    def _line_of(self, needle: str) -> int:
+        for number, line in enumerate(self.lines, start=1):
+            if needle in line:
+                return number
+        return 1
+
+    def read(self, raw: Mapping[str, object]) -> ProjectConfig:
+        self._unknown(raw, _TOP_KEYS, "top-level table")
+        project = self._table(raw.get("project", {}), "[project]")
+        self._unknown(project, _PROJECT_KEYS, "[project] key")
+        schema = builtin_schema()
+        links = dict(schema.links)
+        for name, table in self._table(raw.get("links", {}), "[links]").items():
+            link = self._link(name, table, links.get(name))
+            if link is not None:
+                links[name] = link
+        common = list(schema.common_fields)
+        for name, table in self._table(raw.get("fields", {}), "[fields]").items():
+            spec = self._field(name, table)
+            if spec is not None:
+                common = [f for f in common if f.name != name] + [spec]
+        kinds = dict(schema.kinds)
+        for name, table in self._table(raw.get("kinds", {}), "[kinds]").items():
+            kind = self._kind(name, table, kinds.get(name), links)
+            if kind is not None:
+                kinds[name] = kind
+        built = Schema.build(tuple(kinds.values()), tuple(links.values()), tuple(common))
+        for target in _unknown_targets(built):
+            self.report("config/link-invalid", f"link targets name unknown kind {target!r}", target)
+        return ProjectConfig(
+            name=self._string(project.get("name"), "name", default="Unnamed project"),
+            schema=built,
+            paths=self._strings(project.get("paths", ["."]), "paths") or (".",),
+            exclude=self._strings(project.get("exclude", []), "exclude"),
+            fail_on=self._severity(project.get("fail-on", "error")),
+        )
+
+    def _unknown(self, table: Mapping[str, object], known: frozenset[str], what: str) -> None:
+        for key in table:
+            if key not in known:
+                allowed = ", ".join(sorted(known))
+                self.report("config/unknown-key", f"unknown {what} {key!r} (known: {allowed})", key)
+
+    def _table(self, value: object, what: str) -> dict[str, object]:
+        if isinstance(value, dict):
+            return value
+        self.report("config/value-invalid", f"{what} must be a table", what.strip("[]"))
+        return {}
+
+    def _string(self, value: object, key: str, *, default: str) -> str:
+        if value is None:
+            return default
+        if isinstance(value, str):
+            return value
+        self.report("config/value-invalid", f"'{key}' must be a string", key)
+        return default
+
+    def _strings(self, value: object, key: str) -> tuple[str, ...]:
+        if isinstance(value, list) and all(isinstance(entry, str) for entry in value):
+            return tuple(value)
+        self.report("config/value-invalid", f"'{key}' must be a list of strings", key)
+        return ()
+
+    def _severity(self, value: object) -> Severity:
+        try:
+            return Severity(value)
+        except ValueError:
+            self.report(
+                "config/value-invalid", "'fail-on' must be error, warning or info", "fail-on"
+            )
+            return Severity.ERROR
+
+    def _field(self, name: str, table: object) -> FieldSpec | None:
+        if isinstance(table, str):
+            table = {"type": table}
+        if not _NAME.match(name) or not isinstance(table, dict):
+            message = f"field {name!r} needs a lowercase name and a type"
+            self.report("config/field-invalid", message, name)
+            return None
+        self._unknown(table, _FIELD_KEYS, f"key of field {name!r}:")
+        try:
+            field_type = FieldType(table.get("type"))
+        except ValueError:
+            known = ", ".join(t.value for t in FieldType)
+            self.report(
+                "config/field-type-unknown",
+                f"field {name!r} has unknown type {table.get('type')!r} (known: {known})",
+                name,
+            )
+            return None
+        values = self._strings(table.get("values", []), "values")
+        if field_type is FieldType.ENUM and not values:
+            self.report("config/field-invalid", f"enum field {name!r} needs 'values'", name)
+            return None
+        return FieldSpec(
+            name=name,
+            type=field_type,
+            description=str(table.get("description", "")),
+            required=table.get("required") is True,
+            values=values,
+        )
+
+    def _link(self, name: str, table: object, existing: LinkType | None) -> LinkType | None:
+        if not _NAME.match(name) or not isinstance(table, dict):
+            self.report("config/link-invalid", f"link type {name!r} needs a lowercase name", name)
+            return None
+        self._unknown(table, _LINK_KEYS, f"key of link type {name!r}:")
+        targets = frozenset(self._strings(table.get("targets", []), "targets"))
+        if existing is not None:
+            return replace(existing, targets=existing.targets | targets)
+        if not targets:
+            self.report("config/link-invalid", f"link type {name!r} needs 'targets'", name)
+            return None
+        return LinkType(
+            name=name,
+            targets=targets,
+            reverse=str(table.get("reverse", f"{name} (reverse)")),
+            description=str(table.get("description", "")),
+            acyclic=table.get("acyclic") is True,
+        )
+
+    def _kind(
+        self, name: str, table: object, existing: KindSpec | None, links: Mapping[str, LinkType]
+    ) -> KindSpec | None:
+        if not _NAME.match(name) or not isinstance(table, dict):
+            self.report("config/kind-invalid", f"kind {name!r} needs a lowercase name", name)
+            return None
+        self._unknown(table, _KIND_KEYS, f"key of kind {name!r}:")
+        declared = self._table(table.get("fields", {}), "fields")
+        fields = [self._field(key, spec) for key, spec in declared.items()]
+        own_links = self._strings(table.get("links", []), "links")
+        for link in own_links:
+            if link not in links:
+                message = f"kind {name!r} names unknown link type {link!r}"
+                self.report("config/link-invalid", message, link)
+        new_links = tuple(link for link in own_links if link in links)
+        new_fields = tuple(spec for spec in fields if spec is not None)
+        if existing is not None:
+            kept = tuple(f for f in existing.fields if f.name not in {s.name for s in new_fields})
+            return replace(
+                existing,
+                fields=kept + new_fields,
+                links=existing.links + tuple(k for k in new_links if k not in existing.links),
+            )
+        return KindSpec(
+            name=name,
+            title=str(table.get("title", name.replace("-", " ").capitalize())),
+            prefix=str(table.get("prefix", "")),
+            description=str(table.get("description", "")),
+            fields=new_fields,
+            links=new_links,
+            builtin=False,
+        )
+
+
+def _unknown_targets(schema: Schema) -> tuple[str, ...]:
+    """Link targets naming kinds the schema does not have."""
+    unknown = {
+        target
+        for link in schema.links.values()
+        for target in link.targets
+        if target != ANY_KIND and target not in schema.kinds
+    }
+    return tuple(sorted(unknown))

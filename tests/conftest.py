@@ -1,0 +1,67 @@
+"""Shared fixtures: a fresh copy of the example project, tiny projects, the CLI runner."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from medtrace.api import init_project
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+
+def shared_path(*parts: str) -> Path:
+    """A path in ../shared; skips the test when it is absent, fails instead when CI=true."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{path} is missing, and CI=true requires ../shared beside the repository")
+        pytest.skip(f"{path} is absent (../shared is not beside this clone)")
+    return path
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    """A fresh copy of the infusion-pump example project."""
+    target = tmp_path / "pump"
+    init_project(target, example="infusion-pump")
+    return target
+
+
+ItemWriter = Callable[..., Path]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """An empty project folder with a minimal medtrace.toml."""
+    root = tmp_path / "proj"
+    root.mkdir()
+    (root / "medtrace.toml").write_text('[project]\nname = "Test project"\n', "utf-8")
+    return root
+
+
+@pytest.fixture
+def write_item(project: Path) -> ItemWriter:
+    """Write an item file: ``write_item("SRS-1", "software-requirement", **front)``."""
+
+    def write(item_id: str, kind: str, body: str = "Text.", **front: object) -> Path:
+        lines = ["---", f"id: {item_id}", f"kind: {kind}", f"title: Title of {item_id}"]
+        for key, value in front.items():
+            rendered = f"[{', '.join(map(str, value))}]" if isinstance(value, list) else value
+            lines.append(f"{key.replace('_', '-')}: {rendered}")
+        path = project / "items" / f"{item_id}.md"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text("\n".join([*lines, "---", body, ""]), "utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()

@@ -1,0 +1,81 @@
+"""Check a project: bring the cache up to date, then collect every finding."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from medtrace.api.load import LoadOptions, OpenProject, open_project
+from medtrace.graph import patch_structural, structural_findings
+from medtrace.model import Finding, ProjectConfig, Severity
+
+_STRUCTURAL = "structural"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CheckOptions:
+    """``fail_on`` overrides the project's ``fail-on`` severity when given."""
+
+    load: LoadOptions = field(default_factory=LoadOptions)
+    fail_on: Severity | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CheckReport:
+    """Findings of one check, sorted by file, line and code."""
+
+    root: Path
+    config: ProjectConfig
+    files: int
+    items: int
+    findings: tuple[Finding, ...]
+    fail_on: Severity
+    changed: int  # files parsed or forgotten in this run
+
+    @property
+    def failed(self) -> bool:
+        """True when any finding is at or above the failing severity."""
+        return any(finding.severity >= self.fail_on for finding in self.findings)
+
+
+def check_project(start: Path, options: CheckOptions | None = None) -> CheckReport:
+    """Check the project at or above ``start``.
+
+    Runs from the cache's light index: files that did not change are neither
+    read nor rebuilt into items.
+    """
+    options = options or CheckOptions()
+    with open_project(start, options.load) as opened:
+        structural = _structural(opened)
+        found = [*opened.diagnostics, *opened.cache.findings(), *structural]
+        files, item_count = opened.cache.counts()
+    return CheckReport(
+        root=opened.root,
+        config=opened.config,
+        files=files,
+        items=item_count,
+        findings=tuple(sorted(found, key=Finding.sort_key)),
+        fail_on=options.fail_on or opened.config.fail_on,
+        changed=opened.changed,
+    )
+
+
+def _structural(opened: OpenProject) -> tuple[Finding, ...]:
+    """Structural findings: the last run's when nothing changed, patched when the
+    change is local to the changed files' own links, else computed afresh."""
+    cache, changes, schema = opened.cache, opened.changes, opened.config.schema
+    previous = opened.memo.get(_STRUCTURAL)
+    found: Sequence[Finding] | None = None
+    if previous is not None and not changes.paths:
+        found = previous
+    elif previous is not None:
+        found = patch_structural(
+            previous, changes.paths, changes.before, changes.after, cache.items_with_ids, schema
+        )
+    if found is None:
+        items, links = changes.after if changes.complete else cache.index()
+        found = structural_findings(items, links, schema)
+    result = tuple(found)
+    cache.remember(_STRUCTURAL, result)
+    return result

@@ -1,0 +1,69 @@
+"""``medtrace check``: load, validate and report findings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from medtrace.api import CheckOptions, LoadOptions, check_project
+from medtrace.cli.boundary import EXIT_FINDINGS, EXIT_OK, user_errors
+from medtrace.cli.context import Context
+from medtrace.export import FindingsSummary, findings_json, findings_table, summary_line
+from medtrace.model import Severity
+
+
+@click.command()
+@click.argument("path", type=click.Path(path_type=Path), default=".")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice([s.value for s in Severity]),
+    default=None,
+    help="Exit 1 on findings at or above this severity [default: the project's fail-on].",
+)
+@click.option("--no-cache", is_flag=True, help="Parse every file again; ignore .medtrace/.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes.")
+@click.pass_obj
+def check(
+    obj: Context,
+    path: Path,
+    output_format: str,
+    fail_on: str | None,
+    no_cache: bool,
+    jobs: int | None,
+) -> None:
+    """Check the project at PATH (or the one containing it) and print findings.
+
+    Exit 0 when clean, 1 when a finding is at or above the failing severity,
+    2 when the project cannot be read.
+    """
+    options = CheckOptions(
+        load=LoadOptions(use_cache=not no_cache, jobs=jobs),
+        fail_on=Severity(fail_on) if fail_on else None,
+    )
+    with user_errors(obj.debug):
+        report = check_project(path, options)
+    summary = FindingsSummary(
+        project=report.config.name,
+        items=report.items,
+        files=report.files,
+        failed=report.failed,
+        fail_on=report.fail_on,
+    )
+    if output_format == "json":
+        click.echo(findings_json(report.findings, summary), nl=False)
+    else:
+        if report.findings:
+            from rich.console import Console
+
+            findings_table(report.findings, Console(highlight=False))
+        click.echo(summary_line(report.findings, summary))
+    raise SystemExit(EXIT_FINDINGS if report.failed else EXIT_OK)

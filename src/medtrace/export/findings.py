@@ -1,0 +1,93 @@
+"""Findings as JSON (machine-readable, stable keys) and as a terminal table."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from medtrace.model import Finding, Severity
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FindingsSummary:
+    project: str
+    items: int
+    files: int
+    failed: bool
+    fail_on: Severity
+
+
+def finding_record(finding: Finding) -> dict[str, object]:
+    """The stable JSON shape of one finding."""
+    return {
+        "code": finding.code,
+        "clause": finding.clause,
+        "severity": finding.severity.value,
+        "item": finding.item,
+        "path": finding.location.path,
+        "line": finding.location.line,
+        "message": finding.message,
+    }
+
+
+def findings_json(findings: Sequence[Finding], summary: FindingsSummary) -> str:
+    counts = {severity.value: 0 for severity in Severity}
+    for finding in findings:
+        counts[finding.severity.value] += 1
+    document = {
+        "project": summary.project,
+        "items": summary.items,
+        "files": summary.files,
+        "fail_on": summary.fail_on.value,
+        "failed": summary.failed,
+        "counts": counts,
+        "findings": [finding_record(finding) for finding in findings],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def findings_table(findings: Sequence[Finding], console: Console) -> None:
+    """Print findings as a table that reads at 80 columns: where, severity, what."""
+    from rich.table import Table  # rich is imported only when there is something to show
+    from rich.text import Text
+
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    table.add_column("Where", overflow="fold", max_width=32)
+    table.add_column("Severity", no_wrap=True)
+    table.add_column("Finding", overflow="fold")
+    for finding in findings:
+        what = Text(finding.message)
+        what.append(f"\n{finding.code}", style="dim")
+        if finding.clause:
+            what.append(f"  IEC 62304 {finding.clause}", style="dim")
+        table.add_row(
+            str(finding.location),
+            Text(finding.severity.value, style=_STYLE[finding.severity]),
+            what,
+        )
+    console.print(table)
+
+
+def summary_line(findings: Sequence[Finding], summary: FindingsSummary) -> str:
+    counts = dict.fromkeys(Severity, 0)
+    for finding in findings:
+        counts[finding.severity] += 1
+    verdict = "FAILED" if summary.failed else "passed"
+    return (
+        f"{summary.project}: {summary.items} items in {summary.files} files; "
+        f"{_plural(counts[Severity.ERROR], 'error')}, "
+        f"{_plural(counts[Severity.WARNING], 'warning')}, "
+        f"{_plural(counts[Severity.INFO], 'note')}: check {verdict}"
+    )
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"

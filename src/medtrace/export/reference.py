@@ -1,0 +1,73 @@
+"""Reference sections of the documentation, generated from the schema and code catalogue.
+
+docs/format.md embeds these between ``<!-- BEGIN name -->`` / ``<!-- END name -->``
+markers; ``python -m medtrace.cli.reference`` rewrites them and a test fails
+when they are stale.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from medtrace.model import ANY_KIND, FieldSpec, Schema
+
+
+def kinds_reference(schema: Schema) -> str:
+    """One section per kind: prefix, description, its own fields and the links it holds."""
+    parts: list[str] = []
+    for kind in schema.kinds.values():
+        parts.append(f"### `{kind.name}`: {kind.title}\n")
+        parts.append(f"Id prefix `{kind.prefix}`. {kind.description}\n")
+        if kind.fields:
+            parts.append(_fields_table(kind.fields))
+        if kind.links:
+            links = ", ".join(f"`{name}`" for name in kind.links)
+            parts.append(f"Links it may hold: {links}.\n")
+    return "\n".join(parts)
+
+
+def common_fields_reference(schema: Schema) -> str:
+    return _fields_table(schema.common_fields)
+
+
+def links_reference(schema: Schema) -> str:
+    rows = [
+        "| link type | read backwards | may point to | acyclic | meaning |",
+        "|---|---|---|---|---|",
+    ]
+    for link in sorted(schema.links.values(), key=lambda lt: lt.name):
+        targets = ", ".join(
+            "any kind" if target == ANY_KIND else f"`{target}`" for target in sorted(link.targets)
+        )
+        acyclic = "yes" if link.acyclic else ""
+        rows.append(
+            f"| `{link.name}` | `{link.reverse}` | {targets} | {acyclic} | {link.description} |"
+        )
+    return "\n".join(rows) + "\n"
+
+
+def codes_reference(codes: Mapping[str, str]) -> str:
+    """One heading per finding code, so each can be linked to and tested for."""
+    return "\n".join(f"#### `{code}`\n\n{meaning}\n" for code, meaning in sorted(codes.items()))
+
+
+def _fields_table(fields: tuple[FieldSpec, ...]) -> str:
+    rows = ["| field | type | meaning |", "|---|---|---|"]
+    for spec in fields:
+        kind = spec.type.value
+        if spec.values:
+            kind += ": " + " \\| ".join(f"`{value}`" for value in spec.values)
+        required = " Required." if spec.required else ""
+        rows.append(f"| `{spec.name}` | {kind} | {spec.description}{required} |")
+    return "\n".join(rows) + "\n"
+
+
+def replace_section(document: str, name: str, content: str) -> str:
+    """``document`` with the text between the markers of section ``name`` replaced."""
+    pattern = re.compile(
+        rf"(<!-- BEGIN {re.escape(name)} -->\n).*?(<!-- END {re.escape(name)} -->)", re.S
+    )
+    if not pattern.search(document):
+        raise ValueError(f"no section {name!r} in the document")
+    return pattern.sub(lambda match: match.group(1) + content + match.group(2), document)

@@ -1,0 +1,61 @@
+"""The documentation is evidence too: generated parts are current, every code is documented."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import medtrace
+import medtrace.api
+import medtrace.model
+from medtrace.cli.reference import cli_reference, render_format
+from medtrace.model.codes import STRUCTURAL_CODES
+
+REPO = Path(__file__).resolve().parents[1]
+DOCS = REPO / "docs"
+SOURCE = REPO / "src" / "medtrace"
+REGENERATE = "run: python -m medtrace.cli.reference docs"
+
+
+def test_the_cli_reference_is_current() -> None:
+    assert (DOCS / "cli.md").read_text("utf-8") == cli_reference(), REGENERATE
+
+
+def test_the_generated_parts_of_the_format_reference_are_current() -> None:
+    document = (DOCS / "format.md").read_text("utf-8")
+    assert render_format(document) == document, REGENERATE
+
+
+@pytest.mark.parametrize("code", sorted(STRUCTURAL_CODES))
+def test_every_finding_code_has_a_section(code: str) -> None:
+    assert f"#### `{code}`" in (DOCS / "format.md").read_text("utf-8")
+
+
+def test_every_code_the_source_emits_is_in_the_catalogue() -> None:
+    pattern = re.compile(r'"((?:file|item|link|config)/[a-z0-9-]+)"')
+    used = {
+        match
+        for path in SOURCE.rglob("*.py")
+        if path.name != "codes.py"
+        for match in pattern.findall(path.read_text("utf-8"))
+    }
+    assert used, "the pattern must find the codes"
+    assert used <= set(STRUCTURAL_CODES), sorted(used - set(STRUCTURAL_CODES))
+
+
+def test_every_command_is_in_the_readme_or_docs() -> None:
+    reference = (DOCS / "cli.md").read_text("utf-8")
+    for command in ("medtrace init", "medtrace check"):
+        assert f"## `{command}`" in reference
+
+
+def test_the_changelog_has_an_unreleased_section() -> None:
+    assert "## [Unreleased]" in (REPO / "CHANGELOG.md").read_text("utf-8")
+
+
+def test_the_public_api_names_exist() -> None:
+    for module in (medtrace, medtrace.api, medtrace.model):
+        for name in module.__all__:
+            assert hasattr(module, name), f"{module.__name__}.{name}"

@@ -12,7 +12,9 @@ import pytest
 
 from medtrace.api import CheckOptions, LoadOptions, check_project, load_project
 from medtrace.api.load import open_project
+from medtrace.errors import StoreError
 from medtrace.model import CACHE_DIR
+from medtrace.store import ParseCache
 
 COLD = CheckOptions(load=LoadOptions(use_cache=False))
 AN_HOUR_AGO = 3600
@@ -181,3 +183,43 @@ def test_a_local_edit_is_checked_without_rescanning_the_index(
     monkeypatch.undo()
     assert [f.code for f in patched.findings] == ["link/dangling"]
     assert patched.findings == check_project(project, COLD).findings
+
+
+@pytest.mark.parametrize("lock", ["EXCLUSIVE", "IMMEDIATE"])
+def test_a_cache_locked_by_another_process_falls_back_to_memory(
+    example: Path, monkeypatch: pytest.MonkeyPatch, lock: str
+) -> None:
+    """EXCLUSIVE fails opening the cache; IMMEDIATE lets it read, then fails the write."""
+    cold = summary(example, COLD)
+    check_project(example)
+    (example / "requirements" / "system" / "SYS-002.md").unlink()
+    monkeypatch.setattr("medtrace.store.cache.BUSY_TIMEOUT_S", 0.05)
+    holder = sqlite3.connect(example / CACHE_DIR / "cache.sqlite")
+    holder.execute(f"BEGIN {lock}")
+    try:
+        locked = summary(example)
+    finally:
+        holder.rollback()
+        holder.close()
+    assert locked == summary(example, COLD) != cold
+    assert (example / CACHE_DIR / "cache.sqlite").stat().st_size > 0  # left to its owner
+    assert check_project(example).changed > 0  # the file cache catches up afterwards
+
+
+def test_a_cache_that_fails_while_writing_is_replaced_by_one_in_memory(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_update = ParseCache.update
+    failures: list[str] = []
+
+    def update_failing_on_disk(self: ParseCache, *args: object) -> None:
+        if not failures:
+            failures.append("disk full")
+            raise StoreError("the cache in .medtrace/ failed: database or disk is full")
+        real_update(self, *args)  # type: ignore[arg-type]
+
+    cold = check_project(example, COLD)
+    monkeypatch.setattr(ParseCache, "update", update_failing_on_disk)
+    report = check_project(example)
+    assert failures == ["disk full"]
+    assert (report.findings, report.items) == (cold.findings, cold.items)

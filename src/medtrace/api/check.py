@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from medtrace.api.load import LoadOptions, OpenProject, open_project
+from medtrace.errors import StoreError
 from medtrace.graph import patch_structural, structural_findings
 from medtrace.model import Finding, ProjectConfig, Severity
 
@@ -77,5 +79,6 @@ def _structural(opened: OpenProject) -> tuple[Finding, ...]:
         items, links = changes.after if changes.complete else cache.index()
         found = structural_findings(items, links, schema)
     result = tuple(found)
-    cache.remember(_STRUCTURAL, result)
+    with contextlib.suppress(StoreError):  # a result that cannot be remembered is still right
+        cache.remember(_STRUCTURAL, result)
     return result

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from medtrace.api.discover import discover, find_root
-from medtrace.errors import ProjectError
+from medtrace.errors import ProjectError, StoreError
 from medtrace.ingest import parse_config, parse_item
 from medtrace.model import (
     CONFIG_FILE,
@@ -91,29 +91,14 @@ def open_project(start: Path, options: LoadOptions | None = None) -> Iterator[Op
     files, path_findings = discover(root, config)
     cache = ParseCache(root if options.use_cache else None, config.digest)
     try:
-        known = cache.stamps()
-        stale = sorted(path for path, stamp in files.items() if known.get(path) != stamp)
-        removed = [path for path in known if path not in files]
-        memo = cache.memos()
-        forget = [*removed, *(path for path in stale if path in known)]
-        before = cache.rows_of(forget)
-        fresh: list[FreshFile] = []
-
-        def batches() -> Iterator[list[FreshFile]]:
-            for batch in _parse(root, stale, files, config_bytes, config.schema, options.jobs):
-                fresh.extend(batch)
-                yield batch
-
-        cache.update(batches(), forget, time.time_ns())
-        changes = Changes(
-            paths=frozenset((*stale, *removed)),
-            before=(tuple(before[0]), tuple(before[1])),
-            after=(
-                tuple(f.item for f in fresh if f.item is not None),
-                tuple(link for f in fresh for link in f.links),
-            ),
-            complete=not known,
-        )
+        try:
+            memo, changes = _refresh(cache, root, files, config_bytes, config.schema, options)
+        except StoreError:
+            # The cache on disk failed mid-way (locked by another process, disk full):
+            # carry on with a fresh one in memory, which cannot fail that way.
+            cache.close()
+            cache = ParseCache(None, config.digest)
+            memo, changes = _refresh(cache, root, files, config_bytes, config.schema, options)
         yield OpenProject(
             root=root,
             config=config,
@@ -124,6 +109,41 @@ def open_project(start: Path, options: LoadOptions | None = None) -> Iterator[Op
         )
     finally:
         cache.close()
+
+
+def _refresh(
+    cache: ParseCache,
+    root: Path,
+    files: dict[str, FileStamp],
+    config_bytes: bytes,
+    schema: Schema,
+    options: LoadOptions,
+) -> tuple[dict[str, tuple[Finding, ...]], Changes]:
+    """Parse what changed since the cache last saw the files, and record it."""
+    known = cache.stamps()
+    stale = sorted(path for path, stamp in files.items() if known.get(path) != stamp)
+    removed = [path for path in known if path not in files]
+    memo = cache.memos()
+    forget = [*removed, *(path for path in stale if path in known)]
+    before = cache.rows_of(forget)
+    fresh: list[FreshFile] = []
+
+    def batches() -> Iterator[list[FreshFile]]:
+        for batch in _parse(root, stale, files, config_bytes, schema, options.jobs):
+            fresh.extend(batch)
+            yield batch
+
+    cache.update(batches(), forget, time.time_ns())
+    changes = Changes(
+        paths=frozenset((*stale, *removed)),
+        before=(tuple(before[0]), tuple(before[1])),
+        after=(
+            tuple(f.item for f in fresh if f.item is not None),
+            tuple(link for f in fresh for link in f.links),
+        ),
+        complete=not known,
+    )
+    return memo, changes
 
 
 def load_project(start: Path, options: LoadOptions | None = None) -> Project:

@@ -10,13 +10,15 @@ never change a result, only its speed.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar, cast
 
 from medtrace import __version__
+from medtrace.errors import StoreError
 from medtrace.model import CACHE_DIR, Finding, ItemRow, LinkRow, ParsedFile
 from medtrace.store import codec
 
@@ -24,8 +26,11 @@ CACHE_FILE = "cache.sqlite"
 # A file modified this close to the moment we record it may change again within
 # the same mtime tick without its stamp changing; such entries are re-parsed.
 _RACY_NS = 2_000_000_000
+_Method = TypeVar("_Method", bound=Callable[..., Any])
 _TABLES = ("meta", "files", "items", "links", "memo")
-_BATCH = 500  # host parameters per query, well below SQLite's limit
+_BATCH = 500
+# How long to wait for another medtrace process that is writing the cache.
+BUSY_TIMEOUT_S = 5.0  # host parameters per query, well below SQLite's limit
 
 
 # (size in bytes, modification time in ns): a plain tuple, compared by value.
@@ -58,8 +63,24 @@ def fresh_file(path: str, stamp: FileStamp, parsed: ParsedFile) -> FreshFile:
     )
 
 
+def _guarded(method: _Method) -> _Method:
+    """Turn SQLite's errors (locked, disk full, I/O) into :class:`StoreError`."""
+
+    @functools.wraps(method)
+    def guarded(self: ParseCache, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as error:
+            raise StoreError(f"the cache in {CACHE_DIR}/ failed: {error}") from error
+
+    return cast(_Method, guarded)
+
+
 class ParseCache:
-    """Parse results of a project's files, valid while their stamps are unchanged."""
+    """Parse results of a project's files, valid while their stamps are unchanged.
+
+    Every method raises :class:`StoreError` when SQLite fails under it.
+    """
 
     def __init__(self, root: Path | None, config_digest: str) -> None:
         self._key = f"{__version__}/{codec.FORMAT}/{config_digest}"
@@ -88,10 +109,12 @@ class ParseCache:
             return None
         return str(row[0]) if row is not None else None
 
+    @_guarded
     def stamps(self) -> dict[str, FileStamp]:
         rows = self._db.execute("SELECT path, size, mtime_ns FROM files").fetchall()
         return {path: (size, mtime) for path, size, mtime in rows}
 
+    @_guarded
     def update(
         self, fresh: Iterable[Sequence[FreshFile]], forget: Iterable[str], now_ns: int
     ) -> None:
@@ -123,6 +146,7 @@ class ParseCache:
         self._db.executemany("INSERT INTO items VALUES (?, ?, ?, ?)", items)
         self._db.executemany("INSERT INTO links VALUES (?, ?, ?, ?, ?)", links)
 
+    @_guarded
     def findings(self) -> list[Finding]:
         """The findings of reading every file (most files have none)."""
         rows = self._db.execute(
@@ -130,6 +154,7 @@ class ParseCache:
         ).fetchall()
         return [finding for path, blob in rows for finding in codec.decode_findings(blob, path)]
 
+    @_guarded
     def index(self) -> tuple[list[ItemRow], list[LinkRow]]:
         """Index rows of every item and link, links in file order."""
         items = self._db.execute("SELECT path, id, kind, line FROM items").fetchall()
@@ -138,6 +163,7 @@ class ParseCache:
         ).fetchall()
         return items, links
 
+    @_guarded
     def memos(self) -> dict[str, tuple[Finding, ...]]:
         """Findings remembered by key, valid for the files as the cache last recorded them.
 
@@ -146,12 +172,14 @@ class ParseCache:
         rows = self._db.execute("SELECT key, value FROM memo").fetchall()
         return {key: codec.decode_located(blob) for key, blob in rows}
 
+    @_guarded
     def remember(self, key: str, findings: Sequence[Finding]) -> None:
         """Store findings derived from the whole index, until the files next change."""
         blob = codec.encode_located(findings)
         with self._db:
             self._db.execute("INSERT OR REPLACE INTO memo VALUES (?, ?)", (key, blob))
 
+    @_guarded
     def rows_of(self, paths: Iterable[str]) -> tuple[list[ItemRow], list[LinkRow]]:
         """Index rows of the files at ``paths`` (links in file order)."""
         wanted = sorted(set(paths))
@@ -170,6 +198,7 @@ class ParseCache:
             ).fetchall()
         return items, links
 
+    @_guarded
     def items_with_ids(self, ids: Iterable[str]) -> list[ItemRow]:
         """Index rows of every item whose id is in ``ids`` (duplicates included)."""
         wanted = sorted(set(ids))
@@ -182,11 +211,13 @@ class ParseCache:
             ).fetchall()
         return found
 
+    @_guarded
     def parsed(self) -> dict[str, ParsedFile]:
         """Every file's full parse result."""
         rows = self._db.execute("SELECT path, result FROM files").fetchall()
         return {path: codec.decode(blob, path) for path, blob in rows}
 
+    @_guarded
     def counts(self) -> tuple[int, int]:
         """(item files, items): a file is an item file when it has front matter."""
         files = self._db.execute("SELECT count(*) FROM files WHERE is_item").fetchone()[0]
@@ -213,12 +244,15 @@ def _open(folder: Path | None) -> sqlite3.Connection:
 
 def _connect(database: Path) -> sqlite3.Connection:
     for _attempt in range(2):
-        connection = sqlite3.connect(database, timeout=5.0)
+        connection = sqlite3.connect(database, timeout=BUSY_TIMEOUT_S)
         try:
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=NORMAL")
             connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
             return connection
+        except sqlite3.OperationalError:
+            connection.close()
+            raise  # locked or unreadable: leave it to its owner, use memory this time
         except sqlite3.DatabaseError:
             connection.close()
             database.unlink(missing_ok=True)  # corrupt: rebuild it

@@ -67,7 +67,7 @@ def test_a_markdown_file_without_front_matter_is_not_an_item() -> None:
     [
         ("id: SRS-1\nkind: software-requirement\n---\n", [("file/front-matter", 1)]),
         ("---\nid: SRS-1\nkind: x\n", [("file/front-matter", 1)]),
-        ("---\nid: SRS-1\ntitle: [open\n---\n", [("file/yaml-invalid", 4)]),
+        ("---\nid: SRS-1\ntitle: [open\n---\n", [("file/yaml-invalid", 3)]),
         ("---\n- a\n- b\n---\n", [("file/front-matter", 2)]),
         ("---\nkind: software-requirement\ntitle: T\n---\n", [("item/id-missing", 1)]),
         ("---\nid: 12 3\nkind: software-requirement\ntitle: T\n---\n", [("item/id-malformed", 2)]),

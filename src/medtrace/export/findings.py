@@ -55,21 +55,25 @@ _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO:
 
 
 def findings_table(findings: Sequence[Finding], console: Console) -> None:
-    """Print findings as a table that reads at 80 columns: where, severity, what."""
+    """Print findings as a table that reads at 80 columns.
+
+    Item and severity in narrow columns; the message, then where it is and its
+    code (and clause) on a second line, so long paths never split.
+    """
     from rich.table import Table  # rich is imported only when there is something to show
     from rich.text import Text
 
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-    table.add_column("Where", overflow="fold", max_width=32)
+    table.add_column("Item", no_wrap=True, max_width=16, overflow="ellipsis")
     table.add_column("Severity", no_wrap=True)
     table.add_column("Finding", overflow="fold")
     for finding in findings:
         what = Text(finding.message)
-        what.append(f"\n{finding.code}", style="dim")
+        what.append(f"\n{finding.location}  {finding.code}", style="dim")
         if finding.clause:
             what.append(f"  IEC 62304 {finding.clause}", style="dim")
         table.add_row(
-            str(finding.location),
+            finding.item or "-",
             Text(finding.severity.value, style=_STYLE[finding.severity]),
             what,
         )
@@ -82,10 +86,10 @@ def summary_line(findings: Sequence[Finding], summary: FindingsSummary) -> str:
         counts[finding.severity] += 1
     verdict = "FAILED" if summary.failed else "passed"
     return (
-        f"{summary.project}: {summary.items} items in {summary.files} files; "
-        f"{_plural(counts[Severity.ERROR], 'error')}, "
+        f"{summary.project}: {summary.items} items in {summary.files} files\n"
+        f"check {verdict}: {_plural(counts[Severity.ERROR], 'error')}, "
         f"{_plural(counts[Severity.WARNING], 'warning')}, "
-        f"{_plural(counts[Severity.INFO], 'note')}: check {verdict}"
+        f"{_plural(counts[Severity.INFO], 'note')}"
     )
 
 

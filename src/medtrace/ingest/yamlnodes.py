@@ -77,9 +77,11 @@ def read_front_matter(text: str, first_line: int = 2) -> FrontMatter | None:
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
+        # Where the construct began (an unclosed bracket or quote) is where to look.
+        mark = error.context_mark or error.problem_mark
         line = mark.line + first_line if mark is not None else first_line
-        raise YamlSyntaxError(str(error.problem or error.context or "invalid YAML"), line) from None
+        reason = ", ".join(str(part) for part in (error.context, error.problem) if part)
+        raise YamlSyntaxError(reason or "invalid YAML", line) from None
     except yaml.YAMLError as error:
         raise YamlSyntaxError(str(error).splitlines()[0], first_line) from None
     finally:

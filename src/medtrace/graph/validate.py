@@ -69,7 +69,7 @@ def patch_structural(
     as before, and only the changed files' own links need checking again,
     against the owners of the ids they name (``owner_of``, from the index).
     """
-    acyclic = {name for name, link_type in schema.links.items() if link_type.acyclic}
+    acyclic = _acyclic(schema)
     if sorted(before[0]) != sorted(after[0]) or _of_roles(before[1], acyclic) != _of_roles(
         after[1], acyclic
     ):
@@ -81,6 +81,10 @@ def patch_structural(
     for row in sorted(owner_of(named)):
         owner.setdefault(row[1], row)
     return kept + _link_findings(after[1], id_of_path, owner, schema)
+
+
+def _acyclic(schema: Schema) -> set[str]:
+    return {name for name, link_type in schema.links.items() if link_type.acyclic}
 
 
 def _of_roles(links: Sequence[LinkRow], roles: set[str]) -> list[LinkRow]:
@@ -164,7 +168,7 @@ def _cycle_findings(
     owner: dict[str, ItemRow],
     schema: Schema,
 ) -> list[Finding]:
-    acyclic = {name for name, link_type in schema.links.items() if link_type.acyclic}
+    acyclic = _acyclic(schema)
     edges: dict[str, defaultdict[str, list[str]]] = {role: defaultdict(list) for role in acyclic}
     first_line: dict[tuple[str, str], int | None] = {}
     for path, role, target, line in links:

@@ -182,34 +182,26 @@ class ParseCache:
     @_guarded
     def rows_of(self, paths: Iterable[str]) -> tuple[list[ItemRow], list[LinkRow]]:
         """Index rows of the files at ``paths`` (links in file order)."""
-        wanted = sorted(set(paths))
-        items: list[ItemRow] = []
-        links: list[LinkRow] = []
-        for start in range(0, len(wanted), _BATCH):
-            batch = wanted[start : start + _BATCH]
-            marks = ",".join("?" * len(batch))
-            items += self._db.execute(
-                f"SELECT path, id, kind, line FROM items WHERE path IN ({marks})", batch
-            ).fetchall()
-            links += self._db.execute(
-                f"SELECT path, role, target, line FROM links WHERE path IN ({marks})"
-                " ORDER BY path, seq",
-                batch,
-            ).fetchall()
+        items = self._select_in("SELECT path, id, kind, line FROM items WHERE path IN", paths)
+        links = self._select_in(
+            "SELECT path, role, target, line FROM links WHERE path IN", paths, " ORDER BY path, seq"
+        )
         return items, links
 
     @_guarded
     def items_with_ids(self, ids: Iterable[str]) -> list[ItemRow]:
         """Index rows of every item whose id is in ``ids`` (duplicates included)."""
-        wanted = sorted(set(ids))
-        found: list[ItemRow] = []
+        return self._select_in("SELECT path, id, kind, line FROM items WHERE id IN", ids)
+
+    def _select_in(self, query: str, values: Iterable[str], order: str = "") -> list[Any]:
+        """Rows of ``query (?, ?, ...) order`` for the sorted ``values``, in batches."""
+        wanted = sorted(set(values))
+        rows: list[Any] = []
         for start in range(0, len(wanted), _BATCH):
             batch = wanted[start : start + _BATCH]
             marks = ",".join("?" * len(batch))
-            found += self._db.execute(
-                f"SELECT path, id, kind, line FROM items WHERE id IN ({marks})", batch
-            ).fetchall()
-        return found
+            rows += self._db.execute(f"{query} ({marks}){order}", batch).fetchall()
+        return rows
 
     @_guarded
     def parsed(self) -> dict[str, ParsedFile]:

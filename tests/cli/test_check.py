@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -140,3 +141,12 @@ def test_check_finds_the_project_from_a_subfolder(runner: CliRunner, example: Pa
 
 def test_an_unknown_option_is_a_usage_error(runner: CliRunner, example: Path) -> None:
     assert run(runner, "check", str(example), "--format", "xml")[0] == 2
+
+
+def test_a_file_name_that_is_not_utf8_is_a_finding(runner: CliRunner, project: Path) -> None:
+    name = os.fsdecode(b"caf\xe9.md")
+    (project / name).write_bytes(b"---\nid: A-1\nkind: hazard\ntitle: T\n---\n")
+    code, out, _ = run(runner, "check", str(project), "--format", "json")
+    assert code == 1
+    (finding,) = json.loads(out)["findings"]
+    assert (finding["code"], finding["path"]) == ("file/unreadable", "caf\ufffd.md")

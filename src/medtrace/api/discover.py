@@ -53,6 +53,17 @@ def discover(root: Path, config: ProjectConfig) -> tuple[dict[str, FileStamp], l
             continue
         prefix = base.relative_to(root).as_posix()
         _walk(str(base), "" if prefix == "." else prefix + "/", found)
+    for path in [path for path in found if not _is_utf8(path)]:
+        del found[path]
+        shown = path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        findings.append(
+            Finding(
+                code="file/unreadable",
+                severity=Severity.ERROR,
+                message="the file name is not UTF-8; rename the file",
+                location=SourceLocation(path=shown),
+            )
+        )
     if config.exclude:
         patterns = config.exclude
         found = {
@@ -80,3 +91,11 @@ def _walk(folder: str, prefix: str, found: dict[str, FileStamp]) -> None:
             found[prefix + name] = (stat.st_size, stat.st_mtime_ns)
         elif entry.is_dir(follow_symlinks=False) and name not in _SKIPPED_DIRS:
             _walk(entry.path, prefix + name + "/", found)
+
+
+def _is_utf8(path: str) -> bool:
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -6,9 +6,11 @@ from medtrace.model.item import FieldValue, Item, Link
 from medtrace.model.kinds import builtin_schema
 from medtrace.model.location import SourceLocation
 from medtrace.model.project import ItemRow, LinkRow, ParsedFile, Project
+from medtrace.model.safety import ALL_CLASSES, RigorLevel, SafetyClass
 from medtrace.model.schema import ANY_KIND, FieldSpec, FieldType, KindSpec, LinkType, Schema
 
 __all__ = [
+    "ALL_CLASSES",
     "ANY_KIND",
     "CACHE_DIR",
     "CONFIG_FILE",
@@ -25,6 +27,8 @@ __all__ = [
     "ParsedFile",
     "Project",
     "ProjectConfig",
+    "RigorLevel",
+    "SafetyClass",
     "Schema",
     "Severity",
     "SourceLocation",

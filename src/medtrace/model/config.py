@@ -8,6 +8,7 @@ from medtrace.model.finding import Severity
 from medtrace.model.schema import Schema
 
 CONFIG_FILE = "medtrace.toml"
+STANDARDS = ("iec62304:2015", "iec62304:ed2-draft")
 CACHE_DIR = ".medtrace"
 
 
@@ -16,7 +17,9 @@ class ProjectConfig:
     """Settings of one project.
 
     ``paths`` are the folders (relative to the root) searched for item files;
-    ``exclude`` are glob patterns of relative paths to skip. ``digest`` is a
+    ``exclude`` are glob patterns of relative paths to skip. ``standard`` is
+    ``iec62304:2015`` (Edition 1.1: classes A, B, C) or ``iec62304:ed2-draft``
+    (the Edition 2 draft: rigor levels I and II). ``digest`` is a
     hash of the configuration's content: cached parse results made under
     another configuration are not reused.
     """
@@ -26,4 +29,5 @@ class ProjectConfig:
     paths: tuple[str, ...] = (".",)
     exclude: tuple[str, ...] = ()
     fail_on: Severity = Severity.ERROR
+    standard: str = STANDARDS[0]  # the edition rules are applied from
     digest: str = ""

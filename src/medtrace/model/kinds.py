@@ -17,6 +17,8 @@ _S, _T, _E, _L, _D = (
 )
 
 SAFETY_CLASSES = ("A", "B", "C")
+# Worst harm categories of the 4.3 decision procedure, mildest first.
+INJURY_LEVELS = ("none", "non-serious-injury", "serious-injury-or-death")
 SOFTWARE_KINDS = frozenset({"software-system", "software-item", "software-unit"})
 REQUIREMENT_KINDS = frozenset({"system-requirement", "software-requirement"})
 
@@ -108,7 +110,7 @@ LINK_TYPES = (
     LinkType(
         name="implements-risk-control",
         targets=frozenset({"risk-control"}),
-        reverse="implemented-by",
+        reverse="carried-out-by",
         description="A requirement or item carries out a risk control measure (5.2.3, 7.2.2).",
     ),
     LinkType(
@@ -189,6 +191,30 @@ LINK_TYPES = (
         reverse="superseded-by",
         acyclic=True,
         description="A release or plan replaces an earlier one.",
+    ),
+    LinkType(
+        name="classifies",
+        targets=frozenset({"software-system"}),
+        reverse="classified-by",
+        description="A safety classification record decides a software system's class (4.3).",
+    ),
+    LinkType(
+        name="considers",
+        targets=frozenset({"hazard", "hazardous-situation", "harm"}),
+        reverse="considered-by",
+        description="The hazards a classification or documentation level decision weighed (4.3).",
+    ),
+    LinkType(
+        name="credits",
+        targets=frozenset({"risk-control"}),
+        reverse="credited-by",
+        description="Risk controls outside the software credited to lower its class (4.3).",
+    ),
+    LinkType(
+        name="documented-in",
+        targets=frozenset({ANY_KIND}),
+        reverse="documents",
+        description="Where an attestation's evidence is: a plan, a review, any record.",
     ),
     LinkType(
         name="reviews",
@@ -285,6 +311,11 @@ KINDS = (
         description="Circumstances in which people are exposed to a hazard (ISO 14971, 7.1).",
         fields=(
             _f("sequence-of-events", _T, "How the situation comes about (7.1.1-7.1.4)."),
+            _f(
+                "software-contributes",
+                FieldType.BOOLEAN,
+                "false when no software or SOUP can contribute (hardware or use only; 7.1.1).",
+            ),
             _f("probability", _S, "Probability of the situation before risk control."),
             _f("residual-probability", _S, "Probability after risk control."),
         ),
@@ -295,7 +326,15 @@ KINDS = (
         title="Harm",
         prefix="HARM",
         description="Injury or damage to the health of people (ISO 14971).",
-        fields=(_f("severity", _S, "Severity of the harm on the project's scale."),),
+        fields=(
+            _f("severity", _S, "Severity of the harm on the project's scale."),
+            _f(
+                "injury",
+                _E,
+                "The 4.3 category of the harm; sets the class of risks leading to it.",
+                values=INJURY_LEVELS,
+            ),
+        ),
     ),
     KindSpec(
         name="risk-control",
@@ -312,6 +351,12 @@ KINDS = (
                     "protective-measure",
                     "information-for-safety",
                 ),
+            ),
+            _f(
+                "implemented-in",
+                _E,
+                "Where the measure is carried out; IEC 62304 5.2.3 and 7.3.1 concern software.",
+                values=("software", "hardware", "labelling", "procedure"),
             ),
         ),
         links=("mitigates", "introduces"),
@@ -466,6 +511,74 @@ KINDS = (
 )
 
 
+_DECISIONS = (
+    KindSpec(
+        name="safety-classification",
+        title="Software safety classification record",
+        prefix="SCL",
+        description="The 4.3 decision for a software system: the answers, hazards and rationale.",
+        fields=(
+            _f(
+                "contributes-to-hazardous-situation",
+                FieldType.BOOLEAN,
+                "Q1: can the software system contribute to a hazardous situation?",
+            ),
+            _f(
+                "unacceptable-risk",
+                FieldType.BOOLEAN,
+                "Q2: does its failure lead to unacceptable risk after external risk controls?",
+            ),
+            _f("worst-harm", _E, "Q3: the worst possible harm.", values=INJURY_LEVELS),
+            _f("safety-class", _E, "The class decided.", values=SAFETY_CLASSES),
+            _f(
+                "initial-class",
+                _E,
+                "The class before external risk controls were credited, if it was higher.",
+                values=SAFETY_CLASSES,
+            ),
+            _f("rationale", _T, "Why: the reasoning an auditor reads."),
+        ),
+        links=("classifies", "considers", "credits"),
+    ),
+    KindSpec(
+        name="attestation",
+        title="Attestation",
+        prefix="ATT",
+        description="A signed statement that a plan section or checklist entry meets clauses "
+        "no data can decide.",
+        fields=(
+            _f("clauses", _L, "The IEC 62304 clauses attested, e.g. [5.1.4, 5.1.5]."),
+            _f("evidence", _S, "The named plan section or checklist entry that shows it."),
+            _f("signed-by", _S, "Who signed the attestation off."),
+            _f("signed-date", _D, "When."),
+        ),
+        links=("documented-in",),
+    ),
+    KindSpec(
+        name="documentation-level",
+        title="FDA documentation level decision",
+        prefix="DOCL",
+        description="Basic or Enhanced documentation for an FDA premarket submission (2023).",
+        fields=(
+            _f("level", _E, "The level decided.", values=("basic", "enhanced")),
+            _f(
+                "probable-serious-harm",
+                FieldType.BOOLEAN,
+                "Could a software failure, before risk controls, present a probable risk of "
+                "death or serious injury?",
+            ),
+            _f(
+                "enhanced-device-type",
+                FieldType.BOOLEAN,
+                "Is the device of a type FDA says generally warrants Enhanced documentation?",
+            ),
+            _f("rationale", _T, "Why."),
+        ),
+        links=("considers",),
+    ),
+)
+
+
 def builtin_schema() -> Schema:
     """The schema of a project whose ``medtrace.toml`` adds nothing."""
-    return Schema.build(KINDS, LINK_TYPES, COMMON_FIELDS)
+    return Schema.build((*KINDS, *_DECISIONS), LINK_TYPES, COMMON_FIELDS)

@@ -26,12 +26,13 @@ from medtrace.model import (
     SourceLocation,
     builtin_schema,
 )
+from medtrace.model.config import STANDARDS
 from medtrace.model.schema import ANY_KIND, Schema
 
 _NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 _TOML_LINE = re.compile(r"at line (\d+)")
 _TOP_KEYS = frozenset({"project", "kinds", "links", "fields"})
-_PROJECT_KEYS = frozenset({"name", "paths", "exclude", "fail-on"})
+_PROJECT_KEYS = frozenset({"name", "paths", "exclude", "fail-on", "standard"})
 _KIND_KEYS = frozenset({"title", "prefix", "description", "fields", "links"})
 _LINK_KEYS = frozenset({"targets", "reverse", "description", "acyclic"})
 _FIELD_KEYS = frozenset({"type", "required", "values", "description"})
@@ -106,6 +107,7 @@ class _ConfigReader:
             paths=self._strings(project.get("paths", ["."]), "paths") or (".",),
             exclude=self._strings(project.get("exclude", []), "exclude"),
             fail_on=self._severity(project.get("fail-on", "error")),
+            standard=self._standard(project.get("standard", STANDARDS[0])),
         )
 
     def _unknown(self, table: Mapping[str, object], known: frozenset[str], what: str) -> None:
@@ -142,6 +144,13 @@ class _ConfigReader:
                 "config/value-invalid", "'fail-on' must be error, warning or info", "fail-on"
             )
             return Severity.ERROR
+
+    def _standard(self, value: object) -> str:
+        if value in STANDARDS:
+            return str(value)
+        message = f"'standard' must be one of {', '.join(STANDARDS)}"
+        self.report("config/value-invalid", message, "standard")
+        return STANDARDS[0]
 
     def _field(self, name: str, table: object) -> FieldSpec | None:
         if isinstance(table, str):

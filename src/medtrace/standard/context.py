@@ -1,0 +1,71 @@
+"""What a rule sees: the trace graph, effective classes, and the classes it applies at."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+from medtrace.graph import TraceGraph
+from medtrace.model import ALL_CLASSES, Item, ProjectConfig, SafetyClass
+from medtrace.standard.classes import Classes
+
+ED2_DRAFT = "iec62304:ed2-draft"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RuleContext:
+    """Everything a rule may read. ``applies_at`` is set per rule by the engine.
+
+    Under the Edition 2 draft an item's class is read as its rigor level:
+    Level I as Class A, Level II (the default, and always for software that
+    implements a risk control) as the union of B and C, which is C.
+    """
+
+    graph: TraceGraph
+    config: ProjectConfig
+    classes: Classes
+    applies_at: frozenset[SafetyClass] = ALL_CLASSES
+
+    def for_classes(self, classes: frozenset[SafetyClass]) -> RuleContext:
+        return replace(self, applies_at=classes)
+
+    @property
+    def edition2(self) -> bool:
+        return self.config.standard == ED2_DRAFT
+
+    def class_of(self, item: Item) -> SafetyClass:
+        found = self.classes.of(self.graph, item)
+        if not self.edition2:
+            return found
+        if found is SafetyClass.A and not self._implements_control(item):
+            return SafetyClass.A
+        return SafetyClass.C
+
+    @property
+    def project_class(self) -> SafetyClass:
+        if self.edition2 and self.classes.project is not SafetyClass.A:
+            return SafetyClass.C
+        return self.classes.project
+
+    def applies(self, item: Item) -> bool:
+        """Does the current rule's clause apply at ``item``'s class?"""
+        return self.class_of(item) in self.applies_at
+
+    @property
+    def applies_to_project(self) -> bool:
+        """Does the current rule's clause apply at the project's class?"""
+        return self.project_class in self.applies_at
+
+    def items(self, kind: str) -> Iterator[Item]:
+        """Items of ``kind`` at a class the current rule applies to, by id."""
+        for item in self.graph.of_kind(kind):
+            if self.applies(item):
+                yield item
+
+    def _implements_control(self, item: Item) -> bool:
+        if self.graph.targets(item.id, "implements-risk-control"):
+            return True
+        return any(
+            self.graph.targets(requirement.id, "implements-risk-control")
+            for requirement in self.graph.targets(item.id, "implements")
+        )

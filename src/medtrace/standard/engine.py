@@ -1,0 +1,45 @@
+"""Run every registered rule at the right class and collect findings."""
+
+from __future__ import annotations
+
+from medtrace.graph import TraceGraph
+from medtrace.model import CONFIG_FILE, Finding, ProjectConfig, SourceLocation
+from medtrace.standard.classes import compute_classes
+from medtrace.standard.clauses import clause
+from medtrace.standard.context import RuleContext
+from medtrace.standard.registry import Rule, Violation, all_rules
+
+NO_SYSTEM = "62304.4.3/no-software-system"
+
+
+def evaluate(graph: TraceGraph, config: ProjectConfig) -> list[Finding]:
+    """Findings of every rule, each evaluated at the classes its clause applies to.
+
+    A project without a software system gets only the finding that says so:
+    there is nothing to classify, so no other clause can be judged.
+    """
+    context = RuleContext(graph=graph, config=config, classes=compute_classes(graph))
+    rules = all_rules()
+    if not graph.of_kind("software-system"):
+        rules = tuple(r for r in rules if r.code == NO_SYSTEM)
+    findings: list[Finding] = []
+    for current in rules:
+        applies = current.classes if current.classes is not None else clause(current.clause).classes
+        for violation in current.check(context.for_classes(applies)):
+            findings.append(_finding(current, violation))
+    return findings
+
+
+def _finding(current: Rule, violation: Violation) -> Finding:
+    item = violation.item
+    location = violation.location
+    if location is None:
+        location = item.source if item is not None else SourceLocation(path=CONFIG_FILE)
+    return Finding(
+        code=current.code,
+        severity=current.severity,
+        message=violation.message,
+        location=location,
+        item=item.id if item is not None else None,
+        clause=current.clause,
+    )

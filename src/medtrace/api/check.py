@@ -9,10 +9,13 @@ from pathlib import Path
 
 from medtrace.api.load import LoadOptions, OpenProject, open_project
 from medtrace.errors import StoreError
-from medtrace.graph import patch_structural, structural_findings
+from medtrace.graph import TraceGraph, patch_structural, structural_findings
 from medtrace.model import Finding, ProjectConfig, Severity
+from medtrace.model.codes import STRUCTURAL_CODES
+from medtrace.standard import all_rules, evaluate
 
 _STRUCTURAL = "structural"
+_RULES = "rules"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -50,7 +53,7 @@ def check_project(start: Path, options: CheckOptions | None = None) -> CheckRepo
     options = options or CheckOptions()
     with open_project(start, options.load) as opened:
         structural = _structural(opened)
-        found = [*opened.diagnostics, *opened.cache.findings(), *structural]
+        found = [*opened.diagnostics, *opened.cache.findings(), *structural, *_rules(opened)]
         files, item_count = opened.cache.counts()
     return CheckReport(
         root=opened.root,
@@ -82,3 +85,22 @@ def _structural(opened: OpenProject) -> tuple[Finding, ...]:
     with contextlib.suppress(StoreError):  # a result that cannot be remembered is still right
         cache.remember(_STRUCTURAL, result)
     return result
+
+
+def _rules(opened: OpenProject) -> tuple[Finding, ...]:
+    """Findings of the IEC 62304 rules: the last run's when no file changed."""
+    previous = opened.memo.get(_RULES)
+    if previous is not None and not opened.changes.paths:
+        return previous
+    items = [parsed.item for parsed in opened.cache.parsed().values() if parsed.item is not None]
+    result = tuple(evaluate(TraceGraph(items, opened.config.schema), opened.config))
+    with contextlib.suppress(StoreError):
+        opened.cache.remember(_RULES, result)
+    return result
+
+
+def finding_summaries() -> dict[str, str]:
+    """What each finding code means, for reports that describe their rules (SARIF)."""
+    summaries = dict(STRUCTURAL_CODES)
+    summaries.update({rule.code: rule.summary for rule in all_rules()})
+    return summaries

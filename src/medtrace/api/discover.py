@@ -99,3 +99,13 @@ def _is_utf8(path: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def repository_prefix(root: Path) -> str:
+    """The project root's path inside its git repository (``""`` at the top or outside git),
+    with a trailing slash: what to put before a project path to make it repository-relative."""
+    for folder in (root, *root.parents):
+        if (folder / ".git").exists():
+            relative = root.relative_to(folder).as_posix()
+            return "" if relative == "." else relative + "/"
+    return ""

@@ -6,10 +6,17 @@ from pathlib import Path
 
 import click
 
-from medtrace.api import CheckOptions, LoadOptions, check_project
+from medtrace.api import (
+    CheckOptions,
+    LoadOptions,
+    check_project,
+    finding_summaries,
+    repository_prefix,
+)
 from medtrace.cli.boundary import EXIT_FINDINGS, EXIT_OK, user_errors
 from medtrace.cli.context import Context
 from medtrace.export import FindingsSummary, findings_json, findings_table, summary_line
+from medtrace.export.sarif import findings_sarif
 from medtrace.model import Severity
 
 
@@ -18,7 +25,7 @@ from medtrace.model import Severity
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "sarif"]),
     default="text",
     show_default=True,
     help="Output format.",
@@ -42,6 +49,10 @@ def check(
 ) -> None:
     """Check the project at PATH (or the one containing it) and print findings.
 
+    Findings come from reading the files, from the trace links, and from the
+    IEC 62304 rules at each item's safety class. --format sarif writes SARIF
+    2.1.0 for code-scanning views, with paths relative to the git repository.
+
     Exit 0 when clean, 1 when a finding is at or above the failing severity,
     2 when the project cannot be read.
     """
@@ -60,6 +71,10 @@ def check(
     )
     if output_format == "json":
         click.echo(findings_json(report.findings, summary), nl=False)
+    elif output_format == "sarif":
+        prefix = repository_prefix(report.root)
+        sarif = findings_sarif(report.findings, finding_summaries(), path_prefix=prefix)
+        click.echo(sarif, nl=False)
     else:
         if report.findings:
             from rich.console import Console

@@ -10,7 +10,10 @@ import click
 from medtrace import __version__
 from medtrace.cli.boundary import EXIT_FAILURE
 from medtrace.cli.check import check
+from medtrace.cli.classify import classify_command
 from medtrace.cli.context import Context
+from medtrace.cli.fda import fda
+from medtrace.cli.gaps import gaps
 from medtrace.cli.init import init
 
 
@@ -29,6 +32,9 @@ def cli(context: click.Context, debug: bool) -> None:
 
 cli.add_command(init)
 cli.add_command(check)
+cli.add_command(gaps)
+cli.add_command(classify_command)
+cli.add_command(fda)
 
 
 def main() -> None:

@@ -1,8 +1,8 @@
 """Regenerate the generated parts of docs/: ``python -m medtrace.cli.reference [DOCS]``.
 
-docs/cli.md is every command's ``--help``; docs/format.md embeds the kinds,
-fields, link types and finding codes. tests/test_docs.py fails when any of
-them is stale.
+docs/cli.md is every command's ``--help``; docs/rules.md every clause and
+rule; docs/format.md embeds the kinds, fields, link types and finding codes.
+tests/test_docs.py fails when any of them is stale.
 """
 
 from __future__ import annotations
@@ -19,9 +19,11 @@ from medtrace.export.reference import (
     kinds_reference,
     links_reference,
     replace_section,
+    rules_reference,
 )
 from medtrace.model import builtin_schema
 from medtrace.model.codes import STRUCTURAL_CODES
+from medtrace.standard import CLAUSES, all_rules
 
 _WIDTH = 80
 
@@ -70,8 +72,13 @@ def render_format(document: str) -> str:
     return document
 
 
+def rules_document() -> str:
+    return rules_reference(CLAUSES, all_rules())
+
+
 def main(docs: Path) -> None:
     (docs / "cli.md").write_text(cli_reference(), "utf-8")
+    (docs / "rules.md").write_text(rules_document(), "utf-8")
     format_md = docs / "format.md"
     format_md.write_text(render_format(format_md.read_text("utf-8")), "utf-8")
 

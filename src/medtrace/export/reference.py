@@ -8,9 +8,11 @@ when they are stale.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from medtrace.model import ANY_KIND, FieldSpec, Schema
+from medtrace.standard.clause import Clause
+from medtrace.standard.registry import Rule
 
 
 def kinds_reference(schema: Schema) -> str:
@@ -71,3 +73,40 @@ def replace_section(document: str, name: str, content: str) -> str:
     if not pattern.search(document):
         raise ValueError(f"no section {name!r} in the document")
     return pattern.sub(lambda match: match.group(1) + content + match.group(2), document)
+
+
+def rules_reference(clauses: Sequence[Clause], rules: Sequence[Rule]) -> str:
+    """docs/rules.md: every clause with its classes and how it is decided, then its rules."""
+    parts = [
+        "# Rules\n",
+        "Generated from the clause table and the rule registry by "
+        "`python -m medtrace.cli.reference`; do not edit.\n",
+        "Each clause of IEC 62304:2006+A1:2015 with the safety classes it applies to "
+        "and how medtrace decides it. Texts are paraphrases; see docs/standard.md.\n",
+    ]
+    by_clause: dict[str, list[Rule]] = {}
+    for registered in rules:
+        by_clause.setdefault(registered.clause, []).append(registered)
+    for entry in clauses:
+        classes = ", ".join(c.value for c in sorted(entry.classes)) or "none"
+        parts.append(f"## {entry.number} {entry.title}\n")
+        parts.append(
+            f"Applies to classes: {classes}. Decided by: {entry.method.value}. {entry.summary}\n"
+        )
+        if entry.evidence:
+            parts.append("Evidence: " + "; ".join(entry.evidence) + ".\n")
+        if entry.note:
+            parts.append(f"Reading: {entry.note}\n")
+        for registered in by_clause.get(entry.number, ()):
+            narrower = ""
+            if registered.classes is not None:
+                narrower = (
+                    " Only at classes "
+                    + ", ".join(c.value for c in sorted(registered.classes))
+                    + "."
+                )
+            parts.append(
+                f"### `{registered.code}`\n\n{registered.summary} "
+                f"Severity: {registered.severity.value}.{narrower}\n"
+            )
+    return "\n".join(parts)

@@ -1,0 +1,109 @@
+"""Record a software system's safety classification (4.3) as a reviewable item file."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from medtrace.api.load import load_project
+from medtrace.errors import ProjectError
+from medtrace.graph import TraceGraph
+from medtrace.model import SafetyClass
+from medtrace.standard.classes import decide_class
+from medtrace.store import write_atomic
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Answers:
+    """The answers to the Amendment 1 decision procedure, and what backs them."""
+
+    system: str
+    contributes: bool
+    unacceptable_risk: bool
+    worst_harm: str  # none | non-serious-injury | serious-injury-or-death
+    rationale: str
+    hazards: tuple[str, ...] = ()
+    credits: tuple[str, ...] = ()
+    record_id: str | None = None
+
+
+def classify(start: Path, answers: Answers) -> tuple[Path, SafetyClass]:
+    """Write the classification record; returns its path and the class decided.
+
+    Refuses (ProjectError) when the system, a hazard or a credited control does
+    not exist, or a record already classifies the system: it never rewrites one.
+    """
+    project = load_project(start)
+    graph = TraceGraph(project.items, project.config.schema)
+    system = graph.get(answers.system)
+    if system is None or system.kind != "software-system":
+        raise ProjectError(f"{answers.system}: no software-system with this id in the project")
+    existing = graph.sources(system.id, "classifies")
+    if existing:
+        raise ProjectError(
+            f"{existing[0].source}: {existing[0].id} already classifies {system.id}; "
+            "edit that record instead"
+        )
+    _require(graph, answers.hazards, {"hazard", "hazardous-situation", "harm"}, "hazard")
+    _require(graph, answers.credits, {"risk-control"}, "risk control")
+    decided = decide_class(answers.contributes, answers.unacceptable_risk, answers.worst_harm)
+    record_id = answers.record_id or _next_id(graph, "SCL")
+    if graph.get(record_id) is not None:
+        raise ProjectError(f"{record_id}: an item with this id already exists")
+    folder = Path(project.root) / Path(system.source.path).parent
+    path = folder / f"{record_id}.md"
+    if path.exists():
+        raise ProjectError(f"{path}: file exists")
+    write_atomic(path, _render(record_id, system.id, answers, decided).encode("utf-8"))
+    return path, decided
+
+
+def _require(graph: TraceGraph, ids: tuple[str, ...], kinds: set[str], what: str) -> None:
+    for item_id in ids:
+        item = graph.get(item_id)
+        if item is None or item.kind not in kinds:
+            raise ProjectError(f"{item_id}: no {what} with this id in the project")
+
+
+def _next_id(graph: TraceGraph, prefix: str) -> str:
+    numbers = [
+        int(match.group(1))
+        for item in graph
+        if (match := re.fullmatch(rf"{prefix}-(\d+)", item.id)) is not None
+    ]
+    return f"{prefix}-{max(numbers, default=0) + 1:03d}"
+
+
+def _render(record_id: str, system: str, answers: Answers, decided: SafetyClass) -> str:
+    front: dict[str, object] = {
+        "id": record_id,
+        "kind": "safety-classification",
+        "title": f"Software safety classification of {system}",
+        "status": "draft",
+        "classifies": [system],
+        "contributes-to-hazardous-situation": answers.contributes,
+        "unacceptable-risk": answers.unacceptable_risk,
+        "worst-harm": answers.worst_harm,
+        "safety-class": decided.value,
+    }
+    if answers.hazards:
+        front["considers"] = list(answers.hazards)
+    if answers.credits:
+        front["credits"] = list(answers.credits)
+    text = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=96)
+    body = (
+        f"{answers.rationale.strip()}\n\n"
+        f"Decision (IEC 62304:2006+A1:2015, 4.3): Q1 contributes to a hazardous situation: "
+        f"{_yes(answers.contributes)}; Q2 unacceptable risk after external risk controls: "
+        f"{_yes(answers.unacceptable_risk)}; Q3 worst harm: {answers.worst_harm}; "
+        f"Class {decided.value}.\n"
+    )
+    rationale = yaml.safe_dump({"rationale": answers.rationale.strip()}, allow_unicode=True)
+    return f"---\n{text}{rationale}---\n{body}"
+
+
+def _yes(answer: bool) -> str:
+    return "yes" if answer else "no"

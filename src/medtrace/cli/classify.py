@@ -1,0 +1,85 @@
+"""``medtrace classify``: decide and record a software system's safety class (4.3)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import click
+
+from medtrace.api.classify import Answers, classify
+from medtrace.cli.boundary import user_errors
+from medtrace.cli.context import Context
+from medtrace.model.kinds import INJURY_LEVELS
+
+_Q1 = "Q1: Can the software system contribute to a hazardous situation?"
+_Q2 = (
+    "Q2: Does a failure of the software system lead to unacceptable risk, crediting only "
+    "risk controls external to it?"
+)
+_Q3 = "Q3: What is the worst possible harm?"
+
+
+@click.command(name="classify")
+@click.argument("path", type=click.Path(path_type=Path), default=".")
+@click.option("--system", help="Id of the software system to classify.")
+@click.option("--contributes/--no-contributes", default=None, help=_Q1)
+@click.option("--unacceptable-risk/--no-unacceptable-risk", default=None, help=_Q2)
+@click.option("--worst-harm", type=click.Choice(INJURY_LEVELS), default=None, help=_Q3)
+@click.option("--rationale", help="Why: the reasoning an auditor reads.")
+@click.option("--hazard", "hazards", multiple=True, help="A hazard considered (repeatable).")
+@click.option("--credit", "credits", multiple=True, help="An external risk control credited.")
+@click.option("--id", "record_id", help="Id of the record [default: the next SCL-NNN].")
+@click.pass_obj
+def classify_command(
+    obj: Context,
+    path: Path,
+    system: str | None,
+    contributes: bool | None,
+    unacceptable_risk: bool | None,
+    worst_harm: str | None,
+    rationale: str | None,
+    hazards: tuple[str, ...],
+    credits: tuple[str, ...],
+    record_id: str | None,
+) -> None:
+    """Classify a software system by the IEC 62304 Amendment 1 decision procedure.
+
+    Asks each question not given as an option (when run at a terminal), decides
+    the class, and writes a safety-classification record next to the system's
+    item file for review. It never changes an existing record.
+    """
+    ask = sys.stdin.isatty()
+    system = system or _need(ask, "--system", lambda: click.prompt("Software system id"))
+    if contributes is None:
+        contributes = _need(ask, "--contributes", lambda: click.confirm(_Q1))
+    if contributes and unacceptable_risk is None:
+        unacceptable_risk = _need(ask, "--unacceptable-risk", lambda: click.confirm(_Q2))
+    if contributes and unacceptable_risk and worst_harm is None:
+        choice = click.Choice(INJURY_LEVELS[1:])
+        worst_harm = _need(ask, "--worst-harm", lambda: click.prompt(_Q3, type=choice))
+    rationale = rationale or _need(ask, "--rationale", lambda: click.prompt("Rationale"))
+    answers = Answers(
+        system=system,
+        contributes=contributes,
+        unacceptable_risk=bool(unacceptable_risk),
+        worst_harm=worst_harm or "none",
+        rationale=rationale,
+        hazards=hazards,
+        credits=credits,
+        record_id=record_id,
+    )
+    with user_errors(obj.debug):
+        written, decided = classify(path, answers)
+    click.echo(f"{system} is Class {decided.value}; recorded in {written} (status: draft).")
+
+
+_T = TypeVar("_T")
+
+
+def _need(ask: bool, option: str, prompt: Callable[[], _T]) -> _T:
+    if not ask:
+        raise click.UsageError(f"{option} is required when not run at a terminal")
+    return prompt()

@@ -10,8 +10,9 @@ import pytest
 import medtrace
 import medtrace.api
 import medtrace.model
-from medtrace.cli.reference import cli_reference, render_format
+from medtrace.cli.reference import cli_reference, render_format, rules_document
 from medtrace.model.codes import STRUCTURAL_CODES
+from medtrace.standard import CLAUSES, all_rules
 
 REPO = Path(__file__).resolve().parents[1]
 DOCS = REPO / "docs"
@@ -59,3 +60,19 @@ def test_the_public_api_names_exist() -> None:
     for module in (medtrace, medtrace.api, medtrace.model):
         for name in module.__all__:
             assert hasattr(module, name), f"{module.__name__}.{name}"
+
+
+def test_the_rules_reference_is_current() -> None:
+    assert (DOCS / "rules.md").read_text("utf-8") == rules_document(), REGENERATE
+
+
+@pytest.mark.parametrize("rule", all_rules(), ids=lambda r: r.code)
+def test_every_rule_is_documented(rule: object) -> None:
+    code = getattr(rule, "code")  # noqa: B009 - parametrised as object for the id
+    assert f"### `{code}`" in (DOCS / "rules.md").read_text("utf-8")
+
+
+@pytest.mark.parametrize("entry", CLAUSES, ids=lambda c: c.number)
+def test_every_clause_is_documented(entry: object) -> None:
+    number = getattr(entry, "number")  # noqa: B009
+    assert f"## {number} " in (DOCS / "rules.md").read_text("utf-8")

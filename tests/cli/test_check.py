@@ -84,7 +84,9 @@ def test_json_findings_have_the_documented_keys(
     write_item("SRS-1", "software-requirement", derived_from=["SYS-404"])
     document = as_json(runner, project)
     assert document["exit"] == 1
-    assert document["findings"] == [
+    findings = document["findings"]
+    assert isinstance(findings, list)
+    assert [f for f in findings if not f["code"].startswith("62304.")] == [
         {
             "code": "link/dangling",
             "clause": None,
@@ -95,7 +97,7 @@ def test_json_findings_have_the_documented_keys(
             "message": "SRS-1 derived-from SYS-404, which does not exist",
         }
     ]
-    assert document["counts"] == {"info": 0, "warning": 0, "error": 1}
+    assert document["counts"] == {"info": 1, "warning": 0, "error": 1}  # + no software system
 
 
 def test_warnings_fail_only_when_asked(runner: CliRunner, project: Path, write_item) -> None:
@@ -148,5 +150,5 @@ def test_a_file_name_that_is_not_utf8_is_a_finding(runner: CliRunner, project: P
     (project / name).write_bytes(b"---\nid: A-1\nkind: hazard\ntitle: T\n---\n")
     code, out, _ = run(runner, "check", str(project), "--format", "json")
     assert code == 1
-    (finding,) = json.loads(out)["findings"]
+    (finding,) = [f for f in json.loads(out)["findings"] if not f["code"].startswith("62304.")]
     assert (finding["code"], finding["path"]) == ("file/unreadable", "caf\ufffd.md")

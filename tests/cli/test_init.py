@@ -14,7 +14,8 @@ def test_init_creates_an_empty_project_that_checks_clean(tmp_path: Path) -> None
     result = CliRunner().invoke(cli, ["init", str(tmp_path / "new"), "--name", 'My "pump"'])
     assert result.exit_code == 0, result.output
     report = check_project(tmp_path / "new")
-    assert (report.items, report.findings, report.config.name) == (0, (), 'My "pump"')
+    assert (report.items, report.config.name, report.failed) == (0, 'My "pump"', False)
+    assert [f.code for f in report.findings] == ["62304.4.3/no-software-system"]
     assert ".medtrace/" in (tmp_path / "new" / ".gitignore").read_text("utf-8")
 
 

@@ -231,3 +231,17 @@ def test_a_cache_that_fails_while_writing_is_replaced_by_one_in_memory(
     report = check_project(example)
     assert failures == ["disk full"]
     assert (report.findings, report.items) == (cold.findings, cold.items)
+
+
+def test_unchanged_runs_keep_reusing_the_rule_findings(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    age(example)
+    first = check_project(example)
+
+    def no_evaluation(*_: object) -> None:
+        raise AssertionError("nothing changed: the rules must not run again")
+
+    monkeypatch.setattr("medtrace.api.check.evaluate", no_evaluation)
+    assert check_project(example).findings == first.findings
+    assert check_project(example).findings == first.findings

@@ -39,16 +39,20 @@ def findings_json(findings: Sequence[Finding], summary: FindingsSummary) -> str:
     counts = {severity.value: 0 for severity in Severity}
     for finding in findings:
         counts[finding.severity.value] += 1
-    document = {
+    head = {
         "project": summary.project,
         "items": summary.items,
         "files": summary.files,
         "fail_on": summary.fail_on.value,
         "failed": summary.failed,
         "counts": counts,
-        "findings": [finding_record(finding) for finding in findings],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    # One finding per line: readable, diffable, and written by json's C encoder
+    # (an indented dump goes through the pure-Python one, 10x slower on large projects).
+    lines = [json.dumps(finding_record(f), ensure_ascii=False) for f in findings]
+    body = "[\n    " + ",\n    ".join(lines) + "\n  ]" if lines else "[]"
+    text = json.dumps(head, indent=2, ensure_ascii=False)
+    return text[:-2] + f',\n  "findings": {body}\n}}\n'
 
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}

@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from medtrace.graph import TraceGraph
 from medtrace.model import Item, SafetyClass
@@ -42,13 +42,17 @@ class Classes:
     software: Mapping[str, SafetyClass]  # systems, items and units
     declared: Mapping[str, SafetyClass]  # what each says or is recorded, before inheritance
     project: SafetyClass  # the highest system's class (C when there is none)
+    # Classes of other items, worked out once each (rules ask for them again and again).
+    _derived: dict[str, SafetyClass] = field(default_factory=dict, compare=False, repr=False)
 
     def of(self, graph: TraceGraph, item: Item) -> SafetyClass:
         """The class at which the standard's clauses apply to ``item``."""
-        if item.id in self.software:
-            return self.software[item.id]
-        related = list(self._related(graph, item))
-        return max(related) if related else self.project
+        found = self.software.get(item.id) or self._derived.get(item.id)
+        if found is None:
+            related = list(self._related(graph, item))
+            found = max(related) if related else self.project
+            self._derived[item.id] = found
+        return found
 
     def _related(self, graph: TraceGraph, item: Item) -> Iterator[SafetyClass]:
         if item.kind == "soup":

@@ -121,12 +121,15 @@ class ParseCache:
         """In one transaction: drop the rows of the ``forget`` paths, then record the
         ``fresh`` files, a batch at a time (batches may still be arriving from workers)."""
         with self._db:
-            self._db.execute("DELETE FROM memo")
             gone = [(path,) for path in forget]
             for table in ("files", "items", "links"):
                 self._db.executemany(f"DELETE FROM {table} WHERE path = ?", gone)
+            changed = bool(gone)
             for batch in fresh:
+                changed = changed or bool(batch)
                 self._insert(batch, now_ns)
+            if changed:  # what was remembered was about the files as they were
+                self._db.execute("DELETE FROM memo")
 
     def _insert(self, batch: Sequence[FreshFile], now_ns: int) -> None:
         files = [

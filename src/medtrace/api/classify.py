@@ -23,7 +23,7 @@ class Answers:
     system: str
     contributes: bool
     unacceptable_risk: bool
-    worst_harm: str  # none | non-serious-injury | serious-injury-or-death
+    worst_harm: str | None  # non-serious-injury | serious-injury-or-death; None if not asked
     rationale: str
     hazards: tuple[str, ...] = ()
     credits: tuple[str, ...] = ()
@@ -86,9 +86,10 @@ def _render(record_id: str, system: str, answers: Answers, decided: SafetyClass)
         "classifies": [system],
         "contributes-to-hazardous-situation": answers.contributes,
         "unacceptable-risk": answers.unacceptable_risk,
-        "worst-harm": answers.worst_harm,
         "safety-class": decided.value,
     }
+    if answers.worst_harm is not None:
+        front["worst-harm"] = answers.worst_harm
     if answers.hazards:
         front["considers"] = list(answers.hazards)
     if answers.credits:
@@ -98,8 +99,8 @@ def _render(record_id: str, system: str, answers: Answers, decided: SafetyClass)
         f"{answers.rationale.strip()}\n\n"
         f"Decision (IEC 62304:2006+A1:2015, 4.3): Q1 contributes to a hazardous situation: "
         f"{_yes(answers.contributes)}; Q2 unacceptable risk after external risk controls: "
-        f"{_yes(answers.unacceptable_risk)}; Q3 worst harm: {answers.worst_harm}; "
-        f"Class {decided.value}.\n"
+        f"{_yes(answers.unacceptable_risk)}; Q3 worst harm: "
+        f"{answers.worst_harm or 'not asked'}; Class {decided.value}.\n"
     )
     rationale = yaml.safe_dump({"rationale": answers.rationale.strip()}, allow_unicode=True)
     return f"---\n{text}{rationale}---\n{body}"

@@ -51,7 +51,7 @@ def classify_command(
     the class, and writes a safety-classification record next to the system's
     item file for review. It never changes an existing record.
     """
-    ask = sys.stdin.isatty()
+    ask = interactive()
     system = system or _need(ask, "--system", lambda: click.prompt("Software system id"))
     if contributes is None:
         contributes = _need(ask, "--contributes", lambda: click.confirm(_Q1))
@@ -60,12 +60,17 @@ def classify_command(
     if contributes and unacceptable_risk and worst_harm is None:
         choice = click.Choice(INJURY_LEVELS[1:])
         worst_harm = _need(ask, "--worst-harm", lambda: click.prompt(_Q3, type=choice))
+    if ask and contributes and not hazards:
+        hazards = _ids(click.prompt("Hazards considered (ids, comma-separated)", default=""))
+    if ask and contributes and not unacceptable_risk and not credits:
+        question = "External risk controls credited (ids, comma-separated)"
+        credits = _ids(click.prompt(question, default=""))
     rationale = rationale or _need(ask, "--rationale", lambda: click.prompt("Rationale"))
     answers = Answers(
         system=system,
         contributes=contributes,
         unacceptable_risk=bool(unacceptable_risk),
-        worst_harm=worst_harm or "none",
+        worst_harm=worst_harm,
         rationale=rationale,
         hazards=hazards,
         credits=credits,
@@ -77,6 +82,15 @@ def classify_command(
 
 
 _T = TypeVar("_T")
+
+
+def _ids(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def interactive() -> bool:
+    """Whether a person can answer questions (standard input is a terminal)."""
+    return sys.stdin.isatty()
 
 
 def _need(ask: bool, option: str, prompt: Callable[[], _T]) -> _T:

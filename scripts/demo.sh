@@ -8,4 +8,5 @@ install_medtrace .
 rm -rf build/demo                       # the demo's own output folder, made afresh each run
 .venv/bin/medtrace init --example infusion-pump build/demo
 .venv/bin/medtrace check build/demo
+.venv/bin/medtrace gaps build/demo
 echo "The example project is in build/demo; edit an item and run: .venv/bin/medtrace check build/demo"

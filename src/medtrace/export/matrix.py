@@ -36,10 +36,10 @@ def matrix_table(matrix: Matrix, console: Console) -> None:
 
     table = Table(box=None, header_style="bold", pad_edge=False)
     table.add_column("Clause", no_wrap=True)
-    table.add_column("Title", overflow="ellipsis", no_wrap=True, max_width=40)
+    table.add_column("Title", overflow="ellipsis", no_wrap=True, max_width=34)
     table.add_column("Classes", no_wrap=True)
     table.add_column("Status", no_wrap=True)
-    table.add_column("Findings", justify="right", no_wrap=True)
+    table.add_column("Found", justify="right", no_wrap=True)
     for row in matrix.rows:
         table.add_row(
             row.clause.number,

@@ -81,7 +81,7 @@ th,td{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-
 th{background:#f4f4f4}
 .met{color:#166534}.gap{color:#b91c1c;font-weight:bold}
 .attestation-needed{color:#a16207}.not-applicable{color:#888}
-small{color:#555}
+small{color:#555}.id{white-space:nowrap}
 @media print{body{margin:0}}
 """
 
@@ -95,7 +95,9 @@ def matrix_html(project: str, matrix: Matrix) -> str:
         notes = "".join(
             f"<br><small>{esc(str(f.location))}: {esc(f.message)}</small>" for f in row.findings
         )
-        evidence = esc(", ".join(row.evidence[:12]) + (" …" if len(row.evidence) > 12 else ""))
+        shown = ", ".join(f"<span class=\"id\">{esc(i)}</span>" for i in row.evidence[:12])
+        more = len(row.evidence) - 12
+        evidence = shown + (f" and {more} more" if more > 0 else "")
         rows.append(
             f"<tr><td>{esc(row.clause.number)}</td><td>{esc(row.clause.title)}{notes}</td>"
             f'<td>{esc(_classes(row))}</td><td class="{status}">{esc(row.status.value)}</td>'

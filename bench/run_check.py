@@ -141,9 +141,11 @@ def repeat(
     return result
 
 
-def bench_size(exe: Path, items: int, project: Path, runs: int) -> list[Result]:
+def bench_size(
+    exe: Path, items: int, project: Path, runs: int, extra: Sequence[str] = ()
+) -> list[Result]:
     """The three scenarios on the project of ``items`` items at ``project``."""
-    command = [str(exe), "check", str(project), "--format", "json"]
+    command = [str(exe), "check", str(project), "--format", "json", *extra]
     cold = repeat(items, "cold", command, runs, lambda _k: clear_cache(project))
     measure(command)  # unmeasured warm-up: the cache is now up to date
     warm = repeat(items, "warm", command, runs, lambda _k: None)
@@ -238,6 +240,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=5, help="measured runs per scenario")
     parser.add_argument("--workdir", type=Path, help="where to generate (default: a temp dir)")
     parser.add_argument("--json", type=Path, help="also write the raw numbers to this file")
+    parser.add_argument(
+        "--no-rules", action="store_true", help="time `check --no-rules` (files and links only)"
+    )
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -253,7 +258,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         with working_folder(args.workdir) as workdir:
             for items in args.sizes:
                 project = fresh_project(workdir, items)
-                results.extend(bench_size(exe, items, project, args.runs))
+                extra = ["--no-rules"] if args.no_rules else []
+                results.extend(bench_size(exe, items, project, args.runs, extra))
     except BenchError as error:
         print(f"run_check.py: {error}", file=sys.stderr)
         return 2

@@ -152,3 +152,13 @@ def test_a_file_name_that_is_not_utf8_is_a_finding(runner: CliRunner, project: P
     assert code == 1
     (finding,) = [f for f in json.loads(out)["findings"] if not f["code"].startswith("62304.")]
     assert (finding["code"], finding["path"]) == ("file/unreadable", "caf\ufffd.md")
+
+
+def test_no_rules_checks_only_files_and_links(runner: CliRunner, example: Path) -> None:
+    (example / "design" / "DD-001.md").unlink()  # a rule gap and dangling links
+    quick = json.loads(
+        runner.invoke(cli, ["check", str(example), "--no-rules", "--format", "json"]).stdout
+    )
+    full = json.loads(runner.invoke(cli, ["check", str(example), "--format", "json"]).stdout)
+    assert {f["code"] for f in quick["findings"]} == {"link/dangling"}
+    assert "62304.5.4.2/detailed-design-missing" in {f["code"] for f in full["findings"]}

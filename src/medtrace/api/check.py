@@ -24,6 +24,7 @@ class CheckOptions:
 
     load: LoadOptions = field(default_factory=LoadOptions)
     fail_on: Severity | None = None
+    rules: bool = True  # False: only the files and the trace links (a quick pre-commit check)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -53,7 +54,8 @@ def check_project(start: Path, options: CheckOptions | None = None) -> CheckRepo
     options = options or CheckOptions()
     with open_project(start, options.load) as opened:
         structural = _structural(opened)
-        found = [*opened.diagnostics, *opened.cache.findings(), *structural, *_rules(opened)]
+        rules = _rules(opened) if options.rules else ()
+        found = [*opened.diagnostics, *opened.cache.findings(), *structural, *rules]
         files, item_count = opened.cache.counts()
     return CheckReport(
         root=opened.root,

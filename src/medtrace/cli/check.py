@@ -37,6 +37,11 @@ from medtrace.model import Severity
     help="Exit 1 on findings at or above this severity [default: the project's fail-on].",
 )
 @click.option("--no-cache", is_flag=True, help="Parse every file again; ignore .medtrace/.")
+@click.option(
+    "--no-rules",
+    is_flag=True,
+    help="Check only the files and trace links, not the IEC 62304 rules (quicker).",
+)
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes.")
 @click.pass_obj
 def check(
@@ -45,6 +50,7 @@ def check(
     output_format: str,
     fail_on: str | None,
     no_cache: bool,
+    no_rules: bool,
     jobs: int | None,
 ) -> None:
     """Check the project at PATH (or the one containing it) and print findings.
@@ -59,6 +65,7 @@ def check(
     options = CheckOptions(
         load=LoadOptions(use_cache=not no_cache, jobs=jobs),
         fail_on=Severity(fail_on) if fail_on else None,
+        rules=not no_rules,
     )
     with user_errors(obj.debug):
         report = check_project(path, options)

@@ -95,7 +95,7 @@ def matrix_html(project: str, matrix: Matrix) -> str:
         notes = "".join(
             f"<br><small>{esc(str(f.location))}: {esc(f.message)}</small>" for f in row.findings
         )
-        shown = ", ".join(f"<span class=\"id\">{esc(i)}</span>" for i in row.evidence[:12])
+        shown = ", ".join(f'<span class="id">{esc(i)}</span>' for i in row.evidence[:12])
         more = len(row.evidence) - 12
         evidence = shown + (f" and {more} more" if more > 0 else "")
         rows.append(

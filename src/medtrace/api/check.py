@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from medtrace.api.load import LoadOptions, OpenProject, open_project
-from medtrace.errors import StoreError
+from medtrace.errors import ProjectError, StoreError
 from medtrace.graph import TraceGraph, patch_structural, structural_findings
+from medtrace.ingest.reviews import parse_reviews
 from medtrace.model import Finding, ProjectConfig, Severity
 from medtrace.model.codes import STRUCTURAL_CODES
+from medtrace.model.review import REVIEWS_FILE
 from medtrace.standard import all_rules, evaluate
 
 _STRUCTURAL = "structural"
@@ -54,8 +57,8 @@ def check_project(start: Path, options: CheckOptions | None = None) -> CheckRepo
     options = options or CheckOptions()
     with open_project(start, options.load) as opened:
         structural = _structural(opened)
-        rules = _rules(opened) if options.rules else ()
-        found = [*opened.diagnostics, *opened.cache.findings(), *structural, *rules]
+        rules, problems = _rules(opened) if options.rules else ((), ())
+        found = [*opened.diagnostics, *opened.cache.findings(), *structural, *rules, *problems]
         files, item_count = opened.cache.counts()
     return CheckReport(
         root=opened.root,
@@ -89,16 +92,31 @@ def _structural(opened: OpenProject) -> tuple[Finding, ...]:
     return result
 
 
-def _rules(opened: OpenProject) -> tuple[Finding, ...]:
-    """Findings of the IEC 62304 rules: the last run's when no file changed."""
-    previous = opened.memo.get(_RULES)
+def _rules(opened: OpenProject) -> tuple[tuple[Finding, ...], tuple[Finding, ...]]:
+    """Findings of the IEC 62304 rules (the last run's when no file changed), and the
+    findings of reading the review stamps."""
+    data = read_reviews_file(opened.root)
+    reviews, problems = parse_reviews(data) if data else ((), ())
+    key = f"{_RULES}:{hashlib.sha256(data).hexdigest()}"  # the stamps are an input too
+    previous = opened.memo.get(key)
     if previous is not None and not opened.changes.paths:
-        return previous
+        return previous, problems
     items = [parsed.item for parsed in opened.cache.parsed().values() if parsed.item is not None]
-    result = tuple(evaluate(TraceGraph(items, opened.config.schema), opened.config))
+    graph = TraceGraph(items, opened.config.schema)
+    result = tuple(evaluate(graph, opened.config, reviews))
     with contextlib.suppress(StoreError):
-        opened.cache.remember(_RULES, result)
-    return result
+        opened.cache.remember(key, result)
+    return result, problems
+
+
+def read_reviews_file(root: Path) -> bytes:
+    """The bytes of the project's review stamps file, or nothing when it has none."""
+    try:
+        return (root / REVIEWS_FILE).read_bytes()
+    except FileNotFoundError:
+        return b""
+    except OSError as error:
+        raise ProjectError(f"{root / REVIEWS_FILE}: cannot be read ({error.strerror})") from None
 
 
 def finding_summaries() -> dict[str, str]:

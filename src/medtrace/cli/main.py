@@ -15,6 +15,7 @@ from medtrace.cli.context import Context
 from medtrace.cli.fda import fda
 from medtrace.cli.gaps import gaps
 from medtrace.cli.init import init
+from medtrace.cli.review import review
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 80})
@@ -35,6 +36,7 @@ cli.add_command(check)
 cli.add_command(gaps)
 cli.add_command(classify_command)
 cli.add_command(fda)
+cli.add_command(review)
 
 
 def main() -> None:

@@ -26,12 +26,13 @@ from medtrace.model import (
     SourceLocation,
     builtin_schema,
 )
-from medtrace.model.config import STANDARDS
+from medtrace.model.config import NON_NORMATIVE, STANDARDS
 from medtrace.model.schema import ANY_KIND, Schema
 
 _NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 _TOML_LINE = re.compile(r"at line (\d+)")
-_TOP_KEYS = frozenset({"project", "kinds", "links", "fields"})
+_TOP_KEYS = frozenset({"project", "kinds", "links", "fields", "trace"})
+_TRACE_KEYS = frozenset({"ignore-fields"})
 _PROJECT_KEYS = frozenset({"name", "paths", "exclude", "fail-on", "standard"})
 _KIND_KEYS = frozenset({"title", "prefix", "description", "fields", "links"})
 _LINK_KEYS = frozenset({"targets", "reverse", "description", "acyclic"})
@@ -108,6 +109,7 @@ class _ConfigReader:
             exclude=self._strings(project.get("exclude", []), "exclude"),
             fail_on=self._severity(project.get("fail-on", "error")),
             standard=self._standard(project.get("standard", STANDARDS[0])),
+            non_normative=self._non_normative(raw.get("trace", {})),
         )
 
     def _unknown(self, table: Mapping[str, object], known: frozenset[str], what: str) -> None:
@@ -144,6 +146,13 @@ class _ConfigReader:
                 "config/value-invalid", "'fail-on' must be error, warning or info", "fail-on"
             )
             return Severity.ERROR
+
+    def _non_normative(self, value: object) -> tuple[str, ...]:
+        table = self._table(value, "[trace]")
+        self._unknown(table, _TRACE_KEYS, "[trace] key")
+        if "ignore-fields" not in table:
+            return NON_NORMATIVE
+        return self._strings(table["ignore-fields"], "ignore-fields")
 
     def _standard(self, value: object) -> str:
         if value in STANDARDS:

@@ -19,6 +19,7 @@ STRUCTURAL_CODES: dict[str, str] = {
     "file/unreadable": "The file cannot be read (permissions, vanished).",
     "file/front-matter": "The front matter fences are broken, or it is not a mapping.",
     "file/yaml-invalid": "The front matter is not valid YAML.",
+    "file/reviews-invalid": "An entry of medtrace-reviews.yaml cannot be read.",
     "item/id-missing": "The front matter has no id.",
     "item/id-malformed": "The id is not letters, digits, '-', '_' or '.'.",
     "item/id-duplicate": "Another file already uses this id.",

@@ -9,6 +9,8 @@ from medtrace.model.schema import Schema
 
 CONFIG_FILE = "medtrace.toml"
 STANDARDS = ("iec62304:2015", "iec62304:ed2-draft")
+# Fields whose change does not make links suspect (``[trace] ignore-fields``).
+NON_NORMATIVE = ("status", "tags", "owner")
 CACHE_DIR = ".medtrace"
 
 
@@ -30,4 +32,5 @@ class ProjectConfig:
     exclude: tuple[str, ...] = ()
     fail_on: Severity = Severity.ERROR
     standard: str = STANDARDS[0]  # the edition rules are applied from
+    non_normative: tuple[str, ...] = NON_NORMATIVE
     digest: str = ""

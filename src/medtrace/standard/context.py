@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 
 from medtrace.graph import TraceGraph
 from medtrace.model import ALL_CLASSES, Item, ProjectConfig, SafetyClass
+from medtrace.model.review import Review
 from medtrace.standard.classes import Classes
 
 ED2_DRAFT = "iec62304:ed2-draft"
@@ -25,6 +26,7 @@ class RuleContext:
     config: ProjectConfig
     classes: Classes
     applies_at: frozenset[SafetyClass] = ALL_CLASSES
+    reviews: tuple[Review, ...] = ()  # from medtrace-reviews.yaml
 
     def for_classes(self, classes: frozenset[SafetyClass]) -> RuleContext:
         return replace(self, applies_at=classes)

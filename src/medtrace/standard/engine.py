@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from medtrace.graph import TraceGraph
 from medtrace.model import CONFIG_FILE, Finding, ProjectConfig, SourceLocation
+from medtrace.model.review import Review
 from medtrace.standard.classes import compute_classes
 from medtrace.standard.clauses import clause
 from medtrace.standard.context import RuleContext
@@ -12,13 +13,17 @@ from medtrace.standard.registry import Rule, Violation, all_rules
 NO_SYSTEM = "62304.4.3/no-software-system"
 
 
-def evaluate(graph: TraceGraph, config: ProjectConfig) -> list[Finding]:
+def evaluate(
+    graph: TraceGraph, config: ProjectConfig, reviews: tuple[Review, ...] = ()
+) -> list[Finding]:
     """Findings of every rule, each evaluated at the classes its clause applies to.
 
     A project without a software system gets only the finding that says so:
     there is nothing to classify, so no other clause can be judged.
     """
-    context = RuleContext(graph=graph, config=config, classes=compute_classes(graph))
+    context = RuleContext(
+        graph=graph, config=config, classes=compute_classes(graph), reviews=reviews
+    )
     rules = all_rules()
     if not graph.of_kind("software-system"):
         rules = tuple(r for r in rules if r.code == NO_SYSTEM)

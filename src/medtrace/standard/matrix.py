@@ -103,6 +103,13 @@ def _row(context: RuleContext, entry: Clause, findings: tuple[Finding, ...]) -> 
     if entry.method is Method.ATTESTATION:
         signed = [a.id for a in attestations_of(context, entry.number) if signed_off(context, a)]
         status = Status.MET if signed else Status.ATTESTATION_NEEDED
+        checked = [
+            f
+            for f in findings
+            if f.severity is not Severity.INFO and not f.code.endswith("/attestation-needed")
+        ]
+        if checked:  # a rule of the clause found something, whatever was attested
+            status = Status.GAP
         return ClauseRow(
             clause=entry, applies=True, status=status, findings=findings, evidence=tuple(signed)
         )

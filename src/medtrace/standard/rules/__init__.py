@@ -1,6 +1,7 @@
 """The registered rules, one module per clause of IEC 62304. Importing this registers them."""
 
 from medtrace.standard.rules import (
+    change,
     classification,
     clause_4,
     clause_5,
@@ -10,4 +11,13 @@ from medtrace.standard.rules import (
     clause_9,
 )
 
-__all__ = ["classification", "clause_4", "clause_5", "clause_6", "clause_7", "clause_8", "clause_9"]
+__all__ = [
+    "change",
+    "classification",
+    "clause_4",
+    "clause_5",
+    "clause_6",
+    "clause_7",
+    "clause_8",
+    "clause_9",
+]

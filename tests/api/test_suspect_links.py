@@ -1,0 +1,97 @@
+"""Suspect links: a change upstream flags the downstream chain until each item is reviewed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from medtrace.api import CheckOptions, LoadOptions, check_project, load_project
+from medtrace.cli import cli
+from medtrace.graph import TraceGraph
+
+NO_CACHE = CheckOptions(load=LoadOptions(use_cache=False))
+SYS_ID = "SYS-006"
+SYS = f"requirements/system/{SYS_ID}.md"
+
+
+def suspects(root: Path) -> set[str]:
+    report = check_project(root, NO_CACHE)
+    return {f.item for f in report.findings if f.code == "62304.7.4.1/suspect-link" and f.item}
+
+
+def edit(root: Path, path: str, old: str, new: str) -> None:
+    file = root / path
+    text = file.read_text("utf-8")
+    assert old in text
+    file.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def expected_chain(root: Path) -> dict[str, set[str]]:
+    """The downstream of the system requirement, worked out from the graph independently."""
+    project = load_project(root, LoadOptions(use_cache=False))
+    graph = TraceGraph(project.items, project.config.schema)
+    derived = {i.id for i in graph.sources(SYS_ID, "derived-from")}
+    units = {i.id for r in derived for i in graph.sources(r, "implements")}
+    tests = {i.id for r in derived for i in graph.sources(r, "verifies")}
+    controls = {i.id for r in derived | units for i in graph.targets(r, "implements-risk-control")}
+    return {"requirements": derived, "units": units, "tests": tests, "controls": controls}
+
+
+def test_the_example_ships_reviewed_and_checks_clean(example: Path) -> None:
+    assert (example / "medtrace-reviews.yaml").exists()
+    assert suspects(example) == set()
+
+
+def test_editing_a_system_requirement_flags_its_chain_until_each_is_reviewed(
+    example: Path,
+) -> None:
+    chain = expected_chain(example)
+    assert all(chain.values()), chain  # the example has each link of the chain
+    edit(example, SYS, " shall ", " shall always ")
+    flagged = suspects(example)
+    for part, ids in chain.items():
+        assert ids <= flagged, (part, ids - flagged)
+    assert SYS_ID not in flagged  # the changed item itself is not suspect
+    first, *rest = sorted(flagged)
+    result = CliRunner().invoke(cli, ["review", first, "--by", "Ana Ruiz", "--path", str(example)])
+    assert result.exit_code == 0, result.output
+    assert suspects(example) == set(rest)
+    CliRunner().invoke(cli, ["review", *rest, "--by", "Ana Ruiz", "--path", str(example)])
+    assert suspects(example) == set()
+    log = (example / "medtrace-reviews.yaml").read_text("utf-8")
+    assert log.count("by: Ana Ruiz") == len(flagged)
+
+
+def test_whitespace_and_non_normative_edits_flag_nothing(example: Path) -> None:
+    edit(example, SYS, " shall ", "  shall\n")
+    edit(example, SYS, "status: approved", "status: in-review")
+    assert suspects(example) == set()
+
+
+def test_a_new_link_starts_trusted(example: Path) -> None:
+    (example / "tests" / "TC-900.md").write_text(
+        "---\nid: TC-900\nkind: test-case\ntitle: Extra basal check\nlevel: system\n"
+        f"method: automated\nverifies: [{SYS_ID}]\n---\nRuns the basal profile for 24 h.\n",
+        "utf-8",
+    )
+    assert suspects(example) == set()
+
+
+def test_a_broken_reviews_file_is_a_located_finding(example: Path) -> None:
+    with (example / "medtrace-reviews.yaml").open("a", encoding="utf-8") as log:
+        log.write("- item: SRS-001\n  by: [unclosed\n")
+    report = check_project(example, NO_CACHE)
+    problems = [f for f in report.findings if f.code == "file/reviews-invalid"]
+    assert len(problems) == 1
+    assert problems[0].location.path == "medtrace-reviews.yaml"
+    assert (problems[0].location.line or 0) > 1000
+
+
+def test_review_refuses_unknown_items_and_needs_a_name(example: Path) -> None:
+    runner = CliRunner()
+    unknown = runner.invoke(cli, ["review", "SRS-999", "--by", "Ana", "--path", str(example)])
+    assert unknown.exit_code == 2
+    assert "no item with id SRS-999" in unknown.stderr
+    nameless = runner.invoke(cli, ["review", "SRS-001", "--path", str(example)])
+    assert nameless.exit_code == 2

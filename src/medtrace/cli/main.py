@@ -16,6 +16,7 @@ from medtrace.cli.fda import fda
 from medtrace.cli.gaps import gaps
 from medtrace.cli.init import init
 from medtrace.cli.review import review
+from medtrace.cli.trace import coverage, orphans, trace
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 80})
@@ -37,6 +38,9 @@ cli.add_command(gaps)
 cli.add_command(classify_command)
 cli.add_command(fda)
 cli.add_command(review)
+cli.add_command(trace)
+cli.add_command(coverage)
+cli.add_command(orphans)
 
 
 def main() -> None:

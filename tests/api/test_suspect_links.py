@@ -95,3 +95,27 @@ def test_review_refuses_unknown_items_and_needs_a_name(example: Path) -> None:
     assert "no item with id SRS-999" in unknown.stderr
     nameless = runner.invoke(cli, ["review", "SRS-001", "--path", str(example)])
     assert nameless.exit_code == 2
+
+
+def test_diff_lists_the_items_newly_suspect(example: Path) -> None:
+    import json
+    import subprocess
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(example), *args], check=True, capture_output=True)
+
+    git("init", "-q")
+    git("config", "user.name", "Test")
+    git("config", "user.email", "test@example.invalid")
+    git("add", "-A")
+    git("commit", "-qm", "baseline")
+    chain = expected_chain(example)
+    edit(example, SYS, " shall ", " shall always ")
+    git("commit", "-qam", "tighten the dose limits")
+    result = CliRunner().invoke(
+        cli, ["diff", "HEAD~1", "HEAD", "--format", "json", "--path", str(example)]
+    )
+    assert result.exit_code == 0, result.output
+    newly = set(json.loads(result.stdout)["suspect"])
+    assert chain["requirements"] | chain["units"] | chain["tests"] <= newly
+    assert SYS_ID not in newly

@@ -8,13 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from medtrace.api.load import LoadOptions, OpenProject, open_project
-from medtrace.errors import ProjectError, StoreError
+from medtrace.api.load import LoadOptions, OpenProject, open_project, read_reviews_file
+from medtrace.errors import StoreError
 from medtrace.graph import TraceGraph, patch_structural, structural_findings
 from medtrace.ingest.reviews import parse_reviews
 from medtrace.model import Finding, ProjectConfig, Severity
 from medtrace.model.codes import STRUCTURAL_CODES
-from medtrace.model.review import REVIEWS_FILE
 from medtrace.standard import all_rules, evaluate
 
 _STRUCTURAL = "structural"
@@ -107,16 +106,6 @@ def _rules(opened: OpenProject) -> tuple[tuple[Finding, ...], tuple[Finding, ...
     with contextlib.suppress(StoreError):
         opened.cache.remember(key, result)
     return result, problems
-
-
-def read_reviews_file(root: Path) -> bytes:
-    """The bytes of the project's review stamps file, or nothing when it has none."""
-    try:
-        return (root / REVIEWS_FILE).read_bytes()
-    except FileNotFoundError:
-        return b""
-    except OSError as error:
-        raise ProjectError(f"{root / REVIEWS_FILE}: cannot be read ({error.strerror})") from None
 
 
 def finding_summaries() -> dict[str, str]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from medtrace.api.discover import discover, find_root
 from medtrace.errors import ProjectError, StoreError
 from medtrace.ingest import parse_config, parse_item
+from medtrace.ingest.reviews import parse_reviews
 from medtrace.model import (
     CONFIG_FILE,
     Finding,
@@ -30,6 +31,7 @@ from medtrace.model import (
     Severity,
     SourceLocation,
 )
+from medtrace.model.review import REVIEWS_FILE, Review
 from medtrace.store import FileStamp, FreshFile, ParseCache, fresh_file
 
 # Below this many files to parse, starting worker processes costs more than it saves.
@@ -153,13 +155,30 @@ def load_project(start: Path, options: LoadOptions | None = None) -> Project:
     diagnostics = list(opened.diagnostics)
     for _, result in parsed:
         diagnostics.extend(result.findings)
+    reviews, problems = _reviews(opened.root)
     return Project(
         root=str(opened.root),
         config=opened.config,
         items=tuple(result.item for _, result in parsed if result.item is not None),
-        diagnostics=tuple(diagnostics),
+        diagnostics=(*diagnostics, *problems),
         files=sum(1 for _, result in parsed if result.is_item),
+        reviews=reviews,
     )
+
+
+def read_reviews_file(root: Path) -> bytes:
+    """The bytes of the project's review stamps file, or nothing when it has none."""
+    try:
+        return (root / REVIEWS_FILE).read_bytes()
+    except FileNotFoundError:
+        return b""
+    except OSError as error:
+        raise ProjectError(f"{root / REVIEWS_FILE}: cannot be read ({error.strerror})") from None
+
+
+def _reviews(root: Path) -> tuple[tuple[Review, ...], tuple[Finding, ...]]:
+    data = read_reviews_file(root)
+    return parse_reviews(data) if data else ((), ())
 
 
 def _parse(

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from medtrace.api.check import read_reviews_file
-from medtrace.api.load import load_project
+from medtrace.api.load import load_project, read_reviews_file
 from medtrace.errors import ProjectError
 from medtrace.graph import TraceGraph
 from medtrace.graph.fingerprint import deep_fingerprints, dependencies

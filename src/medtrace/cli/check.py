@@ -14,13 +14,13 @@ from medtrace.api import (
     repository_prefix,
 )
 from medtrace.cli.boundary import EXIT_FINDINGS, EXIT_OK, user_errors
-from medtrace.cli.context import Context
+from medtrace.cli.context import SETTINGS, Context
 from medtrace.export import FindingsSummary, findings_json, findings_table, summary_line
 from medtrace.export.sarif import findings_sarif
 from medtrace.model import Severity
 
 
-@click.command()
+@click.command(context_settings=SETTINGS)
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option(
     "--format",

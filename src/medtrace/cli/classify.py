@@ -11,7 +11,7 @@ import click
 
 from medtrace.api.classify import Answers, classify
 from medtrace.cli.boundary import user_errors
-from medtrace.cli.context import Context
+from medtrace.cli.context import SETTINGS, Context
 from medtrace.model.kinds import INJURY_LEVELS
 
 _Q1 = "Q1: Can the software system contribute to a hazardous situation?"
@@ -22,7 +22,7 @@ _Q2 = (
 _Q3 = "Q3: What is the worst possible harm?"
 
 
-@click.command(name="classify")
+@click.command(name="classify", context_settings=SETTINGS)
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--system", help="Id of the software system to classify.")
 @click.option("--contributes/--no-contributes", default=None, help=_Q1)

@@ -9,12 +9,12 @@ import click
 
 from medtrace.api import load_project
 from medtrace.cli.boundary import EXIT_FINDINGS, EXIT_OK, user_errors
-from medtrace.cli.context import Context
+from medtrace.cli.context import SETTINGS, Context
 from medtrace.graph import TraceGraph
 from medtrace.standard.fda import DOCUMENTS, documentation_level
 
 
-@click.command()
+@click.command(context_settings=SETTINGS)
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option(
     "--format",

@@ -8,12 +8,12 @@ import click
 
 from medtrace.api.gaps import project_matrix
 from medtrace.cli.boundary import EXIT_FINDINGS, EXIT_OK, user_errors
-from medtrace.cli.context import Context
+from medtrace.cli.context import SETTINGS, Context
 from medtrace.export.matrix import matrix_html, matrix_json, matrix_summary, matrix_table
 from medtrace.standard.matrix import Status
 
 
-@click.command()
+@click.command(context_settings=SETTINGS)
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option(
     "--format",

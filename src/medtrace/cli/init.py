@@ -8,10 +8,10 @@ import click
 
 from medtrace.api import EXAMPLES, init_project
 from medtrace.cli.boundary import user_errors
-from medtrace.cli.context import Context
+from medtrace.cli.context import SETTINGS, Context
 
 
-@click.command()
+@click.command(context_settings=SETTINGS)
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False), default=".")
 @click.option(
     "--example",

@@ -9,9 +9,10 @@ import click
 
 from medtrace import __version__
 from medtrace.cli.boundary import EXIT_FAILURE
+from medtrace.cli.changes import baseline, diff, history
 from medtrace.cli.check import check
 from medtrace.cli.classify import classify_command
-from medtrace.cli.context import Context
+from medtrace.cli.context import SETTINGS, Context
 from medtrace.cli.fda import fda
 from medtrace.cli.gaps import gaps
 from medtrace.cli.init import init
@@ -19,7 +20,7 @@ from medtrace.cli.review import review
 from medtrace.cli.trace import coverage, orphans, trace
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 80})
+@click.group(context_settings=SETTINGS)
 @click.version_option(__version__, prog_name="medtrace")
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
 @click.pass_context
@@ -41,6 +42,9 @@ cli.add_command(review)
 cli.add_command(trace)
 cli.add_command(coverage)
 cli.add_command(orphans)
+cli.add_command(diff)
+cli.add_command(history)
+cli.add_command(baseline)
 
 
 def main() -> None:

@@ -9,10 +9,10 @@ import click
 
 from medtrace.api.review import record_reviews
 from medtrace.cli.boundary import user_errors
-from medtrace.cli.context import Context
+from medtrace.cli.context import SETTINGS, Context
 
 
-@click.command()
+@click.command(context_settings=SETTINGS)
 @click.argument("items", nargs=-1)
 @click.option("--by", required=True, help="Name of the reviewer.")
 @click.option("--date", help="Date of the review (YYYY-MM-DD) [default: today].")

@@ -12,7 +12,7 @@ import click
 from medtrace.api.trace import TraceReport, coverage_summary, find_orphans
 from medtrace.api.trace import trace as trace_project
 from medtrace.cli.boundary import EXIT_FINDINGS, EXIT_OK, UserFacingError, user_errors
-from medtrace.cli.context import Context
+from medtrace.cli.context import SETTINGS, Context
 from medtrace.export.trace import (
     coverage_json,
     coverage_table,
@@ -34,7 +34,7 @@ _PATH_HELP = (
 )
 
 
-@click.command()
+@click.command(context_settings=SETTINGS)
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--from", "source_kind", required=True, metavar="KIND", help="Kind of the rows.")
 @click.option("--to", "target_kind", required=True, metavar="KIND", help="Kind to reach.")
@@ -128,7 +128,7 @@ def _stamp() -> datetime:
     return moment.replace(tzinfo=None, microsecond=0)
 
 
-@click.command()
+@click.command(context_settings=SETTINGS)
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option(
     "--format",
@@ -158,7 +158,7 @@ def coverage(obj: Context, path: Path, output_format: str) -> None:
     coverage_table(report.lines, Console(highlight=False))
 
 
-@click.command()
+@click.command(context_settings=SETTINGS)
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option(
     "--format",

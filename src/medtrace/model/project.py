@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from medtrace.model.config import ProjectConfig
 from medtrace.model.finding import Finding
 from medtrace.model.item import Item
+from medtrace.model.review import Review
 
 # The light index of a project: (path, id, kind, line of the id) of every item,
 # and (path, link type, target id, line) of every link, as plain tuples.
@@ -36,3 +37,4 @@ class Project:
     items: tuple[Item, ...]
     diagnostics: tuple[Finding, ...]
     files: int = 0
+    reviews: tuple[Review, ...] = ()  # from medtrace-reviews.yaml

@@ -9,11 +9,12 @@ the requirements carry out, each until it is reviewed itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
+from medtrace.graph import TraceGraph
 from medtrace.graph.fingerprint import deep_fingerprints, dependencies
-from medtrace.model import SourceLocation
-from medtrace.model.review import latest_stamps
+from medtrace.model import Item, SourceLocation
+from medtrace.model.review import Review, Stamp, latest_stamps
 from medtrace.standard.context import RuleContext
 from medtrace.standard.registry import Violation, rule
 
@@ -25,24 +26,36 @@ from medtrace.standard.registry import Violation, rule
     "(medtrace review).",
 )
 def links_are_reviewed_after_changes(ctx: RuleContext) -> Iterator[Violation]:
-    if not ctx.reviews:
+    for item, other, stamp in stale_reviews(ctx.graph, ctx.reviews, ctx.config.non_normative):
+        line = next((link.line for link in item.links if link.target == other), None)
+        yield Violation(
+            item,
+            f"{item.id} is suspect: {other} (or what it depends on) changed since "
+            f"{stamp.by} reviewed it on {stamp.date}; check it, then: medtrace review {item.id}",
+            SourceLocation(path=item.source.path, line=line or item.source.line),
+        )
+
+
+def stale_reviews(
+    graph: TraceGraph, reviews: Sequence[Review], ignore: Iterable[str]
+) -> Iterator[tuple[Item, str, Stamp]]:
+    """(item, id it depends on, the stamp) for every review overtaken by a change upstream."""
+    if not reviews:
         return
-    stamps = latest_stamps(ctx.reviews)
-    deep = deep_fingerprints(ctx.graph, ctx.config.non_normative)
-    reviewed = {item for item, _ in stamps}
-    for item_id in sorted(reviewed):
-        item = ctx.graph.get(item_id)
+    stamps = latest_stamps(tuple(reviews))
+    deep = deep_fingerprints(graph, ignore)
+    for item_id in sorted({item for item, _ in stamps}):
+        item = graph.get(item_id)
         if item is None:
             continue
-        for other in dependencies(ctx.graph, item):
+        for other in dependencies(graph, item):
             stamp = stamps.get((item_id, other))
-            if stamp is None or stamp.fingerprint == deep[other]:
-                continue
-            line = next((link.line for link in item.links if link.target == other), None)
-            yield Violation(
-                item,
-                f"{item_id} is suspect: {other} (or what it depends on) changed since "
-                f"{stamp.by} reviewed it on {stamp.date}; check it, then: medtrace review "
-                f"{item_id}",
-                SourceLocation(path=item.source.path, line=line or item.source.line),
-            )
+            if stamp is not None and stamp.fingerprint != deep[other]:
+                yield item, other, stamp
+
+
+def suspect_items(
+    graph: TraceGraph, reviews: Sequence[Review], ignore: Iterable[str]
+) -> frozenset[str]:
+    """Ids of the items that are suspect."""
+    return frozenset(item.id for item, _, _ in stale_reviews(graph, reviews, ignore))

@@ -1,0 +1,223 @@
+"""What changed in a project between two revisions: items added, removed, changed, moved.
+
+Items are matched by id (the first file by path keeps a duplicated id, as in
+the trace graph). A change is what a reviewer reads: fields, title, kind, the
+body as a unified diff, and links added or removed; moving a link within the
+file or reflowing the front matter is not a change. Everything is sorted by id.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from medtrace.api.load import load_project
+from medtrace.api.revision import WORKTREE, locate, read_revisions, resolve
+from medtrace.graph import TraceGraph
+from medtrace.model import FieldValue, Item, Project
+from medtrace.standard.rules.change import suspect_items
+
+# Ids of the items a project holds suspect (e.g. links not reviewed since an upstream change).
+SuspectFinder = Callable[[Project], frozenset[str]]
+BODY_CONTEXT = 3  # lines of context around each change in a body diff
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, order=True)
+class LinkRef:
+    """A link as a reviewer sees it: its type and target (not its line)."""
+
+    role: str
+    target: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FieldChange:
+    """A field whose value changed; ``None`` where the item does not set it."""
+
+    name: str
+    old: FieldValue | None
+    new: FieldValue | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ItemChange:
+    """How one item (same id on both sides) changed. ``kind`` and ``title`` are the
+    new ones; ``title_change`` and ``kind_change`` are ``(old, new)`` when they
+    changed; ``body_diff`` is ``""`` when the body did not."""
+
+    id: str
+    kind: str
+    title: str
+    old_path: str
+    new_path: str
+    title_change: tuple[str, str] | None = None
+    kind_change: tuple[str, str] | None = None
+    fields: tuple[FieldChange, ...] = ()
+    body_diff: str = ""
+    links_added: tuple[LinkRef, ...] = ()
+    links_removed: tuple[LinkRef, ...] = ()
+
+    @property
+    def content_changed(self) -> bool:
+        """Anything but the path changed."""
+        return bool(
+            self.title_change
+            or self.kind_change
+            or self.fields
+            or self.body_diff
+            or self.links_added
+            or self.links_removed
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ItemMove:
+    """An item kept its id but lives in another file."""
+
+    id: str
+    old_path: str
+    new_path: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProjectDiff:
+    """The changes from ``old`` to ``new``. ``changed`` holds items whose content
+    changed (moved or not); ``moved`` every item whose file changed, whatever else
+    did. ``suspect`` are ids suspect in ``new`` and not in ``old`` (``None``: not
+    asked)."""
+
+    project: str
+    old_label: str
+    new_label: str
+    added: tuple[Item, ...] = ()
+    removed: tuple[Item, ...] = ()
+    changed: tuple[ItemChange, ...] = ()
+    moved: tuple[ItemMove, ...] = ()
+    suspect: tuple[str, ...] | None = None
+    config_changed: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.changed or self.moved or self.suspect)
+
+
+def diff(
+    start: Path,
+    rev1: str,
+    rev2: str | None = WORKTREE,
+    *,
+    suspects: SuspectFinder | None = None,
+) -> ProjectDiff:
+    """The changes to the project at or above ``start`` from ``rev1`` to ``rev2``.
+
+    Each is a git revision, a baseline name, or :data:`WORKTREE` (``rev2``'s
+    default: the files on disk). Files that two revisions share are parsed once,
+    and files unchanged from the working tree are not parsed from git at all.
+    """
+    names = [rev1, rev2 or WORKTREE]
+    located = locate(start)
+    commits = {name: resolve(located.repository, name) for name in names if name != WORKTREE}
+    worktree = load_project(located.root) if WORKTREE in names else None
+    snapshots = read_revisions(located, sorted(set(commits.values())), worktree=worktree)
+    by_commit = {snapshot.commit: snapshot.project for snapshot in snapshots}
+    old, new = (by_commit[commits[name]] if name in commits else worktree for name in names)
+    assert old is not None and new is not None
+    labels = [name if name not in commits else f"{name} ({commits[name][:12]})" for name in names]
+    found = diff_projects(old, new, suspects=suspects)
+    return replace(found, old_label=labels[0], new_label=labels[1])
+
+
+def diff_projects(
+    old: Project, new: Project, *, suspects: SuspectFinder | None = None
+) -> ProjectDiff:
+    """The changes from project ``old`` to project ``new``, matched by item id."""
+    before, after = _by_id(old.items), _by_id(new.items)
+    changed: list[ItemChange] = []
+    moved: list[ItemMove] = []
+    for item_id in sorted(before.keys() & after.keys()):
+        was, now = before[item_id], after[item_id]
+        if was is now or was == now:  # the same file version (often parsed once for both)
+            continue
+        change = compare_items(was, now)
+        if change.content_changed:
+            changed.append(change)
+        if change.old_path != change.new_path:
+            moved.append(ItemMove(id=item_id, old_path=change.old_path, new_path=change.new_path))
+    suspect: tuple[str, ...] | None = None
+    if suspects is not None:
+        suspect = tuple(sorted(suspects(new) - suspects(old)))
+    return ProjectDiff(
+        project=new.config.name,
+        old_label="",
+        new_label="",
+        added=tuple(after[i] for i in sorted(after.keys() - before.keys())),
+        removed=tuple(before[i] for i in sorted(before.keys() - after.keys())),
+        changed=tuple(changed),
+        moved=tuple(moved),
+        suspect=suspect,
+        config_changed=old.config.digest != new.config.digest,
+    )
+
+
+def compare_items(old: Item, new: Item) -> ItemChange:
+    """What changed from ``old`` to ``new`` (two versions of an item)."""
+    old_links = Counter(LinkRef(role=link.role, target=link.target) for link in old.links)
+    new_links = Counter(LinkRef(role=link.role, target=link.target) for link in new.links)
+    return ItemChange(
+        id=new.id,
+        kind=new.kind,
+        title=new.title,
+        old_path=old.source.path,
+        new_path=new.source.path,
+        title_change=(old.title, new.title) if old.title != new.title else None,
+        kind_change=(old.kind, new.kind) if old.kind != new.kind else None,
+        fields=field_changes(dict(old.fields), dict(new.fields)),
+        body_diff=body_diff(old.body, new.body, old.source.path, new.source.path),
+        links_added=tuple(sorted((new_links - old_links).elements())),
+        links_removed=tuple(sorted((old_links - new_links).elements())),
+    )
+
+
+def field_changes(
+    old: Mapping[str, FieldValue], new: Mapping[str, FieldValue]
+) -> tuple[FieldChange, ...]:
+    """Fields set, unset or given another value, by name."""
+    return tuple(
+        FieldChange(name=name, old=old.get(name), new=new.get(name))
+        for name in sorted(old.keys() | new.keys())
+        if old.get(name) != new.get(name)
+    )
+
+
+def body_diff(old: str, new: str, old_path: str, new_path: str) -> str:
+    """A unified diff of two bodies (``""`` when equal), with paths as ``a/`` and ``b/``.
+
+    Line ends are compared as line breaks: a body that only changed from CRLF to
+    LF (or back) shows a one-line note instead of every line changed.
+    """
+    if old == new:
+        return ""
+    header = f"--- a/{old_path}\n+++ b/{new_path}\n"
+    old_lines = [line.removesuffix("\r") for line in old.split("\n")]
+    new_lines = [line.removesuffix("\r") for line in new.split("\n")]
+    if old_lines == new_lines:
+        return header + "\\ only the line ends changed (CRLF or LF)\n"
+    hunks = difflib.unified_diff(old_lines, new_lines, n=BODY_CONTEXT, lineterm="")
+    return header + "\n".join(list(hunks)[2:]) + "\n"
+
+
+def _by_id(items: Iterable[Item]) -> dict[str, Item]:
+    """Items by id; of a duplicated id, the first file by path (as the trace graph)."""
+    found: dict[str, Item] = {}
+    for item in sorted(items, key=lambda it: (it.source.path, it.id)):
+        found.setdefault(item.id, item)
+    return found
+
+
+def project_suspects(project: Project) -> frozenset[str]:
+    """The items suspect in ``project``, by its own review stamps (the default hook)."""
+    graph = TraceGraph(project.items, project.config.schema)
+    return suspect_items(graph, project.reviews, project.config.non_normative)

@@ -1,0 +1,144 @@
+"""``medtrace diff``, ``history`` and ``baseline``: changes to the items, as git records them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from medtrace.api.baseline import create_baseline, list_baselines, manifest_json, read_baseline
+from medtrace.api.diff import diff as diff_revisions
+from medtrace.api.diff import project_suspects
+from medtrace.api.history import item_history
+from medtrace.api.revision import WORKTREE
+from medtrace.cli.boundary import EXIT_OK, user_errors
+from medtrace.cli.context import SETTINGS, Context
+from medtrace.export.diff import diff_html, diff_json, diff_markdown, history_json, history_table
+
+_PATH = click.option(
+    "--path",
+    type=click.Path(path_type=Path),
+    default=".",
+    show_default=True,
+    help="The project (or a folder inside it).",
+)
+
+
+@click.command(context_settings=SETTINGS)
+@click.argument("rev1")
+@click.argument("rev2", required=False)
+@_PATH
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["markdown", "json", "html"]),
+    default="markdown",
+    show_default=True,
+    help="Output format.",
+)
+@click.pass_obj
+def diff(obj: Context, rev1: str, rev2: str | None, path: Path, output_format: str) -> None:
+    """Show how the project's items changed from REV1 to REV2.
+
+    REV1 and REV2 are git revisions (a commit, branch, tag, HEAD~3) or baseline
+    names; REV2 defaults to the working tree (also spelt WORKTREE). Items are
+    matched by id: added, removed, changed field by field (with the body as a
+    diff and links added or removed), and moved to another file. Markdown reads
+    as release notes. Items newly suspect (their upstream changed since their
+    last review) are listed too.
+    """
+    with user_errors(obj.debug):
+        changes = diff_revisions(path, rev1, rev2 or WORKTREE, suspects=project_suspects)
+    render = {"json": diff_json, "html": diff_html}.get(output_format, diff_markdown)
+    click.echo(render(changes), nl=False)
+    raise SystemExit(EXIT_OK)
+
+
+@click.command(context_settings=SETTINGS)
+@click.argument("item")
+@_PATH
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.pass_obj
+def history(obj: Context, item: str, path: Path, output_format: str) -> None:
+    """List every commit that touched ITEM's file, oldest first, across renames.
+
+    Each commit says what it did to the item: created, changed (which fields,
+    title, links, body), moved, deleted, or left it unreadable.
+    """
+    with user_errors(obj.debug):
+        entries = item_history(path, item)
+    if output_format == "json":
+        click.echo(history_json(item, entries), nl=False)
+        return
+    if entries:
+        from rich.console import Console
+
+        history_table(entries, Console(highlight=False))
+    click.echo(f"{item}: {len(entries)} commit(s).")
+
+
+@click.group(context_settings=SETTINGS)
+def baseline() -> None:
+    """Name the committed state of the project: an annotated git tag with a manifest.
+
+    A baseline NAME is the tag medtrace/baseline/NAME; use NAME wherever
+    'medtrace diff' takes a revision.
+    """
+
+
+@baseline.command("create", context_settings=SETTINGS)
+@click.argument("name")
+@click.option("-m", "--message", default="", help="What the baseline is (e.g. 'Release 1.2').")
+@_PATH
+@click.pass_obj
+def create(obj: Context, name: str, message: str, path: Path) -> None:
+    """Make baseline NAME of the committed HEAD.
+
+    Uncommitted edits are never part of a baseline (they are counted, to say
+    so). The tag's message holds a manifest: per item its id, kind, path and
+    the SHA-256 of its file. NAME is letters, digits, '.', '-' and '_'.
+    """
+    with user_errors(obj.debug):
+        created = create_baseline(path, name, message)
+    manifest = created.manifest
+    click.echo(
+        f"Baseline {name}: tag {created.tag} on commit {manifest.commit[:12]} (HEAD), "
+        f"{len(manifest.items)} item(s)."
+    )
+    if created.uncommitted:
+        click.echo(
+            f"Not in the baseline: uncommitted changes to {len(created.uncommitted)} file(s) "
+            "of the project; commit them and make another baseline to include them.",
+            err=True,
+        )
+
+
+@baseline.command("list", context_settings=SETTINGS)
+@_PATH
+@click.pass_obj
+def list_command(obj: Context, path: Path) -> None:
+    """List the baselines, oldest first: name, date, commit and message."""
+    with user_errors(obj.debug):
+        found = list_baselines(path)
+    for entry in found:
+        click.echo(f"{entry.name}\t{entry.date}\t{entry.commit[:12]}\t{entry.subject}")
+    if not found:
+        click.echo("No baselines yet; make one with 'medtrace baseline create NAME'.")
+
+
+@baseline.command("show", context_settings=SETTINGS)
+@click.argument("name")
+@_PATH
+@click.pass_obj
+def show(obj: Context, name: str, path: Path) -> None:
+    """Print the manifest of baseline NAME as JSON."""
+    with user_errors(obj.debug):
+        manifest = read_baseline(path, name)
+    click.echo(manifest_json(manifest), nl=False)

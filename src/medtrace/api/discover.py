@@ -53,7 +53,7 @@ def discover(root: Path, config: ProjectConfig) -> tuple[dict[str, FileStamp], l
             continue
         prefix = base.relative_to(root).as_posix()
         _walk(str(base), "" if prefix == "." else prefix + "/", found)
-    for path in [path for path in found if not _is_utf8(path)]:
+    for path in [path for path in found if not is_utf8(path)]:
         del found[path]
         shown = path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
         findings.append(
@@ -93,7 +93,8 @@ def _walk(folder: str, prefix: str, found: dict[str, FileStamp]) -> None:
             _walk(entry.path, prefix + name + "/", found)
 
 
-def _is_utf8(path: str) -> bool:
+def is_utf8(path: str) -> bool:
+    """Whether a file name from the file system is valid UTF-8 (else it cannot be stored)."""
     try:
         path.encode("utf-8")
     except UnicodeEncodeError:

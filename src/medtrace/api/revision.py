@@ -26,7 +26,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from medtrace.api.discover import ITEM_SUFFIX, find_root
+from medtrace.api.discover import ITEM_SUFFIX, find_root, is_utf8
 from medtrace.api.load import PARALLEL_MIN_FILES, load_project
 from medtrace.errors import ProjectError
 from medtrace.ingest import parse_config, parse_item
@@ -192,7 +192,7 @@ def select_files(
         for path, file in inside.items():
             if path.startswith(start) and not file.symlink and _is_item_path(path[len(start) :]):
                 found[path] = file.blob
-    for path in [path for path in found if not _is_utf8(path)]:
+    for path in [path for path in found if not is_utf8(path)]:
         del found[path]
         shown = path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
         findings.append(
@@ -220,14 +220,6 @@ def _parents(folder: str) -> Iterator[str]:
         folder = posixpath.dirname(folder)
         if folder:
             yield folder
-
-
-def _is_utf8(path: str) -> bool:
-    try:
-        path.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _finding(code: str, message: str, path: str) -> Finding:

@@ -12,7 +12,7 @@ from medtrace.api.diff import project_suspects
 from medtrace.api.history import item_history
 from medtrace.api.revision import WORKTREE
 from medtrace.cli.boundary import EXIT_OK, user_errors
-from medtrace.cli.context import SETTINGS, Context
+from medtrace.cli.context import SETTINGS, Context, format_option
 from medtrace.export.diff import diff_html, diff_json, diff_markdown, history_json, history_table
 
 _PATH = click.option(
@@ -28,14 +28,7 @@ _PATH = click.option(
 @click.argument("rev1")
 @click.argument("rev2", required=False)
 @_PATH
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["markdown", "json", "html"]),
-    default="markdown",
-    show_default=True,
-    help="Output format.",
-)
+@format_option("markdown", "json", "html", default="markdown")
 @click.pass_obj
 def diff(obj: Context, rev1: str, rev2: str | None, path: Path, output_format: str) -> None:
     """Show how the project's items changed from REV1 to REV2.
@@ -57,14 +50,7 @@ def diff(obj: Context, rev1: str, rev2: str | None, path: Path, output_format: s
 @click.command(context_settings=SETTINGS)
 @click.argument("item")
 @_PATH
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option("text", "json", default="text")
 @click.pass_obj
 def history(obj: Context, item: str, path: Path, output_format: str) -> None:
     """List every commit that touched ITEM's file, oldest first, across renames.

@@ -14,7 +14,7 @@ from medtrace.api import (
     repository_prefix,
 )
 from medtrace.cli.boundary import EXIT_FINDINGS, EXIT_OK, user_errors
-from medtrace.cli.context import SETTINGS, Context
+from medtrace.cli.context import SETTINGS, Context, format_option
 from medtrace.export import FindingsSummary, findings_json, findings_table, summary_line
 from medtrace.export.sarif import findings_sarif
 from medtrace.model import Severity
@@ -22,14 +22,7 @@ from medtrace.model import Severity
 
 @click.command(context_settings=SETTINGS)
 @click.argument("path", type=click.Path(path_type=Path), default=".")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "sarif"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option("text", "json", "sarif", default="text")
 @click.option(
     "--fail-on",
     type=click.Choice([s.value for s in Severity]),

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
+
+import click
 
 # Every command's own settings, so its help reads the same however it is invoked.
 SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"], "max_content_width": 80}
@@ -12,3 +15,18 @@ SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"], "max_content_
 @dataclass(frozen=True, slots=True)
 class Context:
     debug: bool = False
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def format_option(*choices: str, default: str) -> Callable[[_F], _F]:
+    """The ``--format`` option of a reporting command (passed as ``output_format``)."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(choices),
+        default=default,
+        show_default=True,
+        help="Output format.",
+    )

@@ -9,21 +9,14 @@ import click
 
 from medtrace.api import load_project
 from medtrace.cli.boundary import EXIT_FINDINGS, EXIT_OK, user_errors
-from medtrace.cli.context import SETTINGS, Context
+from medtrace.cli.context import SETTINGS, Context, format_option
 from medtrace.graph import TraceGraph
 from medtrace.standard.fda import DOCUMENTS, documentation_level
 
 
 @click.command(context_settings=SETTINGS)
 @click.argument("path", type=click.Path(path_type=Path), default=".")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option("text", "json", default="text")
 @click.pass_obj
 def fda(obj: Context, path: Path, output_format: str) -> None:
     """Show the FDA documentation level (Basic or Enhanced) recorded for the project

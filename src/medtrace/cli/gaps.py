@@ -8,21 +8,14 @@ import click
 
 from medtrace.api.gaps import project_matrix
 from medtrace.cli.boundary import EXIT_FINDINGS, EXIT_OK, user_errors
-from medtrace.cli.context import SETTINGS, Context
+from medtrace.cli.context import SETTINGS, Context, format_option
 from medtrace.export.matrix import matrix_html, matrix_json, matrix_summary, matrix_table
 from medtrace.standard.matrix import Status
 
 
 @click.command(context_settings=SETTINGS)
 @click.argument("path", type=click.Path(path_type=Path), default=".")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "html"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option("text", "json", "html", default="text")
 @click.pass_obj
 def gaps(obj: Context, path: Path, output_format: str) -> None:
     """Show the IEC 62304 compliance matrix of the project at PATH.

@@ -12,7 +12,7 @@ import click
 from medtrace.api.trace import TraceReport, coverage_summary, find_orphans
 from medtrace.api.trace import trace as trace_project
 from medtrace.cli.boundary import EXIT_FINDINGS, EXIT_OK, UserFacingError, user_errors
-from medtrace.cli.context import SETTINGS, Context
+from medtrace.cli.context import SETTINGS, Context, format_option
 from medtrace.export.trace import (
     coverage_json,
     coverage_table,
@@ -130,14 +130,7 @@ def _stamp() -> datetime:
 
 @click.command(context_settings=SETTINGS)
 @click.argument("path", type=click.Path(path_type=Path), default=".")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option("text", "json", default="text")
 @click.pass_obj
 def coverage(obj: Context, path: Path, output_format: str) -> None:
     """Show how much of the project at PATH the trace links cover.
@@ -160,14 +153,7 @@ def coverage(obj: Context, path: Path, output_format: str) -> None:
 
 @click.command(context_settings=SETTINGS)
 @click.argument("path", type=click.Path(path_type=Path), default=".")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option("text", "json", default="text")
 @click.pass_obj
 def orphans(obj: Context, path: Path, output_format: str) -> None:
     """List the items of the project at PATH that no link connects to anything.

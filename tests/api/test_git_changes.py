@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from medtrace.api import init_project, load_project
 from medtrace.api.baseline import create_baseline, list_baselines, read_baseline
-from medtrace.api.diff import FieldChange, LinkRef, diff, diff_projects
+from medtrace.api.diff import diff, diff_projects
 from medtrace.api.history import item_history
 from medtrace.api.revision import locate, project_at, read_revisions
 from medtrace.cli.changes import baseline, history
@@ -27,6 +27,7 @@ from medtrace.cli.context import Context
 from medtrace.errors import MedtraceError, ProjectError
 from medtrace.export.diff import diff_html, diff_json, diff_markdown, history_json
 from medtrace.model import Project
+from medtrace.model.change import FieldChange, LinkRef
 from medtrace.store.git import GitError
 
 SOFTWARE = Path("requirements") / "software"

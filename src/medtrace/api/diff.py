@@ -11,97 +11,19 @@ from __future__ import annotations
 import difflib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from medtrace.api.load import load_project
 from medtrace.api.revision import WORKTREE, locate, read_revisions, resolve
 from medtrace.graph import TraceGraph
 from medtrace.model import FieldValue, Item, Project
+from medtrace.model.change import FieldChange, ItemChange, ItemMove, LinkRef, ProjectDiff
 from medtrace.standard.rules.change import suspect_items
 
 # Ids of the items a project holds suspect (e.g. links not reviewed since an upstream change).
 SuspectFinder = Callable[[Project], frozenset[str]]
 BODY_CONTEXT = 3  # lines of context around each change in a body diff
-
-
-@dataclass(frozen=True, slots=True, kw_only=True, order=True)
-class LinkRef:
-    """A link as a reviewer sees it: its type and target (not its line)."""
-
-    role: str
-    target: str
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class FieldChange:
-    """A field whose value changed; ``None`` where the item does not set it."""
-
-    name: str
-    old: FieldValue | None
-    new: FieldValue | None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ItemChange:
-    """How one item (same id on both sides) changed. ``kind`` and ``title`` are the
-    new ones; ``title_change`` and ``kind_change`` are ``(old, new)`` when they
-    changed; ``body_diff`` is ``""`` when the body did not."""
-
-    id: str
-    kind: str
-    title: str
-    old_path: str
-    new_path: str
-    title_change: tuple[str, str] | None = None
-    kind_change: tuple[str, str] | None = None
-    fields: tuple[FieldChange, ...] = ()
-    body_diff: str = ""
-    links_added: tuple[LinkRef, ...] = ()
-    links_removed: tuple[LinkRef, ...] = ()
-
-    @property
-    def content_changed(self) -> bool:
-        """Anything but the path changed."""
-        return bool(
-            self.title_change
-            or self.kind_change
-            or self.fields
-            or self.body_diff
-            or self.links_added
-            or self.links_removed
-        )
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ItemMove:
-    """An item kept its id but lives in another file."""
-
-    id: str
-    old_path: str
-    new_path: str
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ProjectDiff:
-    """The changes from ``old`` to ``new``. ``changed`` holds items whose content
-    changed (moved or not); ``moved`` every item whose file changed, whatever else
-    did. ``suspect`` are ids suspect in ``new`` and not in ``old`` (``None``: not
-    asked)."""
-
-    project: str
-    old_label: str
-    new_label: str
-    added: tuple[Item, ...] = ()
-    removed: tuple[Item, ...] = ()
-    changed: tuple[ItemChange, ...] = ()
-    moved: tuple[ItemMove, ...] = ()
-    suspect: tuple[str, ...] | None = None
-    config_changed: bool = False
-
-    @property
-    def empty(self) -> bool:
-        return not (self.added or self.removed or self.changed or self.moved or self.suspect)
 
 
 def diff(

@@ -9,15 +9,15 @@ version that held an item.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
-from medtrace.api.diff import ItemChange, compare_items
+from medtrace.api.diff import compare_items
 from medtrace.api.load import load_project
 from medtrace.api.revision import locate
 from medtrace.errors import ConfigError, ProjectError
 from medtrace.ingest import parse_config, parse_item
 from medtrace.model import CONFIG_FILE, Item, Schema
+from medtrace.model.change import HistoryEntry
 from medtrace.store.git import FileCommit
 
 # What a commit did to the item.
@@ -29,30 +29,6 @@ CREATED, CHANGED, MOVED, UNCHANGED, UNREADABLE, DELETED = (
     "unreadable",
     "deleted",
 )
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class HistoryEntry:
-    """One commit that touched the item's file.
-
-    ``path`` is the file's path in that commit (relative to the project root,
-    or to the repository when it was outside the project); ``item_id`` the id
-    the file held then. ``change`` compares with the previous version that held
-    an item (``None`` for ``created``, ``unreadable`` and ``deleted``).
-    """
-
-    commit: str
-    author: str
-    date: str
-    subject: str
-    path: str
-    event: str
-    item_id: str | None = None
-    change: ItemChange | None = None
-
-    @property
-    def body_changed(self) -> bool:
-        return self.change is not None and bool(self.change.body_diff)
 
 
 def item_history(start: Path, item_id: str) -> tuple[HistoryEntry, ...]:

@@ -1,9 +1,8 @@
 """Changes between revisions as Markdown release notes, JSON and a standalone HTML page;
 an item's history as a terminal table and JSON.
 
-The change reports are built in :mod:`medtrace.api.diff` and
-:mod:`medtrace.api.history`, a layer above this one, so the renderers name the
-shapes they read as protocols; the dataclasses there satisfy them.
+The change reports (:mod:`medtrace.model.change`) are built in
+:mod:`medtrace.api.diff` and :mod:`medtrace.api.history`.
 """
 
 from __future__ import annotations
@@ -12,108 +11,23 @@ import html
 import json
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from medtrace.model import FieldValue, Item
+from medtrace.model.change import (
+    HistoryEntry,
+    ItemChange,
+    ProjectDiff,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
 
 
-class LinkShape(Protocol):
-    @property
-    def role(self) -> str: ...
-    @property
-    def target(self) -> str: ...
-
-
-class FieldChangeShape(Protocol):
-    @property
-    def name(self) -> str: ...
-    @property
-    def old(self) -> FieldValue | None: ...
-    @property
-    def new(self) -> FieldValue | None: ...
-
-
-class ItemChangeShape(Protocol):
-    @property
-    def id(self) -> str: ...
-    @property
-    def kind(self) -> str: ...
-    @property
-    def old_path(self) -> str: ...
-    @property
-    def new_path(self) -> str: ...
-    @property
-    def title(self) -> str: ...
-    @property
-    def title_change(self) -> tuple[str, str] | None: ...
-    @property
-    def kind_change(self) -> tuple[str, str] | None: ...
-    @property
-    def fields(self) -> Sequence[FieldChangeShape]: ...
-    @property
-    def body_diff(self) -> str: ...
-    @property
-    def links_added(self) -> Sequence[LinkShape]: ...
-    @property
-    def links_removed(self) -> Sequence[LinkShape]: ...
-
-
-class MoveShape(Protocol):
-    @property
-    def id(self) -> str: ...
-    @property
-    def old_path(self) -> str: ...
-    @property
-    def new_path(self) -> str: ...
-
-
-class DiffShape(Protocol):
-    @property
-    def project(self) -> str: ...
-    @property
-    def old_label(self) -> str: ...
-    @property
-    def new_label(self) -> str: ...
-    @property
-    def added(self) -> Sequence[Item]: ...
-    @property
-    def removed(self) -> Sequence[Item]: ...
-    @property
-    def changed(self) -> Sequence[ItemChangeShape]: ...
-    @property
-    def moved(self) -> Sequence[MoveShape]: ...
-    @property
-    def suspect(self) -> Sequence[str] | None: ...
-    @property
-    def config_changed(self) -> bool: ...
-
-
-class HistoryShape(Protocol):
-    @property
-    def commit(self) -> str: ...
-    @property
-    def author(self) -> str: ...
-    @property
-    def date(self) -> str: ...
-    @property
-    def subject(self) -> str: ...
-    @property
-    def path(self) -> str: ...
-    @property
-    def event(self) -> str: ...
-    @property
-    def item_id(self) -> str | None: ...
-    @property
-    def change(self) -> ItemChangeShape | None: ...
-
-
 # --- shared wording ---------------------------------------------------------------
 
 
-def counts(diff: DiffShape) -> dict[str, int]:
+def counts(diff: ProjectDiff) -> dict[str, int]:
     """How many items were added, removed, changed, moved (and newly suspect, if asked)."""
     found = {
         "added": len(diff.added),
@@ -137,7 +51,7 @@ def value_text(value: FieldValue | None) -> str:
     return str(value)
 
 
-def change_summary(change: ItemChangeShape) -> str:
+def change_summary(change: ItemChange) -> str:
     """One line: what changed (fields, title, links, body, file)."""
     parts = []
     if change.kind_change:
@@ -177,7 +91,7 @@ def _pair(pair: tuple[str, str] | None) -> dict[str, str] | None:
     return {"old": pair[0], "new": pair[1]} if pair is not None else None
 
 
-def _changes(change: ItemChangeShape) -> dict[str, object]:
+def _changes(change: ItemChange) -> dict[str, object]:
     """What changed in an item's content, in the shape both JSON reports share."""
     return {
         "title_change": _pair(change.title_change),
@@ -191,7 +105,7 @@ def _changes(change: ItemChangeShape) -> dict[str, object]:
     }
 
 
-def change_record(change: ItemChangeShape) -> dict[str, object]:
+def change_record(change: ItemChange) -> dict[str, object]:
     """The stable JSON shape of one changed item; absent parts are ``null`` or empty."""
     return {
         "id": change.id,
@@ -204,7 +118,7 @@ def change_record(change: ItemChangeShape) -> dict[str, object]:
     }
 
 
-def diff_json(diff: DiffShape) -> str:
+def diff_json(diff: ProjectDiff) -> str:
     document = {
         "project": diff.project,
         "old": diff.old_label,
@@ -244,7 +158,7 @@ def _fence(text: str) -> str:
     return "`" * max(3, longest + 1)
 
 
-def diff_markdown(diff: DiffShape) -> str:
+def diff_markdown(diff: ProjectDiff) -> str:
     """Release-notes style: summary counts, then Added, Removed, Changed, Moved, Suspect."""
     total = counts(diff)
     out = [
@@ -286,7 +200,7 @@ def diff_markdown(diff: DiffShape) -> str:
     return "\n".join(out)
 
 
-def _change_markdown(change: ItemChangeShape) -> list[str]:
+def _change_markdown(change: ItemChange) -> list[str]:
     where = _code(change.new_path)
     if change.old_path != change.new_path:
         where += f" (moved from {_code(change.old_path)})"
@@ -328,7 +242,7 @@ code,.id{white-space:nowrap}
 """
 
 
-def diff_html(diff: DiffShape) -> str:
+def diff_html(diff: ProjectDiff) -> str:
     """A standalone, printable page; every text from the project is escaped."""
     esc = html.escape
     parts = [
@@ -373,7 +287,7 @@ def diff_html(diff: DiffShape) -> str:
     return "\n".join(parts)
 
 
-def _change_html(change: ItemChangeShape) -> list[str]:
+def _change_html(change: ItemChange) -> list[str]:
     esc = html.escape
     where = f"<code>{esc(change.new_path)}</code>"
     if change.old_path != change.new_path:
@@ -418,7 +332,7 @@ def _diff_line_html(line: str) -> str:
 # --- history --------------------------------------------------------------------------
 
 
-def history_record(entry: HistoryShape) -> dict[str, object]:
+def history_record(entry: HistoryEntry) -> dict[str, object]:
     """The stable JSON shape of one commit of an item's history; ``change`` is ``null``
     when there is no earlier version to compare with, and says whether the body
     changed rather than how."""
@@ -441,14 +355,14 @@ def history_record(entry: HistoryShape) -> dict[str, object]:
     }
 
 
-def history_json(item_id: str, entries: Sequence[HistoryShape]) -> str:
+def history_json(item_id: str, entries: Sequence[HistoryEntry]) -> str:
     lines = [json.dumps(history_record(entry), ensure_ascii=False) for entry in entries]
     body = "[\n    " + ",\n    ".join(lines) + "\n  ]" if lines else "[]"
     head = json.dumps({"item": item_id, "commits": len(entries)}, indent=2, ensure_ascii=False)
     return head[:-2] + f',\n  "history": {body}\n}}\n'
 
 
-def history_table(entries: Sequence[HistoryShape], console: Console) -> None:
+def history_table(entries: Sequence[HistoryEntry], console: Console) -> None:
     """One row per commit, oldest first: date, commit, author, what happened, and how."""
     from rich.table import Table
     from rich.text import Text

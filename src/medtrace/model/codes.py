@@ -36,5 +36,11 @@ STRUCTURAL_CODES: dict[str, str] = {
     "link/target-kind": "A link points to a kind its link type does not allow.",
     "link/self": "An item links to itself.",
     "link/duplicate": "The same target is listed twice under one link type.",
+    "results/xml-invalid": "A test report is not well-formed XML (or is hostile XML).",
+    "results/not-junit": "A test report is XML but not JUnit, NUnit or TRX.",
+    "results/totals-mismatch": "A test report's declared totals differ from its test cases.",
+    "results/dtd-ignored": "A test report declares a DTD; it is not loaded.",
+    "results/outcome-unknown": "A test case has an outcome medtrace does not know (skipped).",
+    "results/test-unnamed": "A test case has no name.",
     "link/cycle": "Links of an acyclic type (derived-from, part-of, supersedes) form a cycle.",
 }

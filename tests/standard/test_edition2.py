@@ -9,7 +9,7 @@ import pytest
 from medtrace.api import CheckOptions, LoadOptions, check_project
 from medtrace.model import SafetyClass
 from medtrace.standard import CLAUSES, Method
-from tests.standard.projects import classified_system
+from tests.standard.conftest import classified_system
 
 NO_CACHE = CheckOptions(load=LoadOptions(use_cache=False))
 ED2 = '[project]\nname = "Scaling"\nstandard = "iec62304:ed2-draft"\n'

@@ -21,7 +21,7 @@ import pytest
 from medtrace.api import CheckOptions, LoadOptions, check_project
 from medtrace.model import SafetyClass
 from medtrace.standard import CLAUSES, Method, all_rules, clause
-from tests.standard.projects import ANSWERS, classified_system
+from tests.standard.conftest import ANSWERS, classified_system
 
 CORPUS = Path(__file__).parents[1] / "conformance"
 NO_CACHE = CheckOptions(load=LoadOptions(use_cache=False))

@@ -1,4 +1,4 @@
-"""Small projects built on the fly for the standard's tests."""
+"""Small projects built on the fly for the standard's tests (helpers, imported by the tests)."""
 
 from __future__ import annotations
 

@@ -16,6 +16,7 @@ from medtrace.cli.context import SETTINGS, Context
 from medtrace.cli.fda import fda
 from medtrace.cli.gaps import gaps
 from medtrace.cli.init import init
+from medtrace.cli.results import results
 from medtrace.cli.review import review
 from medtrace.cli.trace import coverage, orphans, trace
 
@@ -45,6 +46,7 @@ cli.add_command(orphans)
 cli.add_command(diff)
 cli.add_command(history)
 cli.add_command(baseline)
+cli.add_command(results)
 
 
 def main() -> None:

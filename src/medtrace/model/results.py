@@ -107,3 +107,37 @@ class ResultFile:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "totals", Totals.count(self.results))
+
+
+RUNS_FOLDER = "verification/runs"  # where imported runs are kept, relative to the project
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReportFile:
+    """A report file that went into a run: where it was, its hash and what it held."""
+
+    path: str
+    sha256: str
+    format: ResultFormat
+    totals: Totals
+    declared: Totals | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ResultRun:
+    """One import of test reports, bound to the software revision they tested.
+
+    ``revision`` is what the user named (a tag, a commit); ``commit`` the git
+    commit it resolved to, when the project is in a git repository.
+    """
+
+    revision: str
+    commit: str | None
+    imported: str  # ISO 8601 date-time (UTC) of the import
+    environment: str
+    reports: tuple[ReportFile, ...]
+    results: tuple[TestResult, ...]
+
+    @property
+    def totals(self) -> Totals:
+        return Totals.count(self.results)

@@ -1,0 +1,49 @@
+"""``medtrace results``: import test reports as evidence bound to a revision."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from medtrace.api.results import import_results
+from medtrace.cli.boundary import user_errors
+from medtrace.cli.context import SETTINGS, Context
+
+
+@click.group(context_settings=SETTINGS)
+def results() -> None:
+    """Test results as verification evidence (IEC 62304 5.5.5, 5.6, 5.7)."""
+
+
+@results.command("import", context_settings=SETTINGS)
+@click.argument("reports", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--revision", required=True, help="The software version or git revision tested.")
+@click.option("--environment", help="Where the tests ran [default: from the reports, or here].")
+@click.option(
+    "--path",
+    type=click.Path(path_type=Path),
+    default=".",
+    show_default=True,
+    help="The project (or a folder inside it).",
+)
+@click.pass_obj
+def import_command(
+    obj: Context, reports: tuple[Path, ...], revision: str, environment: str | None, path: Path
+) -> None:
+    """Import test REPORTS (JUnit XML of any common runner, NUnit, TRX) as one run.
+
+    The run is written to verification/runs/ in the project as a new JSON file,
+    with the revision (and its git commit), the date, the environment, and each
+    result's outcome, duration, message, properties and requirement ids. A
+    report that cannot be read is an error and nothing is written.
+    """
+    now = dt.datetime.now(dt.UTC)
+    with user_errors(obj.debug):
+        run, written, warnings = import_results(
+            path, reports, revision=revision, now=now, environment=environment
+        )
+    for warning in warnings:
+        click.echo(f"warning: {warning.location}: {warning.message}", err=True)
+    click.echo(f"Imported {run.totals} at {run.revision} into {written}.")

@@ -1,0 +1,107 @@
+"""Imported test runs as plain JSON files in the project (``verification/runs/``).
+
+One file per import, never rewritten: a later import of the same revision is a
+new file. JSON with one result per line diffs and reviews well in git.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from medtrace.model.results import (
+    Outcome,
+    ReportFile,
+    ResultRun,
+    TestResult,
+    Totals,
+)
+from medtrace.store.files import write_atomic
+
+FORMAT = 1
+
+
+def encode_run(run: ResultRun) -> bytes:
+    head = {
+        "format": FORMAT,
+        "revision": run.revision,
+        "commit": run.commit,
+        "imported": run.imported,
+        "environment": run.environment,
+        "totals": asdict(run.totals),
+        "reports": [
+            {
+                "path": report.path,
+                "sha256": report.sha256,
+                "format": report.format,
+                "totals": asdict(report.totals),
+                "declared": asdict(report.declared) if report.declared else None,
+            }
+            for report in run.reports
+        ],
+    }
+    lines = [json.dumps(_result(result), ensure_ascii=False) for result in run.results]
+    body = "[\n    " + ",\n    ".join(lines) + "\n  ]" if lines else "[]"
+    text = json.dumps(head, indent=2, ensure_ascii=False)
+    return (text[:-2] + f',\n  "results": {body}\n}}\n').encode("utf-8")
+
+
+def decode_run(data: bytes) -> ResultRun:
+    """A run file back; raises ``ValueError`` (or ``KeyError``) when it is not one."""
+    raw: dict[str, Any] = json.loads(data.decode("utf-8"))
+    if raw.get("format") != FORMAT:
+        raise ValueError(f"unknown run format {raw.get('format')!r}")
+    return ResultRun(
+        revision=str(raw["revision"]),
+        commit=raw.get("commit"),
+        imported=str(raw["imported"]),
+        environment=str(raw.get("environment", "")),
+        reports=tuple(
+            ReportFile(
+                path=str(r["path"]),
+                sha256=str(r["sha256"]),
+                format=r["format"],
+                totals=Totals(**r["totals"]),
+                declared=Totals(**r["declared"]) if r.get("declared") else None,
+            )
+            for r in raw["reports"]
+        ),
+        results=tuple(_test_result(entry) for entry in raw["results"]),
+    )
+
+
+def save_run(folder: Path, stem: str, run: ResultRun) -> Path:
+    """Write ``run`` as a new file in ``folder``; never overwrites an existing one."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{stem}.json"
+    number = 1
+    while path.exists():
+        number += 1
+        path = folder / f"{stem}-{number}.json"
+    write_atomic(path, encode_run(run))
+    return path
+
+
+def _result(result: TestResult) -> dict[str, object]:
+    data = asdict(result)
+    data["outcome"] = result.outcome.value
+    return {key: value for key, value in data.items() if value not in ("", (), None, [])}
+
+
+def _test_result(entry: dict[str, Any]) -> TestResult:
+    return TestResult(
+        suite=str(entry.get("suite", "")),
+        classname=str(entry.get("classname", "")),
+        name=str(entry.get("name", "")),
+        test_id=str(entry.get("test_id", "")),
+        outcome=Outcome(entry["outcome"]),
+        duration=entry.get("duration"),
+        message=str(entry.get("message", "")),
+        details=str(entry.get("details", "")),
+        properties=tuple((str(k), str(v)) for k, v in entry.get("properties", ())),
+        attachments=tuple(entry.get("attachments", ())),
+        requirements=tuple(entry.get("requirements", ())),
+        line=entry.get("line"),
+    )

@@ -14,7 +14,9 @@ from medtrace.graph import TraceGraph, patch_structural, structural_findings
 from medtrace.ingest.reviews import parse_reviews
 from medtrace.model import Finding, ProjectConfig, Severity
 from medtrace.model.codes import STRUCTURAL_CODES
+from medtrace.model.results import RUNS_FOLDER
 from medtrace.standard import all_rules, evaluate
+from medtrace.store.runs import load_runs, run_files
 
 _STRUCTURAL = "structural"
 _RULES = "rules"
@@ -96,13 +98,17 @@ def _rules(opened: OpenProject) -> tuple[tuple[Finding, ...], tuple[Finding, ...
     findings of reading the review stamps."""
     data = read_reviews_file(opened.root)
     reviews, problems = parse_reviews(data) if data else ((), ())
-    key = f"{_RULES}:{hashlib.sha256(data).hexdigest()}"  # the stamps are an input too
+    runs_folder = opened.root / RUNS_FOLDER
+    stamps = [(p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in run_files(runs_folder)]
+    inputs = data + repr(stamps).encode()  # the review stamps and test runs are inputs too
+    key = f"{_RULES}:{hashlib.sha256(inputs).hexdigest()}"
     previous = opened.memo.get(key)
     if previous is not None and not opened.changes.paths:
         return previous, problems
     items = [parsed.item for parsed in opened.cache.parsed().values() if parsed.item is not None]
     graph = TraceGraph(items, opened.config.schema)
-    result = tuple(evaluate(graph, opened.config, reviews))
+    runs, unreadable = load_runs(opened.root, runs_folder)
+    result = (*evaluate(graph, opened.config, reviews, runs), *unreadable)
     with contextlib.suppress(StoreError):
         opened.cache.remember(key, result)
     return result, problems

@@ -19,6 +19,7 @@ from medtrace.cli.init import init
 from medtrace.cli.results import results
 from medtrace.cli.review import review
 from medtrace.cli.trace import coverage, orphans, trace
+from medtrace.cli.verify import verify
 
 
 @click.group(context_settings=SETTINGS)
@@ -47,6 +48,7 @@ cli.add_command(diff)
 cli.add_command(history)
 cli.add_command(baseline)
 cli.add_command(results)
+cli.add_command(verify)
 
 
 def main() -> None:

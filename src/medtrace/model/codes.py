@@ -42,5 +42,6 @@ STRUCTURAL_CODES: dict[str, str] = {
     "results/dtd-ignored": "A test report declares a DTD; it is not loaded.",
     "results/outcome-unknown": "A test case has an outcome medtrace does not know (skipped).",
     "results/test-unnamed": "A test case has no name.",
+    "results/run-invalid": "A file in verification/runs/ is not a medtrace test run.",
     "link/cycle": "Links of an acyclic type (derived-from, part-of, supersedes) form a cycle.",
 }

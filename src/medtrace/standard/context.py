@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 
 from medtrace.graph import TraceGraph
 from medtrace.model import ALL_CLASSES, Item, ProjectConfig, SafetyClass
+from medtrace.model.results import ResultRun
 from medtrace.model.review import Review
 from medtrace.standard.classes import Classes
 
@@ -27,6 +28,7 @@ class RuleContext:
     classes: Classes
     applies_at: frozenset[SafetyClass] = ALL_CLASSES
     reviews: tuple[Review, ...] = ()  # from medtrace-reviews.yaml
+    runs: tuple[ResultRun, ...] = ()  # imported test runs (verification/runs/)
 
     def for_classes(self, classes: frozenset[SafetyClass]) -> RuleContext:
         return replace(self, applies_at=classes)

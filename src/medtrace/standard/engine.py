@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from medtrace.graph import TraceGraph
 from medtrace.model import CONFIG_FILE, Finding, ProjectConfig, SourceLocation
+from medtrace.model.results import ResultRun
 from medtrace.model.review import Review
 from medtrace.standard.classes import compute_classes
 from medtrace.standard.clauses import clause
@@ -14,7 +15,10 @@ NO_SYSTEM = "62304.4.3/no-software-system"
 
 
 def evaluate(
-    graph: TraceGraph, config: ProjectConfig, reviews: tuple[Review, ...] = ()
+    graph: TraceGraph,
+    config: ProjectConfig,
+    reviews: tuple[Review, ...] = (),
+    runs: tuple[ResultRun, ...] = (),
 ) -> list[Finding]:
     """Findings of every rule, each evaluated at the classes its clause applies to.
 
@@ -22,7 +26,7 @@ def evaluate(
     there is nothing to classify, so no other clause can be judged.
     """
     context = RuleContext(
-        graph=graph, config=config, classes=compute_classes(graph), reviews=reviews
+        graph=graph, config=config, classes=compute_classes(graph), reviews=reviews, runs=runs
     )
     rules = all_rules()
     if not graph.of_kind("software-system"):

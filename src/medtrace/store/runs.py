@@ -11,6 +11,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from medtrace.model import Finding, Severity, SourceLocation
 from medtrace.model.results import (
     Outcome,
     ReportFile,
@@ -105,3 +106,29 @@ def _test_result(entry: dict[str, Any]) -> TestResult:
         requirements=tuple(entry.get("requirements", ())),
         line=entry.get("line"),
     )
+
+
+def run_files(folder: Path) -> list[Path]:
+    """The run files in ``folder``, oldest name first (names start with the import time)."""
+    if not folder.is_dir():
+        return []
+    return sorted(path for path in folder.iterdir() if path.suffix == ".json")
+
+
+def load_runs(root: Path, folder: Path) -> tuple[tuple[ResultRun, ...], tuple[Finding, ...]]:
+    """Every readable run in ``folder``; a finding for each file that is not a run."""
+    runs: list[ResultRun] = []
+    findings: list[Finding] = []
+    for path in run_files(folder):
+        try:
+            runs.append(decode_run(path.read_bytes()))
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            findings.append(
+                Finding(
+                    code="results/run-invalid",
+                    severity=Severity.ERROR,
+                    message=f"not a medtrace test run ({type(error).__name__}: {error})"[:200],
+                    location=SourceLocation(path=path.relative_to(root).as_posix()),
+                )
+            )
+    return tuple(runs), tuple(findings)

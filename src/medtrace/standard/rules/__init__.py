@@ -9,6 +9,7 @@ from medtrace.standard.rules import (
     clause_7,
     clause_8,
     clause_9,
+    verification,
 )
 
 __all__ = [
@@ -20,4 +21,5 @@ __all__ = [
     "clause_7",
     "clause_8",
     "clause_9",
+    "verification",
 ]

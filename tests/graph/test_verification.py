@@ -1,0 +1,102 @@
+"""Verification status: results found by test-id or property, manual records, latest wins."""
+
+from __future__ import annotations
+
+from medtrace.graph import TraceGraph
+from medtrace.graph.verification import Status, normal_test_id, verification_status
+from medtrace.model import Item, Link, SourceLocation, builtin_schema
+from medtrace.model.results import Outcome, ReportFile, ResultRun, TestResult, Totals
+
+
+def item(item_id: str, kind: str, links: dict[str, list[str]] | None = None, **fields: str) -> Item:
+    return Item(
+        id=item_id,
+        kind=kind,
+        title=item_id,
+        source=SourceLocation(path=f"{item_id}.md", line=2),
+        fields=tuple(sorted((k.replace("_", "-"), v) for k, v in fields.items())),
+        links=tuple(Link(role=r, target=t) for r, ts in (links or {}).items() for t in ts),
+    )
+
+
+def run(when: str, *results: tuple[str, Outcome, tuple[str, ...]]) -> ResultRun:
+    tests = tuple(
+        TestResult(
+            suite="s", classname="", name=tid, test_id=tid, outcome=outcome, requirements=reqs
+        )
+        for tid, outcome, reqs in results
+    )
+    return ResultRun(
+        revision="v1",
+        commit=None,
+        imported=when,
+        environment="ci",
+        reports=(ReportFile(path="r.xml", sha256="0", format="junit", totals=Totals()),),
+        results=tests,
+    )
+
+
+GRAPH = TraceGraph(
+    [
+        item("SRS-1", "software-requirement"),
+        item("SRS-2", "software-requirement"),
+        item("SRS-3", "software-requirement"),
+        item("SRS-4", "software-requirement"),
+        item(
+            "TC-1",
+            "test-case",
+            {"verifies": ["SRS-1"]},
+            method="automated",
+            test_id="tests/unit/test_a.py::test_one",
+        ),
+        item("TC-2", "test-case", {"verifies": ["SRS-2"]}, method="manual"),
+        item(
+            "TR-1",
+            "test-record",
+            {"executes": ["TC-2"]},
+            date="2026-01-01",
+            outcome="failed",
+            revision="v1",
+        ),
+        item(
+            "TR-2",
+            "test-record",
+            {"executes": ["TC-2"]},
+            date="2026-02-01",
+            outcome="passed",
+            revision="v1",
+        ),
+        item("TC-3", "test-case", {"verifies": ["SRS-3"]}, method="automated", test_id="t::never"),
+    ],
+    builtin_schema(),
+)
+
+
+def test_test_ids_of_pytest_and_junit_read_the_same() -> None:
+    assert normal_test_id("tests/unit/test_a.py::test_one") == "tests.unit.test_a::test_one"
+    assert normal_test_id("tests.unit.test_a::test_one") == "tests.unit.test_a::test_one"
+
+
+def test_statuses_follow_the_latest_results() -> None:
+    runs = [
+        run("2026-03-01T00:00:00+00:00", ("tests.unit.test_a::test_one", Outcome.FAILED, ())),
+        run(
+            "2026-03-02T00:00:00+00:00",
+            ("tests.unit.test_a::test_one", Outcome.PASSED, ()),
+            ("extra::test_property", Outcome.ERROR, ("SRS-4",)),
+        ),
+    ]
+    got = {e.requirement.id: e.status for e in verification_status(GRAPH, runs)}
+    assert got == {
+        "SRS-1": Status.VERIFIED,  # the later run passed
+        "SRS-2": Status.VERIFIED,  # the later manual record passed
+        "SRS-3": Status.NOT_RUN,  # no result for its test
+        "SRS-4": Status.FAILED,  # named by a result's property, which errored
+    }
+
+
+def test_a_revision_keeps_only_its_own_results() -> None:
+    runs = [run("2026-03-01T00:00:00+00:00", ("tests.unit.test_a::test_one", Outcome.PASSED, ()))]
+    got = {e.requirement.id: e.status for e in verification_status(GRAPH, runs, revision="v2")}
+    assert got["SRS-1"] is Status.NOT_RUN
+    assert got["SRS-4"] is Status.NOT_COVERED

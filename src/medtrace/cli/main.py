@@ -18,6 +18,7 @@ from medtrace.cli.gaps import gaps
 from medtrace.cli.init import init
 from medtrace.cli.results import results
 from medtrace.cli.review import review
+from medtrace.cli.scan import scan
 from medtrace.cli.trace import coverage, orphans, trace
 from medtrace.cli.verify import verify
 
@@ -49,6 +50,7 @@ cli.add_command(history)
 cli.add_command(baseline)
 cli.add_command(results)
 cli.add_command(verify)
+cli.add_command(scan)
 
 
 def main() -> None:

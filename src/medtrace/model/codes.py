@@ -43,5 +43,8 @@ STRUCTURAL_CODES: dict[str, str] = {
     "results/outcome-unknown": "A test case has an outcome medtrace does not know (skipped).",
     "results/test-unnamed": "A test case has no name.",
     "results/run-invalid": "A file in verification/runs/ is not a medtrace test run.",
+    "code/marker-unknown-id": "A marker in source code names an id no item has.",
+    "code/file-not-in-unit": "A source file with implements markers is in no unit's source-files.",
+    "code/unit-implements-missing": "A unit's files mark requirements the unit does not implement.",
     "link/cycle": "Links of an acyclic type (derived-from, part-of, supersedes) form a cycle.",
 }

@@ -86,9 +86,22 @@ def save_run(folder: Path, stem: str, run: ResultRun) -> Path:
 
 
 def _result(result: TestResult) -> dict[str, object]:
-    data = asdict(result)
-    data["outcome"] = result.outcome.value
-    return {key: value for key, value in data.items() if value not in ("", (), None, [])}
+    # Built by hand: dataclasses.asdict deep-copies every value, and a run may hold 100,000.
+    data: dict[str, object] = {
+        "suite": result.suite,
+        "classname": result.classname,
+        "name": result.name,
+        "test_id": result.test_id,
+        "outcome": result.outcome.value,
+        "duration": result.duration,
+        "message": result.message,
+        "details": result.details,
+        "properties": result.properties,
+        "attachments": result.attachments,
+        "requirements": result.requirements,
+        "line": result.line,
+    }
+    return {key: value for key, value in data.items() if value not in ("", (), None)}
 
 
 def _test_result(entry: dict[str, Any]) -> TestResult:

@@ -9,21 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from medtrace.model import FieldValue, Item
+from medtrace.model import Item
 from medtrace.model.kinds import SOFTWARE_KINDS
 from medtrace.standard.context import RuleContext
 from medtrace.standard.registry import Violation, rule
+from medtrace.standard.rules.fields import blank
 
 _DECOMPOSITION = frozenset({"software-item", "software-unit"})
-
-
-def _blank(value: FieldValue | None) -> bool:
-    """A field left out, empty, or only whitespace (an empty list too)."""
-    if value is None:
-        return True
-    if isinstance(value, tuple):
-        return not any(part.strip() for part in value)
-    return isinstance(value, str) and not value.strip()
 
 
 def _linked_from(ctx: RuleContext, item: Item, role: str, kinds: frozenset[str]) -> list[Item]:
@@ -146,7 +138,7 @@ def requirements_are_allocated(ctx: RuleContext) -> Iterator[Violation]:
 )
 def soup_has_functional_requirements(ctx: RuleContext) -> Iterator[Violation]:
     for soup in ctx.items("soup"):
-        if _blank(soup.field("functional-requirements")):
+        if blank(soup.field("functional-requirements")):
             yield Violation(
                 soup,
                 f"{soup.id} states no functional or performance requirements (add "
@@ -161,7 +153,7 @@ def soup_has_functional_requirements(ctx: RuleContext) -> Iterator[Violation]:
 )
 def soup_has_system_requirements(ctx: RuleContext) -> Iterator[Violation]:
     for soup in ctx.items("soup"):
-        if _blank(soup.field("system-requirements")):
+        if blank(soup.field("system-requirements")):
             yield Violation(
                 soup,
                 f"{soup.id} states no system hardware and software it needs (add "
@@ -207,7 +199,7 @@ def units_have_detailed_design(ctx: RuleContext) -> Iterator[Violation]:
 )
 def units_have_source(ctx: RuleContext) -> Iterator[Violation]:
     for unit in ctx.items("software-unit"):
-        if _blank(unit.field("source-files")):
+        if blank(unit.field("source-files")):
             yield Violation(
                 unit, f"{unit.id} names no source files (add source-files: [path/to/file])"
             )

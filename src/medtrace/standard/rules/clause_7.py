@@ -9,19 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from medtrace.model import FieldValue, Item
 from medtrace.standard.context import RuleContext
 from medtrace.standard.registry import Violation, rule
+from medtrace.standard.rules.fields import blank, blank_fields
 
 _SITUATION = "hazardous-situation"
-
-
-def _blank(value: FieldValue | None) -> bool:
-    return value is None or value == () or (isinstance(value, str) and not value.strip())
-
-
-def _missing(item: Item, names: tuple[str, ...]) -> list[str]:
-    return [name for name in names if _blank(item.field(name))]
 
 
 @rule(
@@ -49,7 +41,7 @@ def situations_name_their_causes(ctx: RuleContext) -> Iterator[Violation]:
 )
 def soup_anomalies_are_evaluated(ctx: RuleContext) -> Iterator[Violation]:
     for soup in ctx.items("soup"):
-        missing = _missing(soup, ("anomaly-list", "anomaly-evaluation"))
+        missing = blank_fields(soup, ("anomaly-list", "anomaly-evaluation"))
         if missing:
             yield Violation(
                 soup,
@@ -65,7 +57,7 @@ def soup_anomalies_are_evaluated(ctx: RuleContext) -> Iterator[Violation]:
 )
 def situations_describe_their_sequence(ctx: RuleContext) -> Iterator[Violation]:
     for situation in ctx.items(_SITUATION):
-        if _blank(situation.field("sequence-of-events")):
+        if blank(situation.field("sequence-of-events")):
             yield Violation(
                 situation,
                 f"{situation.id} does not say how it comes about: add sequence-of-events:",

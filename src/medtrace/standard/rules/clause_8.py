@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from medtrace.model import FieldValue
 from medtrace.standard.context import RuleContext
 from medtrace.standard.registry import Violation, rule
+from medtrace.standard.rules.fields import blank
 
 # Change request states that mean the change was approved before work went on.
 _PAST_APPROVAL = frozenset({"approved", "implemented", "verified", "closed"})
-
-
-def _blank(value: FieldValue | None) -> bool:
-    return value is None or value == () or (isinstance(value, str) and not value.strip())
 
 
 @rule(
@@ -23,7 +19,7 @@ def _blank(value: FieldValue | None) -> bool:
 )
 def soup_is_identified(ctx: RuleContext) -> Iterator[Violation]:
     for soup in ctx.items("soup"):
-        missing = [name for name in ("manufacturer", "version") if _blank(soup.field(name))]
+        missing = [name for name in ("manufacturer", "version") if blank(soup.field(name))]
         if missing:
             add = " and ".join(f"{name}:" for name in missing)
             yield Violation(soup, f"{soup.id} is not identified: add {add}")
@@ -38,7 +34,7 @@ def changes_are_approved(ctx: RuleContext) -> Iterator[Violation]:
     for change in ctx.items("change-request"):
         if change.field("state") not in _PAST_APPROVAL:
             continue
-        missing = [name for name in ("approved-by", "approved-date") if _blank(change.field(name))]
+        missing = [name for name in ("approved-by", "approved-date") if blank(change.field(name))]
         if missing:
             add = " and ".join(f"{name}:" for name in missing)
             state = change.field("state")

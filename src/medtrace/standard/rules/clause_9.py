@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from medtrace.model import FieldValue
 from medtrace.standard.context import RuleContext
 from medtrace.standard.registry import Violation, rule
+from medtrace.standard.rules.fields import blank
 
 # Problem report states that mean the investigation is over.
 _INVESTIGATED = frozenset({"resolved", "verified", "closed"})
-
-
-def _blank(value: FieldValue | None) -> bool:
-    return value is None or value == () or (isinstance(value, str) and not value.strip())
 
 
 @rule(
@@ -23,7 +19,7 @@ def _blank(value: FieldValue | None) -> bool:
 )
 def problem_reports_are_complete(ctx: RuleContext) -> Iterator[Violation]:
     for report in ctx.items("problem-report"):
-        missing = [name for name in ("state", "criticality") if _blank(report.field(name))]
+        missing = [name for name in ("state", "criticality") if blank(report.field(name))]
         if missing:
             add = " and ".join(f"{name}:" for name in missing)
             yield Violation(report, f"{report.id} is incomplete: add {add}")
@@ -36,7 +32,7 @@ def problem_reports_are_complete(ctx: RuleContext) -> Iterator[Violation]:
 )
 def problems_are_investigated(ctx: RuleContext) -> Iterator[Violation]:
     for report in ctx.items("problem-report"):
-        if report.field("state") in _INVESTIGATED and _blank(report.field("root-cause")):
+        if report.field("state") in _INVESTIGATED and blank(report.field("root-cause")):
             yield Violation(
                 report,
                 f"{report.id} is {report.field('state')} without an investigation: add root-cause:",

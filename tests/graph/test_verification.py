@@ -100,3 +100,59 @@ def test_a_revision_keeps_only_its_own_results() -> None:
     got = {e.requirement.id: e.status for e in verification_status(GRAPH, runs, revision="v2")}
     assert got["SRS-1"] is Status.NOT_RUN
     assert got["SRS-4"] is Status.NOT_COVERED
+
+
+def test_a_test_name_carrying_a_requirement_id_verifies_it() -> None:
+    graph = TraceGraph(
+        [
+            item("SRS-012", "software-requirement"),
+            item("SRS-12A", "software-requirement"),
+            item("SRS-3", "software-requirement"),
+        ],
+        builtin_schema(),
+    )
+    runs = [
+        run(
+            "2026-03-01T00:00:00+00:00",
+            ("tests.test_bolus::test_srs_012_limit", Outcome.PASSED, ()),
+            ("tests.test_bolus::test_SRS12_again", Outcome.FAILED, ()),
+            ("tests.test_x::test_srs_30_only", Outcome.PASSED, ()),
+            ("tests.test_x::test_xsrs3", Outcome.PASSED, ()),
+        )
+    ]
+    got = {e.requirement.id: e for e in verification_status(graph, runs)}
+    # "srs_012" and "SRS12" both read as SRS-012; the second failed.
+    assert [e.test for e in got["SRS-012"].evidence] == [
+        "tests.test_bolus::test_srs_012_limit",
+        "tests.test_bolus::test_SRS12_again",
+    ]
+    assert got["SRS-012"].status is Status.FAILED
+    # 30 is not 3, and "xsrs3" is a different prefix: no evidence for SRS-3.
+    assert got["SRS-3"].status is Status.NOT_COVERED
+    assert got["SRS-12A"].status is Status.NOT_COVERED  # not an id a name can carry
+
+
+def test_a_unit_is_verified_through_its_detailed_design() -> None:
+    graph = TraceGraph(
+        [
+            item("SWU-1", "software-unit"),
+            item("DD-1", "detailed-design", {"design-of": ["SWU-1"]}),
+            item("TC-9", "test-case", {"verifies": ["DD-1"]}, method="automated", test_id="t::d"),
+        ],
+        builtin_schema(),
+    )
+    runs = [run("2026-03-01T00:00:00+00:00", ("t::d", Outcome.FAILED, ()))]
+    (entry,) = verification_status(graph, runs, kinds=("software-unit",))
+    assert [e.test for e in entry.evidence] == ["TC-9"]
+    assert entry.status is Status.FAILED
+
+
+def test_a_result_that_names_its_requirement_and_has_a_test_case_counts_once() -> None:
+    runs = [
+        run(
+            "2026-03-01T00:00:00+00:00",
+            ("tests.unit.test_a::test_one", Outcome.PASSED, ("SRS-1",)),
+        )
+    ]
+    got = {e.requirement.id: e for e in verification_status(GRAPH, runs)}
+    assert [e.test for e in got["SRS-1"].evidence] == ["TC-1"]

@@ -19,6 +19,7 @@ from medtrace.standard import all_rules, evaluate
 from medtrace.store.runs import load_runs, run_files
 
 _STRUCTURAL = "structural"
+ATTACHMENT_MISSING = "results/attachment-missing"
 _RULES = "rules"
 
 
@@ -59,7 +60,15 @@ def check_project(start: Path, options: CheckOptions | None = None) -> CheckRepo
     with open_project(start, options.load) as opened:
         structural = _structural(opened)
         rules, problems = _rules(opened) if options.rules else ((), ())
-        found = [*opened.diagnostics, *opened.cache.findings(), *structural, *rules, *problems]
+        attachments = _missing_attachments(opened) if options.rules else ()
+        found = [
+            *opened.diagnostics,
+            *opened.cache.findings(),
+            *structural,
+            *rules,
+            *problems,
+            *attachments,
+        ]
         files, item_count = opened.cache.counts()
     return CheckReport(
         root=opened.root,
@@ -112,6 +121,33 @@ def _rules(opened: OpenProject) -> tuple[tuple[Finding, ...], tuple[Finding, ...
     with contextlib.suppress(StoreError):
         opened.cache.remember(key, result)
     return result, problems
+
+
+def _missing_attachments(opened: OpenProject) -> list[Finding]:
+    """Evidence files named by test records that are not in the project (read afresh
+    each time: adding a file changes no item file)."""
+    found = []
+    for parsed in opened.cache.parsed_of_kind("test-record"):
+        item = parsed.item
+        if item is None or item.kind != "test-record":
+            continue
+        attachments = item.field("attachments")
+        for name in attachments if isinstance(attachments, tuple) else ():
+            path = opened.root / name
+            inside = path.resolve().is_relative_to(opened.root.resolve())
+            if not inside or not path.is_file():
+                where = "outside the project" if not inside else "not a file in the project"
+                found.append(
+                    Finding(
+                        code=ATTACHMENT_MISSING,
+                        severity=Severity.ERROR,
+                        message=f"{item.id}: attachment {name} is {where}",
+                        location=item.source,
+                        item=item.id,
+                        clause="5.7.5",
+                    )
+                )
+    return found
 
 
 def finding_summaries() -> dict[str, str]:

@@ -38,8 +38,9 @@ def verify(
     verified, failed, not run or not covered.
 
     Automated tests are matched to imported results (medtrace results import)
-    by test-id and by verifies properties; manual tests to their latest test
-    records. Exit 1 when any requirement is not verified.
+    by test-id, by verifies properties and by ids in test names; manual tests
+    to their latest test records. A unit is also verified by the tests of its
+    detailed design. Exit 1 when any requirement is not verified.
     """
     with user_errors(obj.debug):
         name, statuses = verify_project(path, revision, kinds)

@@ -66,6 +66,7 @@ def verification_json(
                         "revision": e.revision,
                         "date": e.date,
                         "manual": e.manual,
+                        "record": e.record or None,
                     }
                     for e in entry.evidence
                 ],
@@ -84,7 +85,11 @@ def verification_html(
     for entry in statuses:
         tests = "<br>".join(
             f"{esc(e.test)}: {esc(_outcome(e))}"
-            + (f" <small>({esc(e.revision)} {esc(e.date)})</small>" if e.revision else "")
+            + (
+                f" <small>({esc(' '.join(filter(None, (e.record, e.revision, e.date[:10]))))})</small>"
+                if e.revision or e.record
+                else ""
+            )
             for e in entry.evidence
         )
         status = entry.status.value.replace(" ", "-")

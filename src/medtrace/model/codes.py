@@ -42,6 +42,7 @@ STRUCTURAL_CODES: dict[str, str] = {
     "results/dtd-ignored": "A test report declares a DTD; it is not loaded.",
     "results/outcome-unknown": "A test case has an outcome medtrace does not know (skipped).",
     "results/test-unnamed": "A test case has no name.",
+    "results/attachment-missing": "A test record names an attachment that is not in the project.",
     "results/run-invalid": "A file in verification/runs/ is not a medtrace test run.",
     "code/marker-unknown-id": "A marker in source code names an id no item has.",
     "code/file-not-in-unit": "A source file with implements markers is in no unit's source-files.",

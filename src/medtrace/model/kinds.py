@@ -407,7 +407,19 @@ KINDS = (
                 "Result.",
                 values=("passed", "failed", "error", "skipped", "blocked"),
             ),
-            _f("environment", _S, "Where it ran."),
+            _f("environment", _S, "Hardware and software set-up and tools it ran with."),
+            _f(
+                "step-results",
+                _L,
+                "One entry per step of the executed test, in order: an outcome (passed, "
+                "failed, blocked, skipped), optionally followed by ': what was observed'.",
+            ),
+            _f("anomalies", _T, "Anomalies seen, with their problem reports (5.7.2, 9.8)."),
+            _f(
+                "attachments",
+                _L,
+                "Evidence files (screenshots, logs, measurements), relative to the project.",
+            ),
         ),
         links=("executes",),
     ),

@@ -1235,8 +1235,8 @@ CLAUSES: tuple[Clause, ...] = (
             "version, hardware and software setup, tools, date and tester."
         ),
         classes=_ABC,
-        evidence=("test records",),
-        method=Method.ATTESTATION,
+        evidence=("test records", "retest results after each fix"),
+        method=Method.RULES,
     ),
 )
 

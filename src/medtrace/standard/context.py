@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from medtrace.graph import TraceGraph
+from medtrace.graph.verification import ResultIndex
 from medtrace.model import ALL_CLASSES, Item, ProjectConfig, SafetyClass
 from medtrace.model.results import ResultRun
 from medtrace.model.review import Review
@@ -29,6 +30,7 @@ class RuleContext:
     applies_at: frozenset[SafetyClass] = ALL_CLASSES
     reviews: tuple[Review, ...] = ()  # from medtrace-reviews.yaml
     runs: tuple[ResultRun, ...] = ()  # imported test runs (verification/runs/)
+    results: ResultIndex = field(default_factory=ResultIndex.empty)  # latest result per test
 
     def for_classes(self, classes: frozenset[SafetyClass]) -> RuleContext:
         return replace(self, applies_at=classes)

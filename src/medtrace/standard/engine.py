@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from medtrace.graph import TraceGraph
+from medtrace.graph.verification import ResultIndex
 from medtrace.model import CONFIG_FILE, Finding, ProjectConfig, SourceLocation
 from medtrace.model.results import ResultRun
 from medtrace.model.review import Review
@@ -12,6 +13,8 @@ from medtrace.standard.context import RuleContext
 from medtrace.standard.registry import Rule, Violation, all_rules
 
 NO_SYSTEM = "62304.4.3/no-software-system"
+# Kinds whose ids a test's name may carry to say what it verifies.
+VERIFIED_KINDS = ("software-requirement", "software-item", "software-unit", "detailed-design")
 
 
 def evaluate(
@@ -25,8 +28,14 @@ def evaluate(
     A project without a software system gets only the finding that says so:
     there is nothing to classify, so no other clause can be judged.
     """
+    verified = [item.id for kind in VERIFIED_KINDS for item in graph.of_kind(kind)]
     context = RuleContext(
-        graph=graph, config=config, classes=compute_classes(graph), reviews=reviews, runs=runs
+        graph=graph,
+        config=config,
+        classes=compute_classes(graph),
+        reviews=reviews,
+        runs=runs,
+        results=ResultIndex.build(runs, verified),
     )
     rules = all_rules()
     if not graph.of_kind("software-system"):

@@ -213,6 +213,16 @@ class ParseCache:
         return {path: codec.decode(blob, path) for path, blob in rows}
 
     @_guarded
+    def parsed_of_kind(self, kind: str) -> list[ParsedFile]:
+        """The full parse results of the files that hold an item of ``kind``, by path."""
+        rows = self._db.execute(
+            "SELECT path, result FROM files WHERE path IN "
+            "(SELECT path FROM items WHERE kind = ?) ORDER BY path",
+            (kind,),
+        ).fetchall()
+        return [codec.decode(blob, path) for path, blob in rows]
+
+    @_guarded
     def counts(self) -> tuple[int, int]:
         """(item files, items): a file is an item file when it has front matter."""
         files = self._db.execute("SELECT count(*) FROM files WHERE is_item").fetchone()[0]

@@ -17,6 +17,9 @@ git -C build/demo -c user.name="medtrace demo" -c user.email=demo@medtrace.inval
     --junitxml=../verification/junit.xml)
 .venv/bin/medtrace results import build/demo/verification/junit.xml --revision HEAD \
     --path build/demo
+.venv/bin/medtrace soup sync --dry-run --path build/demo
+.venv/bin/medtrace soup audit --path build/demo
+.venv/bin/medtrace soup sbom --path build/demo -o build/demo/sbom.cdx.json
 .venv/bin/medtrace check build/demo
 .venv/bin/medtrace verify build/demo
 .venv/bin/medtrace gaps build/demo

@@ -9,13 +9,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from medtrace.api.load import LoadOptions, OpenProject, open_project, read_reviews_file
-from medtrace.errors import StoreError
+from medtrace.api.soup import read_sources
+from medtrace.errors import MedtraceError, StoreError
 from medtrace.graph import TraceGraph, patch_structural, structural_findings
+from medtrace.graph.advisory_match import AdvisoryIndex
+from medtrace.ingest.osv import parse_advisory
 from medtrace.ingest.reviews import parse_reviews
-from medtrace.model import Finding, ProjectConfig, Severity
+from medtrace.model import CONFIG_FILE, Finding, ProjectConfig, Severity, SourceLocation
 from medtrace.model.codes import STRUCTURAL_CODES
 from medtrace.model.results import RUNS_FOLDER
 from medtrace.standard import all_rules, evaluate
+from medtrace.store.advisories import read_advisories
 from medtrace.store.runs import load_runs, run_files
 
 _STRUCTURAL = "structural"
@@ -108,8 +112,13 @@ def _rules(opened: OpenProject) -> tuple[tuple[Finding, ...], tuple[Finding, ...
     data = read_reviews_file(opened.root)
     reviews, problems = parse_reviews(data) if data else ((), ())
     runs_folder = opened.root / RUNS_FOLDER
-    stamps = [(p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in run_files(runs_folder)]
-    inputs = data + repr(stamps).encode()  # the review stamps and test runs are inputs too
+    soup = opened.config.soup
+    stamps = [_stamp(p) for p in run_files(runs_folder)]
+    stamps += [_stamp(opened.root / name) for name in soup.sources]
+    if soup.advisories:
+        stamps += [_stamp(p) for p in _files_under(opened.root / soup.advisories)]
+    # The review stamps, test runs, SOUP sources and advisories are inputs too.
+    inputs = data + repr(stamps).encode()
     key = f"{_RULES}:{hashlib.sha256(inputs).hexdigest()}"
     previous = opened.memo.get(key)
     if previous is not None and not opened.changes.paths:
@@ -117,10 +126,45 @@ def _rules(opened: OpenProject) -> tuple[tuple[Finding, ...], tuple[Finding, ...
     items = [parsed.item for parsed in opened.cache.parsed().values() if parsed.item is not None]
     graph = TraceGraph(items, opened.config.schema)
     runs, unreadable = load_runs(opened.root, runs_folder)
-    result = (*evaluate(graph, opened.config, reviews, runs), *unreadable)
+    components, source_findings = (
+        read_sources(opened.root, opened.config) if soup.sources else (None, ())
+    )
+    advisories, advisory_findings = _advisories(opened.root, soup.advisories)
+    found = evaluate(graph, opened.config, reviews, runs, components, advisories)
+    result = (*found, *unreadable, *source_findings, *advisory_findings)
     with contextlib.suppress(StoreError):
         opened.cache.remember(key, result)
     return result, problems
+
+
+def _stamp(path: Path) -> tuple[str, int, int]:
+    try:
+        status = path.stat()
+    except OSError:
+        return (str(path), -1, -1)
+    return (str(path), status.st_size, status.st_mtime_ns)
+
+
+def _files_under(path: Path) -> list[Path]:
+    if not path.is_dir():
+        return [path]
+    return sorted(p for p in path.rglob("*") if p.is_file())
+
+
+def _advisories(root: Path, name: str) -> tuple[AdvisoryIndex | None, tuple[Finding, ...]]:
+    """The OSV records of ``[soup] advisories``; one finding when they cannot be read."""
+    if not name:
+        return None, ()
+    try:
+        records, findings = read_advisories(root / name, parse=parse_advisory)
+    except MedtraceError as error:
+        where = SourceLocation(path=CONFIG_FILE)
+        return None, (
+            Finding(
+                code="osv/unreadable", severity=Severity.ERROR, message=str(error), location=where
+            ),
+        )
+    return AdvisoryIndex(records), findings
 
 
 def _missing_attachments(opened: OpenProject) -> list[Finding]:

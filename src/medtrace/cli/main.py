@@ -19,6 +19,7 @@ from medtrace.cli.init import init
 from medtrace.cli.results import results
 from medtrace.cli.review import review
 from medtrace.cli.scan import scan
+from medtrace.cli.soup import soup
 from medtrace.cli.trace import coverage, orphans, trace
 from medtrace.cli.verify import verify
 
@@ -51,6 +52,7 @@ cli.add_command(baseline)
 cli.add_command(results)
 cli.add_command(verify)
 cli.add_command(scan)
+cli.add_command(soup)
 
 
 def main() -> None:

@@ -24,6 +24,13 @@ def _outcome(evidence: Evidence) -> str:
     return evidence.outcome.value if evidence.outcome is not None else "no result"
 
 
+def _when(evidence: Evidence) -> str:
+    """`` (TR-001 v1.2.0 2026-02-10)``: the record, revision and date of a result."""
+    parts = [evidence.record, evidence.revision, evidence.date[:10]]
+    shown = " ".join(part for part in parts if part)
+    return f" <small>({html.escape(shown)})</small>" if shown else ""
+
+
 def verification_summary(statuses: Sequence[RequirementStatus]) -> str:
     counts = dict.fromkeys(Status, 0)
     for entry in statuses:
@@ -83,15 +90,7 @@ def verification_html(
     esc = html.escape
     rows = []
     for entry in statuses:
-        tests = "<br>".join(
-            f"{esc(e.test)}: {esc(_outcome(e))}"
-            + (
-                f" <small>({esc(' '.join(filter(None, (e.record, e.revision, e.date[:10]))))})</small>"
-                if e.revision or e.record
-                else ""
-            )
-            for e in entry.evidence
-        )
+        tests = "<br>".join(f"{esc(e.test)}: {esc(_outcome(e))}" + _when(e) for e in entry.evidence)
         status = entry.status.value.replace(" ", "-")
         rows.append(
             f'<tr id="{esc(entry.requirement.id)}"><td>{esc(entry.requirement.id)}</td>'

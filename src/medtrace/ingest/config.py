@@ -26,13 +26,14 @@ from medtrace.model import (
     SourceLocation,
     builtin_schema,
 )
-from medtrace.model.config import NON_NORMATIVE, STANDARDS
+from medtrace.model.config import NON_NORMATIVE, STANDARDS, SoupConfig
 from medtrace.model.schema import ANY_KIND, Schema
 
 _NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 _TOML_LINE = re.compile(r"at line (\d+)")
-_TOP_KEYS = frozenset({"project", "kinds", "links", "fields", "trace"})
+_TOP_KEYS = frozenset({"project", "kinds", "links", "fields", "trace", "soup"})
 _TRACE_KEYS = frozenset({"ignore-fields"})
+_SOUP_KEYS = frozenset({"sources", "folder", "scopes", "advisories"})
 _PROJECT_KEYS = frozenset({"name", "paths", "exclude", "fail-on", "standard"})
 _KIND_KEYS = frozenset({"title", "prefix", "description", "fields", "links"})
 _LINK_KEYS = frozenset({"targets", "reverse", "description", "acyclic"})
@@ -110,6 +111,7 @@ class _ConfigReader:
             fail_on=self._severity(project.get("fail-on", "error")),
             standard=self._standard(project.get("standard", STANDARDS[0])),
             non_normative=self._non_normative(raw.get("trace", {})),
+            soup=self._soup(raw.get("soup", {})),
         )
 
     def _unknown(self, table: Mapping[str, object], known: frozenset[str], what: str) -> None:
@@ -153,6 +155,17 @@ class _ConfigReader:
         if "ignore-fields" not in table:
             return NON_NORMATIVE
         return self._strings(table["ignore-fields"], "ignore-fields")
+
+    def _soup(self, value: object) -> SoupConfig:
+        table = self._table(value, "[soup]")
+        self._unknown(table, _SOUP_KEYS, "[soup] key")
+        default = SoupConfig()
+        return SoupConfig(
+            sources=self._strings(table.get("sources", []), "sources"),
+            folder=self._string(table.get("folder"), "folder", default=default.folder),
+            scopes=self._strings(table.get("scopes", list(default.scopes)), "scopes"),
+            advisories=self._string(table.get("advisories"), "advisories", default=""),
+        )
 
     def _standard(self, value: object) -> str:
         if value in STANDARDS:

@@ -47,5 +47,13 @@ STRUCTURAL_CODES: dict[str, str] = {
     "code/marker-unknown-id": "A marker in source code names an id no item has.",
     "code/file-not-in-unit": "A source file with implements markers is in no unit's source-files.",
     "code/unit-implements-missing": "A unit's files mark requirements the unit does not implement.",
+    "components/unreadable": "An SBOM or lockfile is not well-formed JSON, XML, TOML or text.",
+    "components/unknown-format": "A file is not an SBOM or lockfile medtrace can read.",
+    "components/invalid": "An SBOM or lockfile breaks its format (a component without a name).",
+    "components/unpinned": "A requirement names no exact version; its SOUP version is unknown.",
+    "components/include-missing": "A requirements file includes (-r) a file that is not there.",
+    "osv/unreadable": "An OSV record is not JSON or not an OSV record.",
+    "osv/archive-unsafe": "An OSV archive holds a path that escapes its folder; it is refused.",
+    "osv/range-invalid": "An OSV range holds a version its ecosystem cannot read (skipped).",
     "link/cycle": "Links of an acyclic type (derived-from, part-of, supersedes) form a cycle.",
 }

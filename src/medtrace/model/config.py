@@ -15,6 +15,24 @@ CACHE_DIR = ".medtrace"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class SoupConfig:
+    """The ``[soup]`` table: where the product's third-party components are listed.
+
+    ``sources`` are lockfiles and SBOMs (relative to the project root) that
+    ``medtrace soup sync`` and ``check`` compare with the SOUP records;
+    ``folder`` is where sync writes new draft records; ``scopes`` are the
+    component scopes that count as SOUP (by default what the product ships,
+    not what it is only built or tested with); ``advisories`` is an OSV
+    directory or zip the SOUP versions are matched against (empty: none).
+    """
+
+    sources: tuple[str, ...] = ()
+    folder: str = "soup"
+    scopes: tuple[str, ...] = ("required",)
+    advisories: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ProjectConfig:
     """Settings of one project.
 
@@ -33,4 +51,5 @@ class ProjectConfig:
     fail_on: Severity = Severity.ERROR
     standard: str = STANDARDS[0]  # the edition rules are applied from
     non_normative: tuple[str, ...] = NON_NORMATIVE
+    soup: SoupConfig = SoupConfig()
     digest: str = ""

@@ -21,6 +21,18 @@ SAFETY_CLASSES = ("A", "B", "C")
 INJURY_LEVELS = ("none", "non-serious-injury", "serious-injury-or-death")
 SOFTWARE_KINDS = frozenset({"software-system", "software-item", "software-unit"})
 REQUIREMENT_KINDS = frozenset({"system-requirement", "software-requirement"})
+VULNERABILITY_STATES = ("not-affected", "affected", "fixed", "under-investigation")
+VEX_JUSTIFICATIONS = (
+    "code-not-present",
+    "code-not-reachable",
+    "requires-configuration",
+    "requires-dependency",
+    "requires-environment",
+    "protected-by-compiler",
+    "protected-at-runtime",
+    "protected-at-perimeter",
+    "protected-by-mitigating-control",
+)
 
 
 def _f(
@@ -148,6 +160,12 @@ LINK_TYPES = (
         targets=frozenset({"hazard", "hazardous-situation"}),
         reverse="introduced-by",
         description="A risk control gives rise to a new hazard or situation (7.3.1).",
+    ),
+    LinkType(
+        name="evaluates",
+        targets=frozenset({"soup"}),
+        reverse="evaluated-by",
+        description="A vulnerability evaluation of a SOUP component (7.1.3).",
     ),
     LinkType(
         name="used-by",
@@ -375,8 +393,44 @@ KINDS = (
             _f("system-requirements", _T, "Hardware and software it needs (5.3.4)."),
             _f("anomaly-list", FieldType.URL, "Where its known anomalies are published."),
             _f("anomaly-evaluation", _T, "Evaluation of known anomalies for this version (7.1.3)."),
+            _f(
+                "evaluated-version",
+                _S,
+                "The version the anomaly evaluation was made for; when `version` moves on, "
+                "the evaluation and the users' change impact are due again (7.1.3, 7.4.1).",
+            ),
         ),
         links=("used-by",),
+    ),
+    KindSpec(
+        name="vulnerability-evaluation",
+        title="Vulnerability evaluation",
+        prefix="VE",
+        description=(
+            "The evaluation of one published vulnerability (an OSV record) for a SOUP "
+            "component at one version (7.1.3; FDA premarket cybersecurity, IEC 81001-5-1)."
+        ),
+        fields=(
+            _f("vulnerability", _S, "The OSV, GHSA, CVE or other id evaluated.", required=True),
+            _f("soup-version", _S, "The SOUP version the evaluation holds for."),
+            _f(
+                "state",
+                _E,
+                "The outcome: not affected, affected, fixed, or still under investigation.",
+                values=VULNERABILITY_STATES,
+            ),
+            _f(
+                "justification",
+                _E,
+                "Why the product is not affected (the CycloneDX VEX justifications).",
+                values=VEX_JUSTIFICATIONS,
+            ),
+            _f("reason", _T, "Why not affected, in words."),
+            _f("risk-assessment", _T, "What the vulnerability means for safety and security."),
+            _f("mitigation", _T, "What controls it, or the fix and when it ships."),
+            _f("date", _D, "When it was evaluated."),
+        ),
+        links=("evaluates",),
     ),
     KindSpec(
         name="test-case",

@@ -6,8 +6,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from medtrace.graph import TraceGraph
+from medtrace.graph.advisory_match import AdvisoryIndex
 from medtrace.graph.verification import ResultIndex
 from medtrace.model import ALL_CLASSES, Item, ProjectConfig, SafetyClass
+from medtrace.model.components import ComponentList
 from medtrace.model.results import ResultRun
 from medtrace.model.review import Review
 from medtrace.standard.classes import Classes
@@ -31,6 +33,9 @@ class RuleContext:
     reviews: tuple[Review, ...] = ()  # from medtrace-reviews.yaml
     runs: tuple[ResultRun, ...] = ()  # imported test runs (verification/runs/)
     results: ResultIndex = field(default_factory=ResultIndex.empty)  # latest result per test
+    # The components of the [soup] sources, None when the project names none.
+    components: tuple[ComponentList, ...] | None = None
+    advisories: AdvisoryIndex | None = None  # the OSV records of [soup] advisories
 
     def for_classes(self, classes: frozenset[SafetyClass]) -> RuleContext:
         return replace(self, applies_at=classes)

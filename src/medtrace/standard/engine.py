@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from medtrace.graph import TraceGraph
+from medtrace.graph.advisory_match import AdvisoryIndex
 from medtrace.graph.verification import ResultIndex
 from medtrace.model import CONFIG_FILE, Finding, ProjectConfig, SourceLocation
+from medtrace.model.components import ComponentList
 from medtrace.model.results import ResultRun
 from medtrace.model.review import Review
 from medtrace.standard.classes import compute_classes
@@ -22,6 +24,8 @@ def evaluate(
     config: ProjectConfig,
     reviews: tuple[Review, ...] = (),
     runs: tuple[ResultRun, ...] = (),
+    components: tuple[ComponentList, ...] | None = None,
+    advisories: AdvisoryIndex | None = None,
 ) -> list[Finding]:
     """Findings of every rule, each evaluated at the classes its clause applies to.
 
@@ -36,6 +40,8 @@ def evaluate(
         reviews=reviews,
         runs=runs,
         results=ResultIndex.build(runs, verified),
+        components=components,
+        advisories=advisories,
     )
     rules = all_rules()
     if not graph.of_kind("software-system"):

@@ -9,6 +9,7 @@ from medtrace.standard.rules import (
     clause_7,
     clause_8,
     clause_9,
+    soup,
     verification,
 )
 
@@ -21,5 +22,6 @@ __all__ = [
     "clause_7",
     "clause_8",
     "clause_9",
+    "soup",
     "verification",
 ]

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from medtrace.api.change_control import audit_changes
 from medtrace.api.load import LoadOptions, OpenProject, open_project, read_reviews_file
 from medtrace.api.soup import read_sources
 from medtrace.errors import MedtraceError, StoreError
@@ -34,6 +35,7 @@ class CheckOptions:
     load: LoadOptions = field(default_factory=LoadOptions)
     fail_on: Severity | None = None
     rules: bool = True  # False: only the files and the trace links (a quick pre-commit check)
+    since: str | None = None  # a revision: also audit changes since it (change control, 8.2.1)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -74,6 +76,8 @@ def check_project(start: Path, options: CheckOptions | None = None) -> CheckRepo
             *attachments,
         ]
         files, item_count = opened.cache.counts()
+    if options.since:
+        found.extend(audit_changes(opened.root, options.since).findings())
     return CheckReport(
         root=opened.root,
         config=opened.config,

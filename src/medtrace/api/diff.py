@@ -39,7 +39,15 @@ def diff(
     default: the files on disk). Files that two revisions share are parsed once,
     and files unchanged from the working tree are not parsed from git at all.
     """
-    names = [rev1, rev2 or WORKTREE]
+    old, new, labels = projects_at(start, rev1, rev2 or WORKTREE)
+    found = diff_projects(old, new, suspects=suspects)
+    return replace(found, old_label=labels[0], new_label=labels[1])
+
+
+def projects_at(start: Path, rev1: str, rev2: str) -> tuple[Project, Project, tuple[str, str]]:
+    """The project at two revisions (git, baseline or :data:`WORKTREE`), each file
+    version parsed once, with labels naming them (``v1.0 (3f9c2ab41d0e)``)."""
+    names = [rev1, rev2]
     located = locate(start)
     commits = {name: resolve(located.repository, name) for name in names if name != WORKTREE}
     worktree = load_project(located.root) if WORKTREE in names else None
@@ -48,8 +56,7 @@ def diff(
     old, new = (by_commit[commits[name]] if name in commits else worktree for name in names)
     assert old is not None and new is not None
     labels = [name if name not in commits else f"{name} ({commits[name][:12]})" for name in names]
-    found = diff_projects(old, new, suspects=suspects)
-    return replace(found, old_label=labels[0], new_label=labels[1])
+    return old, new, (labels[0], labels[1])
 
 
 def diff_projects(

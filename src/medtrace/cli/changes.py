@@ -1,17 +1,20 @@
-"""``medtrace diff``, ``history`` and ``baseline``: changes to the items, as git records them."""
+"""``medtrace diff``, ``history``, ``baseline`` and ``change-control``: changes to the items,
+as git records them."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
 
 from medtrace.api.baseline import create_baseline, list_baselines, manifest_json, read_baseline
+from medtrace.api.change_control import audit_changes
 from medtrace.api.diff import diff as diff_revisions
 from medtrace.api.diff import project_suspects
 from medtrace.api.history import item_history
 from medtrace.api.revision import WORKTREE
-from medtrace.cli.boundary import EXIT_OK, user_errors
+from medtrace.cli.boundary import EXIT_FINDINGS, EXIT_OK, user_errors
 from medtrace.cli.context import SETTINGS, Context, format_option
 from medtrace.export.diff import diff_html, diff_json, diff_markdown, history_json, history_table
 
@@ -128,3 +131,51 @@ def show(obj: Context, name: str, path: Path) -> None:
     with user_errors(obj.debug):
         manifest = read_baseline(path, name)
     click.echo(manifest_json(manifest), nl=False)
+
+
+@click.command("change-control", context_settings=SETTINGS)
+@click.argument("rev1")
+@click.argument("rev2", required=False)
+@_PATH
+@format_option("text", "json", default="text")
+@click.pass_obj
+def change_control(
+    obj: Context, rev1: str, rev2: str | None, path: Path, output_format: str
+) -> None:
+    """Check that every change to an approved item from REV1 to REV2 (default: the
+    working tree) is covered by an approved change request (8.2.1, 6.2.4).
+
+    A change request covers an item when it lists it under changes, is approved,
+    implemented, verified or closed, and records approved-by and approved-date.
+    Changes only to status, tags or owner ([trace] ignore-fields) do not count;
+    neither do records (change requests, problem reports, test and review
+    records, releases). Exit 1 when a change is not covered.
+    """
+    with user_errors(obj.debug):
+        audit = audit_changes(path, rev1, rev2 or WORKTREE)
+    if output_format == "json":
+        document = {
+            "from": audit.diff.old_label,
+            "to": audit.diff.new_label,
+            "changes": [
+                {
+                    "id": c.id,
+                    "kind": c.kind,
+                    "title": c.title,
+                    "path": c.path,
+                    "what": c.what,
+                    "change-requests": list(c.requests),
+                }
+                for c in audit.changes
+            ],
+        }
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        click.echo(
+            f"Controlled items changed from {audit.diff.old_label} to {audit.diff.new_label}:"
+        )
+        for c in audit.changes:
+            covered = ", ".join(c.requests) if c.requests else "NO APPROVED CHANGE REQUEST"
+            click.echo(f"  {c.id:<12} {c.what:<8} {covered}")
+        click.echo(f"{len(audit.changes)} changed, {len(audit.uncovered)} not covered")
+    raise SystemExit(EXIT_FINDINGS if audit.uncovered else EXIT_OK)

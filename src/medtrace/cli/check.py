@@ -36,6 +36,12 @@ from medtrace.model import Severity
     help="Check only the files and trace links, not the IEC 62304 rules (quicker).",
 )
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes.")
+@click.option(
+    "--since",
+    metavar="REV",
+    help="Also report approved items changed since the git revision or baseline REV without "
+    "an approved change request (8.2.1).",
+)
 @click.pass_obj
 def check(
     obj: Context,
@@ -45,6 +51,7 @@ def check(
     no_cache: bool,
     no_rules: bool,
     jobs: int | None,
+    since: str | None,
 ) -> None:
     """Check the project at PATH (or the one containing it) and print findings.
 
@@ -59,6 +66,7 @@ def check(
         load=LoadOptions(use_cache=not no_cache, jobs=jobs),
         fail_on=Severity(fail_on) if fail_on else None,
         rules=not no_rules,
+        since=since,
     )
     with user_errors(obj.debug):
         report = check_project(path, options)

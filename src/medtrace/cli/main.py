@@ -9,7 +9,7 @@ import click
 
 from medtrace import __version__
 from medtrace.cli.boundary import EXIT_FAILURE
-from medtrace.cli.changes import baseline, diff, history
+from medtrace.cli.changes import baseline, change_control, diff, history
 from medtrace.cli.check import check
 from medtrace.cli.classify import classify_command
 from medtrace.cli.context import SETTINGS, Context
@@ -49,6 +49,7 @@ cli.add_command(orphans)
 cli.add_command(diff)
 cli.add_command(history)
 cli.add_command(baseline)
+cli.add_command(change_control)
 cli.add_command(results)
 cli.add_command(verify)
 cli.add_command(scan)

@@ -26,12 +26,22 @@ from medtrace.model import (
     SourceLocation,
     builtin_schema,
 )
-from medtrace.model.config import NON_NORMATIVE, STANDARDS, SoupConfig
+from medtrace.model.config import (
+    NON_NORMATIVE,
+    STANDARDS,
+    ProblemsConfig,
+    RiskConfig,
+    SoupConfig,
+)
 from medtrace.model.schema import ANY_KIND, Schema
 
 _NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 _TOML_LINE = re.compile(r"at line (\d+)")
-_TOP_KEYS = frozenset({"project", "kinds", "links", "fields", "trace", "soup"})
+_TOP_KEYS = frozenset({"project", "kinds", "links", "fields", "trace", "soup", "risk", "problems"})
+_RISK_KEYS = frozenset({"severity", "probability", "acceptability"})
+_PROBLEMS_KEYS = frozenset({"states", "criticality", "folder"})
+_PROBLEM_STATES = ("open", "investigating", "resolved", "verified", "closed")
+_CRITICALITIES = ("low", "medium", "high")
 _TRACE_KEYS = frozenset({"ignore-fields"})
 _SOUP_KEYS = frozenset({"sources", "folder", "scopes", "advisories"})
 _PROJECT_KEYS = frozenset({"name", "paths", "exclude", "fail-on", "standard"})
@@ -112,6 +122,8 @@ class _ConfigReader:
             standard=self._standard(project.get("standard", STANDARDS[0])),
             non_normative=self._non_normative(raw.get("trace", {})),
             soup=self._soup(raw.get("soup", {})),
+            risk=self._risk(raw.get("risk", {})),
+            problems=self._problems(raw.get("problems", {})),
         )
 
     def _unknown(self, table: Mapping[str, object], known: frozenset[str], what: str) -> None:
@@ -166,6 +178,60 @@ class _ConfigReader:
             scopes=self._strings(table.get("scopes", list(default.scopes)), "scopes"),
             advisories=self._string(table.get("advisories"), "advisories", default=""),
         )
+
+    def _risk(self, value: object) -> RiskConfig:
+        table = self._table(value, "[risk]")
+        self._unknown(table, _RISK_KEYS, "[risk] key")
+        default = RiskConfig()
+        severity = self._strings(table.get("severity", list(default.severity)), "severity")
+        probability = self._strings(
+            table.get("probability", list(default.probability)), "probability"
+        )
+        if "acceptability" not in table and (severity, probability) == (
+            default.severity,
+            default.probability,
+        ):
+            return default
+        rows = self._strings(table.get("acceptability", []), "acceptability")
+        fits = len(rows) == len(severity) and all(
+            len(row) == len(probability) and set(row) <= set("ARU") for row in rows
+        )
+        if not (severity and probability and fits):
+            self.report(
+                "config/value-invalid",
+                f"[risk] needs severity and probability levels and 'acceptability': one row "
+                f"per severity ({len(severity)}) of one letter A, R or U per probability "
+                f"({len(probability)})",
+                "acceptability" if "acceptability" in table else "risk",
+            )
+            return default
+        return RiskConfig(severity=severity, probability=probability, acceptability=rows)
+
+    def _problems(self, value: object) -> ProblemsConfig:
+        table = self._table(value, "[problems]")
+        self._unknown(table, _PROBLEMS_KEYS, "[problems] key")
+        return ProblemsConfig(
+            states=self._mapping(table.get("states", {}), "states", _PROBLEM_STATES),
+            criticality=self._mapping(table.get("criticality", {}), "criticality", _CRITICALITIES),
+            folder=self._string(table.get("folder"), "folder", default="problems"),
+        )
+
+    def _mapping(
+        self, value: object, key: str, allowed: tuple[str, ...]
+    ) -> tuple[tuple[str, str], ...]:
+        table = self._table(value, f"[problems] {key}")
+        pairs = []
+        for label, target in table.items():
+            if target in allowed:
+                pairs.append((label, str(target)))
+            else:
+                self.report(
+                    "config/value-invalid",
+                    f"[problems] {key}: label {label!r} maps to {target!r}, not one of "
+                    f"{', '.join(allowed)}",
+                    label,
+                )
+        return tuple(pairs)
 
     def _standard(self, value: object) -> str:
         if value in STANDARDS:

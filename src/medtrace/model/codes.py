@@ -55,5 +55,7 @@ STRUCTURAL_CODES: dict[str, str] = {
     "osv/unreadable": "An OSV record is not JSON or not an OSV record.",
     "osv/archive-unsafe": "An OSV archive holds a path that escapes its folder; it is refused.",
     "osv/range-invalid": "An OSV range holds a version its ecosystem cannot read (skipped).",
+    "change/uncontrolled": "An approved item changed between two revisions with no approved "
+    "change request naming it (8.2.1; medtrace change-control, check --since).",
     "link/cycle": "Links of an acyclic type (derived-from, part-of, supersedes) form a cycle.",
 }

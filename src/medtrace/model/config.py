@@ -32,6 +32,34 @@ class SoupConfig:
     advisories: str = ""
 
 
+# ISO 14971 scales: levels mildest (least likely) first, each "<id> <name>".
+SEVERITY_LEVELS = ("S1 negligible", "S2 minor", "S3 serious", "S4 critical", "S5 catastrophic")
+PROBABILITY_LEVELS = ("P1 improbable", "P2 remote", "P3 occasional", "P4 probable", "P5 frequent")
+# One row per severity, one letter per probability: A acceptable, R reduce as far as
+# practicable, U unacceptable.
+ACCEPTABILITY = ("AAAAR", "AAARU", "AARUU", "ARUUU", "RUUUU")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RiskConfig:
+    """The ``[risk]`` table: the severity and probability scales and the acceptability
+    matrix of the risk management plan (ISO 14971 4.4)."""
+
+    severity: tuple[str, ...] = SEVERITY_LEVELS
+    probability: tuple[str, ...] = PROBABILITY_LEVELS
+    acceptability: tuple[str, ...] = ACCEPTABILITY
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProblemsConfig:
+    """The ``[problems]`` table: how issue tracker labels map to problem report states
+    and criticality on ``medtrace problems import``."""
+
+    states: tuple[tuple[str, str], ...] = ()  # (label, state)
+    criticality: tuple[tuple[str, str], ...] = ()  # (label, criticality)
+    folder: str = "problems"
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ProjectConfig:
     """Settings of one project.
@@ -52,4 +80,6 @@ class ProjectConfig:
     standard: str = STANDARDS[0]  # the edition rules are applied from
     non_normative: tuple[str, ...] = NON_NORMATIVE
     soup: SoupConfig = SoupConfig()
+    risk: RiskConfig = RiskConfig()
+    problems: ProblemsConfig = ProblemsConfig()
     digest: str = ""

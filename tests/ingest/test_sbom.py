@@ -807,3 +807,62 @@ def test_spdx3_subject_from_the_sbom_root() -> None:
 def test_a_utf8_bom_and_leading_blank_lines_are_fine(tmp_path: Path) -> None:
     data = b"\xef\xbb\xbf\n\n" + cyclonedx({"name": "a"}).encode()
     assert [c.name for c in parse(data).components] == ["a"]
+
+
+def test_spdx_test_and_dev_dependencies_are_not_shipped() -> None:
+    document = {
+        "spdxVersion": "SPDX-2.3",
+        "SPDXID": "SPDXRef-DOCUMENT",
+        "name": "app",
+        "dataLicense": "CC0-1.0",
+        "documentNamespace": "https://example.invalid/app",
+        "creationInfo": {"created": "2026-01-01T00:00:00Z", "creators": ["Tool: x"]},
+        "packages": [
+            {
+                "SPDXID": f"SPDXRef-{name}",
+                "name": name,
+                "versionInfo": "1.0",
+                "downloadLocation": "NOASSERTION",
+            }
+            for name in ("app", "junit", "lib", "both", "extra")
+        ],
+        "relationships": [
+            {
+                "spdxElementId": "SPDXRef-DOCUMENT",
+                "relationshipType": "DESCRIBES",
+                "relatedSpdxElement": "SPDXRef-app",
+            },
+            {
+                "spdxElementId": "SPDXRef-junit",
+                "relationshipType": "TEST_DEPENDENCY_OF",
+                "relatedSpdxElement": "SPDXRef-app",
+            },
+            {
+                "spdxElementId": "SPDXRef-lib",
+                "relationshipType": "DEPENDENCY_OF",
+                "relatedSpdxElement": "SPDXRef-app",
+            },
+            {
+                "spdxElementId": "SPDXRef-both",
+                "relationshipType": "BUILD_DEPENDENCY_OF",
+                "relatedSpdxElement": "SPDXRef-app",
+            },
+            {
+                "spdxElementId": "SPDXRef-both",
+                "relationshipType": "RUNTIME_DEPENDENCY_OF",
+                "relatedSpdxElement": "SPDXRef-app",
+            },
+            {
+                "spdxElementId": "SPDXRef-extra",
+                "relationshipType": "OPTIONAL_DEPENDENCY_OF",
+                "relatedSpdxElement": "SPDXRef-app",
+            },
+        ],
+    }
+    found = parse(json.dumps(document), "sbom/app.spdx.json")
+    assert {c.name: c.scope for c in found.components} == {
+        "junit": "dev",
+        "lib": "required",
+        "both": "required",
+        "extra": "optional",
+    }

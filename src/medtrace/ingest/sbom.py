@@ -56,7 +56,7 @@ import re
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any, cast
 from urllib.parse import unquote
@@ -639,12 +639,50 @@ def _spdx2_list(document: Any, lines: dict[str, int], path: str, kind: str) -> C
         else:
             links.append((source, target))
     subject = _subject(described, links, package_ids)
+    scopes = _spdx2_scopes(document.relationships)
     components = tuple(
-        _spdx2_component(p, lines.get(str(p.spdx_id)))
+        replace(
+            _spdx2_component(p, lines.get(str(p.spdx_id))),
+            scope=scopes.get(str(p.spdx_id), "required"),
+        )
         for p in document.packages
         if str(p.spdx_id) not in subject
     )
     return ComponentList(path=path, format=kind, components=components)
+
+
+# SPDX 2 relationships that make their source element something the product is only
+# built or tested with, or may do without.
+_DEV_RELATIONSHIPS = frozenset(
+    {
+        "DEV_DEPENDENCY_OF",
+        "TEST_DEPENDENCY_OF",
+        "BUILD_DEPENDENCY_OF",
+        "DEV_TOOL_OF",
+        "TEST_TOOL_OF",
+        "BUILD_TOOL_OF",
+        "TEST_OF",
+    }
+)
+_RUNTIME_RELATIONSHIPS = frozenset({"DEPENDENCY_OF", "RUNTIME_DEPENDENCY_OF", "CONTAINED_BY"})
+
+
+def _spdx2_scopes(relationships: Any) -> dict[str, str]:
+    """``dev`` for packages only ever a dev, test or build dependency, ``optional`` for
+    optional dependencies; a package that is also a runtime dependency stays required."""
+    kinds: dict[str, set[str]] = {}
+    for relationship in relationships:
+        name = relationship.relationship_type.name
+        kinds.setdefault(str(relationship.spdx_element_id), set()).add(name)
+    scopes = {}
+    for element, names in kinds.items():
+        if names & _RUNTIME_RELATIONSHIPS:
+            continue
+        if names & _DEV_RELATIONSHIPS:
+            scopes[element] = "dev"
+        elif "OPTIONAL_DEPENDENCY_OF" in names:
+            scopes[element] = "optional"
+    return scopes
 
 
 def _spdx2_component(package: Any, line: int | None) -> Component:

@@ -22,5 +22,8 @@ git -C build/demo -c user.name="medtrace demo" -c user.email=demo@medtrace.inval
 .venv/bin/medtrace soup sbom --path build/demo -o build/demo/sbom.cdx.json
 .venv/bin/medtrace check build/demo
 .venv/bin/medtrace verify build/demo
+.venv/bin/medtrace risk build/demo --format html > build/demo/risk.html
+.venv/bin/medtrace risk build/demo | tail -n 3
 .venv/bin/medtrace gaps build/demo
+echo "Risk management file: build/demo/risk.html; SBOM: build/demo/sbom.cdx.json"
 echo "The example project is in build/demo; edit an item and run: .venv/bin/medtrace check build/demo"

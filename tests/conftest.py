@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -31,6 +33,23 @@ def example(tmp_path: Path) -> Path:
     target = tmp_path / "pump"
     init_project(target, example="infusion-pump")
     return target
+
+
+@pytest.fixture(scope="session")
+def example_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The JUnit report of the example's own pytest suite, run once per session on a
+    fresh copy (its test ids do not depend on where the copy is)."""
+    target = tmp_path_factory.mktemp("example") / "pump"
+    init_project(target, example="infusion-pump")
+    report = target.parent / "junit.xml"
+    subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={report}"],
+        cwd=target / "code",
+        capture_output=True,
+        check=False,
+    )
+    assert report.is_file(), "the example's suite wrote no report"
+    return report
 
 
 ItemWriter = Callable[..., Path]

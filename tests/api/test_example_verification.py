@@ -27,9 +27,8 @@ def run_suite(example: Path, report: Path) -> None:
     )
 
 
-def test_the_suite_verifies_every_software_requirement(example: Path, tmp_path: Path) -> None:
-    report = tmp_path / "junit.xml"
-    run_suite(example, report)
+def test_the_suite_verifies_every_software_requirement(example: Path, example_report: Path) -> None:
+    report = example_report
     now = dt.datetime(2026, 3, 14, tzinfo=dt.UTC)
     run, _, _ = import_results(example, [report], revision="v1.2.0", now=now)
     assert run.totals.failures == 0 and run.totals.tests >= 70

@@ -16,8 +16,10 @@ from medtrace.cli.context import SETTINGS, Context
 from medtrace.cli.fda import fda
 from medtrace.cli.gaps import gaps
 from medtrace.cli.init import init
+from medtrace.cli.problems import problems
 from medtrace.cli.results import results
 from medtrace.cli.review import review
+from medtrace.cli.risk import risk
 from medtrace.cli.scan import scan
 from medtrace.cli.soup import soup
 from medtrace.cli.trace import coverage, orphans, trace
@@ -54,6 +56,8 @@ cli.add_command(results)
 cli.add_command(verify)
 cli.add_command(scan)
 cli.add_command(soup)
+cli.add_command(problems)
+cli.add_command(risk)
 
 
 def main() -> None:

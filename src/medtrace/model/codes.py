@@ -57,5 +57,9 @@ STRUCTURAL_CODES: dict[str, str] = {
     "osv/range-invalid": "An OSV range holds a version its ecosystem cannot read (skipped).",
     "change/uncontrolled": "An approved item changed between two revisions with no approved "
     "change request naming it (8.2.1; medtrace change-control, check --since).",
+    "problems/export-unreadable": "An issue tracker export is not JSON (empty, not UTF-8, or "
+    "a syntax error).",
+    "problems/export-invalid": "An export is JSON but not a GitHub or GitLab issue list, or "
+    "an issue lacks a field the import needs; nothing is imported.",
     "link/cycle": "Links of an acyclic type (derived-from, part-of, supersedes) form a cycle.",
 }

@@ -9,6 +9,8 @@ from medtrace.standard.rules import (
     clause_7,
     clause_8,
     clause_9,
+    problems,
+    risk,
     soup,
     verification,
 )
@@ -22,6 +24,8 @@ __all__ = [
     "clause_7",
     "clause_8",
     "clause_9",
+    "problems",
+    "risk",
     "soup",
     "verification",
 ]

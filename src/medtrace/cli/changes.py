@@ -15,22 +15,14 @@ from medtrace.api.diff import project_suspects
 from medtrace.api.history import item_history
 from medtrace.api.revision import WORKTREE
 from medtrace.cli.boundary import EXIT_FINDINGS, EXIT_OK, user_errors
-from medtrace.cli.context import SETTINGS, Context, format_option
+from medtrace.cli.context import SETTINGS, Context, format_option, project_option
 from medtrace.export.diff import diff_html, diff_json, diff_markdown, history_json, history_table
-
-_PATH = click.option(
-    "--path",
-    type=click.Path(path_type=Path),
-    default=".",
-    show_default=True,
-    help="The project (or a folder inside it).",
-)
 
 
 @click.command(context_settings=SETTINGS)
 @click.argument("rev1")
 @click.argument("rev2", required=False)
-@_PATH
+@project_option
 @format_option("markdown", "json", "html", default="markdown")
 @click.pass_obj
 def diff(obj: Context, rev1: str, rev2: str | None, path: Path, output_format: str) -> None:
@@ -52,7 +44,7 @@ def diff(obj: Context, rev1: str, rev2: str | None, path: Path, output_format: s
 
 @click.command(context_settings=SETTINGS)
 @click.argument("item")
-@_PATH
+@project_option
 @format_option("text", "json", default="text")
 @click.pass_obj
 def history(obj: Context, item: str, path: Path, output_format: str) -> None:
@@ -85,7 +77,7 @@ def baseline() -> None:
 @baseline.command("create", context_settings=SETTINGS)
 @click.argument("name")
 @click.option("-m", "--message", default="", help="What the baseline is (e.g. 'Release 1.2').")
-@_PATH
+@project_option
 @click.pass_obj
 def create(obj: Context, name: str, message: str, path: Path) -> None:
     """Make baseline NAME of the committed HEAD.
@@ -110,7 +102,7 @@ def create(obj: Context, name: str, message: str, path: Path) -> None:
 
 
 @baseline.command("list", context_settings=SETTINGS)
-@_PATH
+@project_option
 @click.pass_obj
 def list_command(obj: Context, path: Path) -> None:
     """List the baselines, oldest first: name, date, commit and message."""
@@ -124,7 +116,7 @@ def list_command(obj: Context, path: Path) -> None:
 
 @baseline.command("show", context_settings=SETTINGS)
 @click.argument("name")
-@_PATH
+@project_option
 @click.pass_obj
 def show(obj: Context, name: str, path: Path) -> None:
     """Print the manifest of baseline NAME as JSON."""
@@ -136,7 +128,7 @@ def show(obj: Context, name: str, path: Path) -> None:
 @click.command("change-control", context_settings=SETTINGS)
 @click.argument("rev1")
 @click.argument("rev2", required=False)
-@_PATH
+@project_option
 @format_option("text", "json", default="text")
 @click.pass_obj
 def change_control(

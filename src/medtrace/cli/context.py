@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -30,3 +31,13 @@ def format_option(*choices: str, default: str) -> Callable[[_F], _F]:
         show_default=True,
         help="Output format.",
     )
+
+
+# The ``--path`` option of commands that take other arguments: the project (or a folder in it).
+project_option = click.option(
+    "--path",
+    type=click.Path(path_type=Path),
+    default=".",
+    show_default=True,
+    help="The project (or a folder inside it).",
+)

@@ -9,7 +9,7 @@ import click
 
 from medtrace.api.results import import_results
 from medtrace.cli.boundary import user_errors
-from medtrace.cli.context import SETTINGS, Context
+from medtrace.cli.context import SETTINGS, Context, project_option
 
 
 @click.group(context_settings=SETTINGS)
@@ -21,13 +21,7 @@ def results() -> None:
 @click.argument("reports", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--revision", required=True, help="The software version or git revision tested.")
 @click.option("--environment", help="Where the tests ran [default: from the reports, or here].")
-@click.option(
-    "--path",
-    type=click.Path(path_type=Path),
-    default=".",
-    show_default=True,
-    help="The project (or a folder inside it).",
-)
+@project_option
 @click.pass_obj
 def import_command(
     obj: Context, reports: tuple[Path, ...], revision: str, environment: str | None, path: Path

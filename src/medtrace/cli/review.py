@@ -9,7 +9,7 @@ import click
 
 from medtrace.api.review import record_reviews
 from medtrace.cli.boundary import user_errors
-from medtrace.cli.context import SETTINGS, Context
+from medtrace.cli.context import SETTINGS, Context, project_option
 
 
 @click.command(context_settings=SETTINGS)
@@ -17,13 +17,7 @@ from medtrace.cli.context import SETTINGS, Context
 @click.option("--by", required=True, help="Name of the reviewer.")
 @click.option("--date", help="Date of the review (YYYY-MM-DD) [default: today].")
 @click.option("--all", "every_item", is_flag=True, help="Review every item with trace links.")
-@click.option(
-    "--path",
-    type=click.Path(path_type=Path),
-    default=".",
-    show_default=True,
-    help="The project (or a folder inside it).",
-)
+@project_option
 @click.pass_obj
 def review(
     obj: Context, items: tuple[str, ...], by: str, date: str | None, every_item: bool, path: Path

@@ -10,17 +10,9 @@ import click
 
 from medtrace.api.soup import audit_soup, export_sbom, read_component_file, sync_soup
 from medtrace.cli.boundary import EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK, user_errors
-from medtrace.cli.context import SETTINGS, Context, format_option
+from medtrace.cli.context import SETTINGS, Context, format_option, project_option
 from medtrace.model import Finding, Severity
 from medtrace.store.files import write_atomic
-
-_PATH = click.option(
-    "--path",
-    type=click.Path(path_type=Path),
-    default=".",
-    show_default=True,
-    help="The project (or a folder inside it).",
-)
 
 
 @click.group(context_settings=SETTINGS)
@@ -86,7 +78,7 @@ def import_command(files: tuple[Path, ...], output_format: str) -> None:
 @soup.command(context_settings=SETTINGS)
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
-@_PATH
+@project_option
 @click.pass_obj
 def sync(obj: Context, sources: tuple[Path, ...], dry_run: bool, path: Path) -> None:
     """Bring the SOUP records in step with lockfiles and SBOMs (SOURCES, or [soup]
@@ -130,7 +122,7 @@ def sync(obj: Context, sources: tuple[Path, ...], dry_run: bool, path: Path) -> 
     "[soup] advisories].",
 )
 @format_option("text", "json", default="text")
-@_PATH
+@project_option
 @click.pass_obj
 def audit(obj: Context, advisories: Path | None, output_format: str, path: Path) -> None:
     """Match every SOUP version against OSV vulnerability records, offline.
@@ -186,7 +178,7 @@ _OUTPUT = click.option(
 
 @soup.command(context_settings=SETTINGS)
 @_OUTPUT
-@_PATH
+@project_option
 @click.pass_obj
 def sbom(obj: Context, output: Path | None, path: Path) -> None:
     """The product's SBOM from its SOUP records: CycloneDX 1.6 JSON, validated against
@@ -197,7 +189,7 @@ def sbom(obj: Context, output: Path | None, path: Path) -> None:
 
 @soup.command(context_settings=SETTINGS)
 @_OUTPUT
-@_PATH
+@project_option
 @click.pass_obj
 def vex(obj: Context, output: Path | None, path: Path) -> None:
     """The vulnerability evaluations as CycloneDX 1.6 VEX (JSON), validated."""

@@ -29,6 +29,7 @@ from medtrace.model import (
 from medtrace.model.config import (
     NON_NORMATIVE,
     STANDARDS,
+    DocsConfig,
     ProblemsConfig,
     RiskConfig,
     SoupConfig,
@@ -37,7 +38,10 @@ from medtrace.model.schema import ANY_KIND, Schema
 
 _NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 _TOML_LINE = re.compile(r"at line (\d+)")
-_TOP_KEYS = frozenset({"project", "kinds", "links", "fields", "trace", "soup", "risk", "problems"})
+_TOP_KEYS = frozenset(
+    {"project", "kinds", "links", "fields", "trace", "soup", "risk", "problems", "docs"}
+)
+_DOCS_KEYS = frozenset({"output", "templates", "reference-docx", "organisation"})
 _RISK_KEYS = frozenset({"severity", "probability", "acceptability"})
 _PROBLEMS_KEYS = frozenset({"states", "criticality", "folder"})
 _PROBLEM_STATES = ("open", "investigating", "resolved", "verified", "closed")
@@ -124,6 +128,7 @@ class _ConfigReader:
             soup=self._soup(raw.get("soup", {})),
             risk=self._risk(raw.get("risk", {})),
             problems=self._problems(raw.get("problems", {})),
+            docs=self._docs(raw.get("docs", {})),
         )
 
     def _unknown(self, table: Mapping[str, object], known: frozenset[str], what: str) -> None:
@@ -206,6 +211,17 @@ class _ConfigReader:
             )
             return default
         return RiskConfig(severity=severity, probability=probability, acceptability=rows)
+
+    def _docs(self, value: object) -> DocsConfig:
+        table = self._table(value, "[docs]")
+        self._unknown(table, _DOCS_KEYS, "[docs] key")
+        default = DocsConfig()
+        return DocsConfig(
+            output=self._string(table.get("output"), "output", default=default.output),
+            templates=self._string(table.get("templates"), "templates", default=""),
+            reference_docx=self._string(table.get("reference-docx"), "reference-docx", default=""),
+            organisation=self._string(table.get("organisation"), "organisation", default=""),
+        )
 
     def _problems(self, value: object) -> ProblemsConfig:
         table = self._table(value, "[problems]")

@@ -61,6 +61,21 @@ class ProblemsConfig:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class DocsConfig:
+    """The ``[docs]`` table: the document set ``medtrace docs build`` writes.
+
+    ``templates`` is a folder of Jinja2 templates that replace the built-in ones
+    by file name; ``reference_docx`` a .docx whose styles the DOCX documents
+    take; ``output`` where documents go; ``organisation`` who issues them.
+    """
+
+    output: str = "build/docs"
+    templates: str = ""
+    reference_docx: str = ""
+    organisation: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ProjectConfig:
     """Settings of one project.
 
@@ -82,4 +97,5 @@ class ProjectConfig:
     soup: SoupConfig = SoupConfig()
     risk: RiskConfig = RiskConfig()
     problems: ProblemsConfig = ProblemsConfig()
+    docs: DocsConfig = DocsConfig()
     digest: str = ""

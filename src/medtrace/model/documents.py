@@ -1,0 +1,122 @@
+"""The audit-ready document set as values: documents made of sections and blocks.
+
+:mod:`medtrace.api.documents` assembles them from the project (what each holds
+scales with the safety class); :mod:`medtrace.export.documents` renders them as
+Markdown, HTML, PDF and DOCX. Text in a block is Markdown written by people (an
+item's body) or by medtrace; renderers sanitise it. Nothing here depends on the
+clock: dates come from the git revision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Signature:
+    """An approval or review of the document (from review-record items)."""
+
+    name: str
+    role: str
+    meaning: str  # reviewed, approved, authored
+    date: str
+    record: str  # the review-record id
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RevisionEntry:
+    """One entry of the document's revision history (a git commit)."""
+
+    revision: str  # short commit id
+    date: str  # YYYY-MM-DD
+    author: str
+    summary: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DocumentControl:
+    """The document control block every document starts with."""
+
+    document_id: str  # e.g. "SRS" or "InsuPump-SRS"
+    title: str
+    revision: str  # the git revision (short commit) the document was built from
+    date: str  # the commit date, YYYY-MM-DD
+    author: str
+    approvals: tuple[Signature, ...] = ()
+    history: tuple[RevisionEntry, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Paragraph:
+    text: str  # Markdown
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Table:
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]  # plain text cells; an item id cell links to the item
+    caption: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ItemBlock:
+    """One item: its id, title, fields, body (Markdown) and links both ways."""
+
+    id: str
+    kind: str
+    title: str
+    fields: tuple[tuple[str, str], ...]  # (name, value as text)
+    body: str
+    links_out: tuple[tuple[str, str], ...] = ()  # (link type, target id)
+    links_in: tuple[tuple[str, str], ...] = ()  # (reverse name, source id)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Gap:
+    """Content the standard asks for that the project does not have: shown, never hidden."""
+
+    message: str
+    clause: str = ""
+
+
+Block = Paragraph | Table | ItemBlock | Gap
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Section:
+    title: str
+    blocks: tuple[Block, ...] = ()
+    sections: tuple[Section, ...] = ()  # subsections
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Document:
+    """One deliverable (SDP, SRS, SAD, SDD, test plan and report, RMF, SOUP list, release
+    notes, trace matrix...). ``slug`` names its files (``srs.html``, ``srs.pdf``)."""
+
+    slug: str
+    control: DocumentControl
+    purpose: str
+    clauses: tuple[str, ...]  # the IEC 62304 clauses it answers
+    sections: tuple[Section, ...]
+
+    @property
+    def gaps(self) -> tuple[Gap, ...]:
+        found: list[Gap] = []
+
+        def walk(sections: tuple[Section, ...]) -> None:
+            for section in sections:
+                found.extend(b for b in section.blocks if isinstance(b, Gap))
+                walk(section.sections)
+
+        walk(self.sections)
+        return tuple(found)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DocumentSet:
+    project: str
+    safety_class: str  # A, B or C (the project's)
+    revision: str
+    date: str
+    documents: tuple[Document, ...]

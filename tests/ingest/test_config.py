@@ -107,3 +107,49 @@ def test_the_digest_follows_the_content() -> None:
     second, _ = parse_config(b"[project]\nname = 'b'\n")
     assert first.digest != second.digest
     assert first.digest == parse_config(b"[project]\nname = 'a'\n")[0].digest
+
+
+def test_the_soup_risk_problems_and_docs_tables_are_read() -> None:
+    text = b"""
+[soup]
+sources = ["requirements.txt"]
+advisories = "osv.zip"
+scopes = ["required", "optional"]
+[risk]
+severity = ["S1 minor", "S2 major"]
+probability = ["P1 rare", "P2 often"]
+acceptability = ["AR", "RU"]
+[problems.states]
+"status: fixed" = "resolved"
+[problems.criticality]
+"sev: 1" = "high"
+[docs]
+output = "out/docs"
+organisation = "InsuTech GmbH"
+"""
+    config, findings = parse_config(text)
+    assert findings == ()
+    assert config.soup.sources == ("requirements.txt",)
+    assert config.soup.scopes == ("required", "optional")
+    assert config.soup.advisories == "osv.zip"
+    assert config.risk.acceptability == ("AR", "RU")
+    assert config.problems.states == (("status: fixed", "resolved"),)
+    assert config.problems.criticality == (("sev: 1", "high"),)
+    assert (config.docs.output, config.docs.organisation) == ("out/docs", "InsuTech GmbH")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b'[risk]\nseverity = ["S1"]\nprobability = ["P1", "P2"]\nacceptability = ["A"]\n',
+        b'[risk]\nacceptability = ["AAAAX", "AAARU", "AARUU", "ARUUU", "RUUUU"]\n',
+        b'[problems.states]\n"x" = "done"\n',
+        b'[soup]\nsources = "requirements.txt"\n',
+        b'[docs]\nformat = "pdf"\n',
+    ],
+)
+def test_mistakes_in_the_new_tables_are_findings(text: bytes) -> None:
+    config, findings = parse_config(text)
+    assert [f.code for f in findings] in (["config/value-invalid"], ["config/unknown-key"])
+    assert findings[0].location.line is not None
+    assert config.risk.severity[0] == "S1 negligible" or "[risk]" not in text.decode()

@@ -13,10 +13,12 @@ from medtrace.cli.changes import baseline, change_control, diff, history
 from medtrace.cli.check import check
 from medtrace.cli.classify import classify_command
 from medtrace.cli.context import SETTINGS, Context
+from medtrace.cli.docs import docs
 from medtrace.cli.fda import fda
 from medtrace.cli.gaps import gaps
 from medtrace.cli.init import init
 from medtrace.cli.problems import problems
+from medtrace.cli.release import release
 from medtrace.cli.results import results
 from medtrace.cli.review import review
 from medtrace.cli.risk import risk
@@ -58,6 +60,8 @@ cli.add_command(scan)
 cli.add_command(soup)
 cli.add_command(problems)
 cli.add_command(risk)
+cli.add_command(release)
+cli.add_command(docs)
 
 
 def main() -> None:

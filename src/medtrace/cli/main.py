@@ -17,6 +17,7 @@ from medtrace.cli.docs import docs
 from medtrace.cli.fda import fda
 from medtrace.cli.gaps import gaps
 from medtrace.cli.init import init
+from medtrace.cli.migrate import migrate
 from medtrace.cli.problems import problems
 from medtrace.cli.release import release
 from medtrace.cli.results import results
@@ -62,6 +63,7 @@ cli.add_command(problems)
 cli.add_command(risk)
 cli.add_command(release)
 cli.add_command(docs)
+cli.add_command(migrate)
 
 
 def main() -> None:

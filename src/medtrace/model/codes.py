@@ -61,5 +61,11 @@ STRUCTURAL_CODES: dict[str, str] = {
     "a syntax error).",
     "problems/export-invalid": "An export is JSON but not a GitHub or GitLab issue list, or "
     "an issue lacks a field the import needs; nothing is imported.",
+    "migrate/unreadable": "A file to migrate is empty, not UTF-8, not YAML or JSON, or not a "
+    "mapping.",
+    "migrate/invalid": "A Doorstop tree or needs.json breaks its format (no prefix, a bad UID "
+    "or id, no current version, no needs).",
+    "migrate/link-unmapped": "A migrated link has no target or no fitting link type; it is kept "
+    "in the item's body.",
     "link/cycle": "Links of an acyclic type (derived-from, part-of, supersedes) form a cycle.",
 }

@@ -1,0 +1,199 @@
+"""Read a Doorstop requirements tree into neutral items (a migration source).
+
+Pure: a mapping of relative path -> bytes in, documents, items and findings
+out; it never raises on what the files hold. A document is a folder with a
+``.doorstop.yml`` (``settings``: ``prefix``, ``sep``, ``digits``, ``parent``);
+its items are the ``*.yml`` files below it (not below a nested document) whose
+names start with its prefix. Every attribute of an item that is not its
+text, header or links is kept in :attr:`DoorstopItem.extra`, link
+fingerprints included, so that nothing is dropped silently.
+
+Findings: ``migrate/unreadable`` (a file is not UTF-8 YAML, or not a mapping)
+and ``migrate/invalid`` (a document or item breaks Doorstop's format: no
+prefix, a name that is no valid id, links that are not a list of ids).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+import yaml
+
+from medtrace.model.finding import Finding, Severity
+from medtrace.model.location import SourceLocation
+
+UNREADABLE = "migrate/unreadable"
+INVALID = "migrate/invalid"
+DOCUMENT_FILE = ".doorstop.yml"
+MAPPED = frozenset({"text", "header", "links"})
+ID_PATTERN = re.compile(r"^[A-Za-z](?:[A-Za-z0-9_.\-]{0,62}[A-Za-z0-9])?$")
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+Extra = tuple[tuple[str, object], ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DoorstopDocument:
+    prefix: str
+    parent: str | None
+    folder: str  # relative path of the folder holding .doorstop.yml ("" for the top)
+    settings: Extra  # every other key of .doorstop.yml
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DoorstopItem:
+    uid: str
+    document: str  # the prefix of its document
+    path: str
+    header: str
+    text: str
+    links: tuple[str, ...]
+    extra: Extra  # every attribute not mapped (sorted by name); link fingerprints too
+
+    @property
+    def title(self) -> str:
+        """The header, else the first non-blank line of the text, else the UID."""
+        for candidate in (self.header, self.text):
+            for line in candidate.splitlines():
+                if line.strip():
+                    return line.strip()[:200]
+        return self.uid
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DoorstopTree:
+    documents: tuple[DoorstopDocument, ...]
+    items: tuple[DoorstopItem, ...]
+
+
+def parse_doorstop(files: Mapping[str, bytes]) -> tuple[DoorstopTree, tuple[Finding, ...]]:
+    """Documents and items of the tree whose files (relative path -> bytes) are ``files``."""
+    findings: list[Finding] = []
+    documents: dict[str, DoorstopDocument] = {}
+    for path in sorted(files):
+        if PurePosixPath(path).name == DOCUMENT_FILE:
+            document = _document(path, files[path], findings)
+            if document is not None:
+                documents[document.folder] = document
+    items: list[DoorstopItem] = []
+    for path in sorted(files):
+        pure = PurePosixPath(path)
+        if pure.suffix != ".yml" or pure.name.startswith("."):
+            continue
+        owner = _owner(pure, documents)
+        if owner is None or not pure.stem.startswith(owner.prefix):
+            continue
+        item = _item(path, files[path], owner, findings)
+        if item is not None:
+            items.append(item)
+    if not documents:
+        findings.append(migrate_finding(INVALID, "", f"no {DOCUMENT_FILE}: not a Doorstop tree"))
+    return DoorstopTree(documents=tuple(documents.values()), items=tuple(items)), tuple(findings)
+
+
+def _owner(
+    path: PurePosixPath, documents: Mapping[str, DoorstopDocument]
+) -> DoorstopDocument | None:
+    for folder in path.parents:
+        key = "" if str(folder) == "." else str(folder)
+        if key in documents:
+            return documents[key]
+    return None
+
+
+def _load(path: str, data: bytes, findings: list[Finding]) -> dict[str, object] | None:
+    try:
+        loaded = yaml.load(data.decode("utf-8"), Loader=_Loader)
+    except UnicodeDecodeError:
+        findings.append(migrate_finding(UNREADABLE, path, "not UTF-8 text"))
+        return None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        findings.append(migrate_finding(UNREADABLE, path, f"not valid YAML: {error}", line))
+        return None
+    if not isinstance(loaded, dict):
+        findings.append(migrate_finding(UNREADABLE, path, "not a YAML mapping"))
+        return None
+    return {str(key): value for key, value in loaded.items()}
+
+
+def _document(path: str, data: bytes, findings: list[Finding]) -> DoorstopDocument | None:
+    loaded = _load(path, data, findings)
+    if loaded is None:
+        return None
+    settings = loaded.get("settings")
+    prefix = settings.get("prefix") if isinstance(settings, dict) else None
+    if not isinstance(prefix, str) or not ID_PATTERN.match(prefix):
+        findings.append(migrate_finding(INVALID, path, "settings has no valid prefix"))
+        return None
+    assert isinstance(settings, dict)
+    parent = settings.get("parent")
+    folder = str(PurePosixPath(path).parent)
+    rest = {k: v for k, v in loaded.items() if k != "settings"}
+    rest |= {f"settings.{k}": v for k, v in settings.items() if k not in {"prefix", "parent"}}
+    return DoorstopDocument(
+        prefix=prefix,
+        parent=str(parent) if parent else None,
+        folder="" if folder == "." else folder,
+        settings=tuple(sorted(rest.items())),
+    )
+
+
+def _item(
+    path: str, data: bytes, document: DoorstopDocument, findings: list[Finding]
+) -> DoorstopItem | None:
+    uid = PurePosixPath(path).stem
+    if not ID_PATTERN.match(uid):
+        findings.append(migrate_finding(INVALID, path, f"{uid!r} is not a valid item id"))
+        return None
+    loaded = _load(path, data, findings)
+    if loaded is None:
+        return None
+    links: list[str] = []
+    fingerprints: dict[str, object] = {}
+    raw_links = loaded.get("links") or []
+    if not isinstance(raw_links, list):
+        findings.append(migrate_finding(INVALID, path, "links is not a list"))
+        return None
+    for entry in raw_links:
+        if isinstance(entry, dict) and len(entry) == 1:
+            ((target, fingerprint),) = entry.items()
+            fingerprints[str(target)] = fingerprint
+        elif isinstance(entry, str | int):
+            target = entry
+        else:
+            findings.append(migrate_finding(INVALID, path, f"link {entry!r} is not a UID"))
+            return None
+        if not ID_PATTERN.match(str(target)):
+            findings.append(migrate_finding(INVALID, path, f"link {target!r} is not a valid id"))
+            return None
+        links.append(str(target))
+    extra = {k: v for k, v in loaded.items() if k not in MAPPED}
+    if fingerprints:
+        extra["link-fingerprints"] = fingerprints
+    return DoorstopItem(
+        uid=uid,
+        document=document.prefix,
+        path=path,
+        header=_text(loaded.get("header")),
+        text=_text(loaded.get("text")),
+        links=tuple(links),
+        extra=tuple(sorted(extra.items())),
+    )
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def migrate_finding(code: str, path: str, message: str, line: int | None = None) -> Finding:
+    return Finding(
+        code=code,
+        severity=Severity.ERROR,
+        message=message,
+        location=SourceLocation(path=path, line=line),
+    )

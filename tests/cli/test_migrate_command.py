@@ -1,0 +1,52 @@
+"""The migrate command group (not yet registered in main: invoked directly)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+from tests.conftest import shared_path
+
+from medtrace.api import load_project
+from medtrace.cli.context import Context
+from medtrace.cli.migrate import migrate
+
+
+def test_doorstop_dry_run_then_import(project: Path, runner: CliRunner) -> None:
+    source = shared_path("realworld", "doorstop", "doorstop-reqs")
+    args = ["doorstop", str(source), "--path", str(project)]
+    dry = runner.invoke(migrate, [*args, "--dry-run"], obj=Context())
+    assert dry.exit_code == 0, dry.output
+    assert "would create 43 item(s)" in dry.output
+    assert load_project(project).items == ()
+    done = runner.invoke(migrate, args, obj=Context())
+    assert done.exit_code == 0 and "created 43 item(s), 22 link(s)" in done.output
+    again = runner.invoke(migrate, args, obj=Context())
+    assert again.exit_code == 2 and "already an item" in again.output
+
+
+def test_needs_rejects_an_empty_file(project: Path, runner: CliRunner) -> None:
+    empty = shared_path(
+        "realworld",
+        "needs-json",
+        "sphinx-needs-fixtures",
+        "import_doc_empty",
+        "needs_empty_file.json",
+    )
+    result = runner.invoke(migrate, ["needs", str(empty), "--path", str(project)], obj=Context())
+    assert result.exit_code == 2 and "the file is empty" in result.output
+
+
+def test_table_export_and_import(project: Path, runner: CliRunner, tmp_path: Path) -> None:
+    table = tmp_path / "in.csv"
+    table.write_text("id,title\nSRS-1,First\n", "utf-8")
+    args = ["--path", str(project)]
+    result = runner.invoke(
+        migrate, ["table", "import", "software-requirement", str(table), *args], obj=Context()
+    )
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "out.xlsx"
+    result = runner.invoke(
+        migrate, ["table", "export", "software-requirement", str(out), *args], obj=Context()
+    )
+    assert result.exit_code == 0 and "1 software-requirement item(s)" in result.output

@@ -67,5 +67,8 @@ STRUCTURAL_CODES: dict[str, str] = {
     "or id, no current version, no needs).",
     "migrate/link-unmapped": "A migrated link has no target or no fitting link type; it is kept "
     "in the item's body.",
+    "reqif/unreadable": "A ReqIF file is not readable XML: empty, not XML, with a DOCTYPE, or "
+    "a broken or unsafe .reqifz archive.",
+    "reqif/invalid": "A file is XML but not ReqIF, or refers to a spec object it does not hold.",
     "link/cycle": "Links of an acyclic type (derived-from, part-of, supersedes) form a cycle.",
 }

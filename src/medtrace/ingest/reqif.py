@@ -1,0 +1,319 @@
+"""Read a ReqIF exchange file (.reqif, or a .reqifz zip of them) into a ReqifDocument.
+
+Pure: bytes in, a :class:`ReqifDocument` and findings out; it never raises on
+what a file holds. The XML parser is hardened (no entity expanded, no DTD
+loaded, nothing fetched, libxml2's size limits on) and a document with a
+DOCTYPE is refused outright. In a .reqifz only ``*.reqif`` members are read,
+and a member named by an absolute path or with a ``..`` part refuses the
+whole archive.
+
+Two codes: ``reqif/unreadable`` (not XML, hostile XML, a broken or hostile
+zip) and ``reqif/invalid`` (XML but not ReqIF, or a reference to a spec
+object the file does not hold). Either way no document is returned.
+
+Attribute values are read by their definition's long name; an enumeration's
+value is its enum values' long names joined with ``", "``; XHTML is converted
+to Markdown with markdownify, except a lone ``<div>`` holding text only, which
+is taken as it is (that is how medtrace exports Markdown).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterator
+from copy import deepcopy
+from pathlib import PurePosixPath, PureWindowsPath
+
+from lxml import etree
+from markdownify import markdownify
+
+from medtrace.model.finding import Finding, Severity
+from medtrace.model.location import SourceLocation
+from medtrace.model.reqif import ReqifDocument, ReqifNode, ReqifObject, ReqifRelation
+
+NAMESPACE = "http://www.omg.org/spec/ReqIF/20110401/reqif.xsd"
+_OMG = "http://www.omg.org/spec/ReqIF/"  # ReqIF 1.2, and the 2010 draft namespace
+UNREADABLE = "reqif/unreadable"
+INVALID = "reqif/invalid"
+MEMBER_LIMIT = 512 * 1024 * 1024  # bytes of one unpacked .reqif member
+
+Element = etree._Element
+
+
+class _RejectedError(Exception):
+    def __init__(self, code: str, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.line = line
+
+
+def parse_reqif(data: bytes, path: str) -> tuple[ReqifDocument | None, tuple[Finding, ...]]:
+    """Read the ReqIF file at ``path`` (for findings' locations) from its bytes."""
+    try:
+        if data.startswith(b"PK\x03\x04") or path.lower().endswith(".reqifz"):
+            roots = [_root(member) for member in _members(data)]
+            if not roots:
+                raise _RejectedError(UNREADABLE, "the archive holds no .reqif file")
+        else:
+            roots = [_root(data)]
+        document = _Reader(roots).read()
+    except _RejectedError as rejected:
+        location = SourceLocation(path=path, line=rejected.line)
+        finding = Finding(
+            code=rejected.code, severity=Severity.ERROR, message=rejected.message, location=location
+        )
+        return None, (finding,)
+    return document, ()
+
+
+def _members(data: bytes) -> Iterator[bytes]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise _RejectedError(UNREADABLE, f"not a readable zip archive: {error}") from error
+    for info in infos:
+        name = info.filename
+        windows = PureWindowsPath(name)
+        if (
+            PurePosixPath(name).is_absolute()
+            or windows.is_absolute()
+            or windows.drive
+            or name.startswith(("/", "\\"))
+            or ".." in PurePosixPath(name.replace("\\", "/")).parts
+        ):
+            raise _RejectedError(
+                UNREADABLE, f"the archive member {name[:120]!r} escapes the archive"
+            )
+    for info in infos:
+        if info.is_dir() or not info.filename.lower().endswith(".reqif"):
+            continue
+        if info.file_size > MEMBER_LIMIT:
+            raise _RejectedError(
+                UNREADABLE, f"the archive member {info.filename[:120]!r} is too large"
+            )
+        try:
+            with archive.open(info) as stream:
+                content = stream.read(MEMBER_LIMIT + 1)
+        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as error:
+            raise _RejectedError(
+                UNREADABLE, f"cannot unpack {info.filename[:120]!r}: {error}"
+            ) from error
+        if len(content) > MEMBER_LIMIT:
+            raise _RejectedError(
+                UNREADABLE, f"the archive member {info.filename[:120]!r} is too large"
+            )
+        yield content
+
+
+def _too_large(name: str) -> str:
+    return f"the archive member {name[:120]!r} is too large"
+
+
+def _root(data: bytes) -> Element:
+    if not data.strip():
+        raise _RejectedError(UNREADABLE, "the file is empty", 1)
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as problem:
+        message = f"not valid XML: {' '.join(str(problem.msg).split())}"
+        raise _RejectedError(UNREADABLE, message, problem.lineno or 1) from problem
+    info = root.getroottree().docinfo
+    if getattr(info, "doctype", "") or getattr(info, "internalDTD", None) is not None:
+        raise _RejectedError(UNREADABLE, "a DOCTYPE is not allowed in a ReqIF file", 1)
+    return root
+
+
+def _line(element: Element) -> int | None:
+    line: object = element.sourceline
+    return line if isinstance(line, int) else None
+
+
+def _local(element: Element) -> str:
+    tag = element.tag
+    return etree.QName(tag).localname if isinstance(tag, str) else ""
+
+
+def _children(element: Element, name: str) -> Iterator[Element]:
+    for child in element:
+        tag = child.tag
+        if isinstance(tag, str) and tag.startswith("{" + _OMG) and tag.endswith("}" + name):
+            yield child
+
+
+def _child(element: Element, *names: str) -> Element | None:
+    current: Element | None = element
+    for name in names:
+        if current is None:
+            return None
+        current = next(_children(current, name), None)
+    return current
+
+
+def _ref(element: Element, *names: str) -> str | None:
+    """The text of the ``*-REF`` element inside ``names`` (e.g. TYPE/SPEC-OBJECT-TYPE-REF)."""
+    holder = _child(element, *names)
+    if holder is None:
+        return None
+    for child in holder:
+        if _local(child).endswith("-REF"):
+            return (child.text or "").strip()
+    return None
+
+
+def _elements(contents: list[Element], holder: str, name: str) -> Iterator[Element]:
+    """Every ``name`` element in a ``holder`` of each content, in document order."""
+    for content in contents:
+        for group in _children(content, holder):
+            yield from _children(group, name)
+
+
+class _Reader:
+    def __init__(self, roots: list[Element]) -> None:
+        self.roots = roots
+        self.names: dict[str, str] = {}  # identifier -> long name of definitions and types
+        self.objects: dict[str, ReqifObject] = {}
+
+    def read(self) -> ReqifDocument:
+        contents, title = self._contents()
+        for content in contents:
+            for element in content.iter(etree.Element):
+                identifier = element.get("IDENTIFIER")
+                if identifier is not None:
+                    self.names[identifier] = element.get("LONG-NAME") or identifier
+        for element in _elements(contents, "SPEC-OBJECTS", "SPEC-OBJECT"):
+            obj = self._object(element)
+            self.objects[obj.identifier] = obj
+        relations = [
+            self._relation(element)
+            for element in _elements(contents, "SPEC-RELATIONS", "SPEC-RELATION")
+        ]
+        hierarchy: list[ReqifNode] = []
+        for specification in _elements(contents, "SPECIFICATIONS", "SPECIFICATION"):
+            name = specification.get("LONG-NAME") or specification.get("IDENTIFIER") or ""
+            self._hierarchy(specification, name, None, hierarchy)
+        return ReqifDocument(
+            title=title,
+            objects=tuple(self.objects.values()),
+            relations=tuple(relations),
+            hierarchy=tuple(hierarchy),
+        )
+
+    def _contents(self) -> tuple[list[Element], str]:
+        """The REQ-IF-CONTENT of every root, and the first header title."""
+        contents: list[Element] = []
+        title = ""
+        for root in self.roots:
+            tag = root.tag if isinstance(root.tag, str) else ""
+            if not (tag.startswith("{" + _OMG) and tag.endswith("}REQ-IF")):
+                message = f"<{tag[:100]}> is not a ReqIF root (REQ-IF in {NAMESPACE})"
+                raise _RejectedError(INVALID, message, _line(root))
+            content = _child(root, "CORE-CONTENT", "REQ-IF-CONTENT")
+            if content is None:
+                raise _RejectedError(INVALID, "the file has no CORE-CONTENT/REQ-IF-CONTENT", 1)
+            contents.append(content)
+            heading = _child(root, "THE-HEADER", "REQ-IF-HEADER", "TITLE")
+            if heading is not None and not title:
+                title = " ".join((heading.text or "").split())
+        return contents, title
+
+    def _identifier(self, element: Element) -> str:
+        identifier = element.get("IDENTIFIER")
+        if not identifier:
+            raise _RejectedError(INVALID, f"a {_local(element)} has no IDENTIFIER", _line(element))
+        return identifier
+
+    def _object(self, element: Element) -> ReqifObject:
+        identifier = self._identifier(element)
+        type_ref = _ref(element, "TYPE") or ""
+        attributes: list[tuple[str, str]] = []
+        values = _child(element, "VALUES")
+        for value in values if values is not None else ():
+            kind = _local(value)
+            if not kind.startswith("ATTRIBUTE-VALUE-"):
+                continue
+            definition = _ref(value, "DEFINITION") or ""
+            attributes.append((self.names.get(definition, definition), self._value(value, kind)))
+        return ReqifObject(
+            identifier=identifier,
+            type=self.names.get(type_ref, type_ref),
+            long_name=element.get("LONG-NAME") or "",
+            attributes=tuple(attributes),
+        )
+
+    def _value(self, value: Element, kind: str) -> str:
+        if kind == "ATTRIBUTE-VALUE-XHTML":
+            the_value = _child(value, "THE-VALUE")
+            return xhtml_to_markdown(the_value) if the_value is not None else ""
+        if kind == "ATTRIBUTE-VALUE-ENUMERATION":
+            refs = _child(value, "VALUES")
+            names = [
+                self.names.get((ref.text or "").strip(), (ref.text or "").strip())
+                for ref in (refs if refs is not None else ())
+                if _local(ref) == "ENUM-VALUE-REF"
+            ]
+            return ", ".join(names)
+        return value.get("THE-VALUE") or ""
+
+    def _relation(self, element: Element) -> ReqifRelation:
+        identifier = self._identifier(element)
+        ends: list[str] = []
+        for end in ("SOURCE", "TARGET"):
+            ref = _ref(element, end)
+            if not ref or ref not in self.objects:
+                message = f"the {end} of SPEC-RELATION {identifier[:80]!r} is no spec object"
+                message += f" of the file ({(ref or 'missing')[:80]!r})"
+                raise _RejectedError(INVALID, message, _line(element))
+            ends.append(ref)
+        type_ref = _ref(element, "TYPE") or ""
+        return ReqifRelation(
+            identifier=identifier,
+            type=self.names.get(type_ref, type_ref),
+            source=ends[0],
+            target=ends[1],
+        )
+
+    def _hierarchy(
+        self, element: Element, specification: str, parent: str | None, out: list[ReqifNode]
+    ) -> None:
+        children = _child(element, "CHILDREN")
+        for node in _children(children, "SPEC-HIERARCHY") if children is not None else ():
+            ref = _ref(node, "OBJECT")
+            if not ref or ref not in self.objects:
+                message = (
+                    f"a SPEC-HIERARCHY names no spec object of the file ({(ref or '')[:80]!r})"
+                )
+                raise _RejectedError(INVALID, message, _line(node))
+            out.append(
+                ReqifNode(specification=specification, obj=ref, parent=parent, order=len(out))
+            )
+            self._hierarchy(node, specification, ref, out)
+
+
+def xhtml_to_markdown(the_value: Element) -> str:
+    """The Markdown of an XHTML value (the children of ``THE-VALUE``)."""
+    elements = list(the_value.iter(etree.Element))[1:]
+    if len(elements) == 1 and _local(elements[0]) == "div" and not (the_value.text or "").strip():
+        div = elements[0]
+        if not (div.tail or "").strip():
+            return div.text or ""
+    parts = [the_value.text or ""]
+    for child in the_value:
+        tag: object = child.tag
+        if not isinstance(tag, str):
+            parts.append(child.tail or "")
+            continue
+        copy = deepcopy(child)
+        copy.tail = None
+        for element in copy.iter():
+            if isinstance(element.tag, str):
+                element.tag = etree.QName(element).localname
+        etree.cleanup_namespaces(copy)
+        parts.append(etree.tostring(copy, encoding="unicode", method="html"))
+        parts.append(child.tail or "")
+    return str(markdownify("".join(parts), heading_style="ATX")).strip()

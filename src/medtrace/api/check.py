@@ -7,21 +7,21 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from medtrace.api.change_control import audit_changes
 from medtrace.api.load import LoadOptions, OpenProject, open_project, read_reviews_file
-from medtrace.api.soup import read_sources
 from medtrace.errors import MedtraceError, StoreError
 from medtrace.graph import TraceGraph, patch_structural, structural_findings
-from medtrace.graph.advisory_match import AdvisoryIndex
-from medtrace.ingest.osv import parse_advisory
 from medtrace.ingest.reviews import parse_reviews
 from medtrace.model import CONFIG_FILE, Finding, ProjectConfig, Severity, SourceLocation
 from medtrace.model.codes import STRUCTURAL_CODES
 from medtrace.model.results import RUNS_FOLDER
 from medtrace.standard import all_rules, evaluate
-from medtrace.store.advisories import read_advisories
 from medtrace.store.runs import load_runs, run_files
+
+if TYPE_CHECKING:
+    from medtrace.graph.advisory_match import AdvisoryIndex
+    from medtrace.model.components import ComponentList
 
 _STRUCTURAL = "structural"
 ATTACHMENT_MISSING = "results/attachment-missing"
@@ -77,6 +77,8 @@ def check_project(start: Path, options: CheckOptions | None = None) -> CheckRepo
         ]
         files, item_count = opened.cache.counts()
     if options.since:
+        from medtrace.api.change_control import audit_changes  # git work only when asked
+
         found.extend(audit_changes(opened.root, options.since).findings())
     return CheckReport(
         root=opened.root,
@@ -130,9 +132,7 @@ def _rules(opened: OpenProject) -> tuple[tuple[Finding, ...], tuple[Finding, ...
     items = [parsed.item for parsed in opened.cache.parsed().values() if parsed.item is not None]
     graph = TraceGraph(items, opened.config.schema)
     runs, unreadable = load_runs(opened.root, runs_folder)
-    components, source_findings = (
-        read_sources(opened.root, opened.config) if soup.sources else (None, ())
-    )
+    components, source_findings = _sources(opened)
     advisories, advisory_findings = _advisories(opened.root, soup.advisories)
     found = evaluate(graph, opened.config, reviews, runs, components, advisories)
     result = (*found, *unreadable, *source_findings, *advisory_findings)
@@ -155,10 +155,24 @@ def _files_under(path: Path) -> list[Path]:
     return sorted(p for p in path.rglob("*") if p.is_file())
 
 
+def _sources(opened: OpenProject) -> tuple[tuple[ComponentList, ...] | None, tuple[Finding, ...]]:
+    """The components of ``[soup] sources`` (None when there are none)."""
+    if not opened.config.soup.sources:
+        return None, ()
+    from medtrace.api.soup import read_sources  # the SBOM and lockfile readers, when needed
+
+    return read_sources(opened.root, opened.config)
+
+
 def _advisories(root: Path, name: str) -> tuple[AdvisoryIndex | None, tuple[Finding, ...]]:
     """The OSV records of ``[soup] advisories``; one finding when they cannot be read."""
     if not name:
         return None, ()
+    # Imported here: projects without advisories do not load the version libraries.
+    from medtrace.graph.advisory_match import AdvisoryIndex
+    from medtrace.ingest.osv import parse_advisory
+    from medtrace.store.advisories import read_advisories
+
     try:
         records, findings = read_advisories(root / name, parse=parse_advisory)
     except MedtraceError as error:

@@ -19,10 +19,9 @@ from packageurl import PackageURL
 
 from medtrace.api.load import LoadOptions, load_project
 from medtrace.errors import MedtraceError
-from medtrace.export.soup import soup_sbom, soup_vex
 from medtrace.graph import TraceGraph
 from medtrace.graph.advisory_match import AdvisoryIndex, Match
-from medtrace.graph.soup import SoupDrift, VersionChange, compare, package_of
+from medtrace.graph.soup import SoupDrift, VersionChange, advisories_of, compare
 from medtrace.ingest.components import parse_components
 from medtrace.ingest.osv import parse_advisory
 from medtrace.model import Finding, Item, ProjectConfig, Severity, SourceLocation
@@ -288,20 +287,10 @@ def audit_soup(
     graph = TraceGraph(project.items, project.config.schema)
     entries = []
     for soup in graph.of_kind("soup"):
-        package = package_of(soup)
-        version = str(soup.field("version") or "")
-        if package is None or not version or soup.field("status") == "obsolete":
+        if soup.field("status") == "obsolete":
             continue
-        evaluations = {
-            str(e.field("vulnerability") or "").upper(): e
-            for e in graph.sources(soup.id, "evaluates")
-            if e.kind == "vulnerability-evaluation"
-            and (not e.field("soup-version") or str(e.field("soup-version")) == version)
-        }
-        for match in index.matches(package[0], package[1], version):
-            names = [match.advisory.id, *match.advisory.aliases]
-            found = next((evaluations[n.upper()] for n in names if n.upper() in evaluations), None)
-            entries.append(AuditEntry(soup=soup, match=match, evaluation=found))
+        for match, evaluation in advisories_of(graph, soup, index):
+            entries.append(AuditEntry(soup=soup, match=match, evaluation=evaluation))
     return tuple(entries), findings
 
 
@@ -310,6 +299,10 @@ def export_sbom(start: Path, vex: bool = False, options: LoadOptions | None = No
     project = load_project(start, options)
     graph = TraceGraph(project.items, project.config.schema)
     revision, timestamp = _revision(Path(project.root))
+    # Imported here: cyclonedx-python-lib's schema validation takes a second to load,
+    # which no other command (check above all) should pay for.
+    from medtrace.export.soup import soup_sbom, soup_vex
+
     write = soup_vex if vex else soup_sbom
     return write(graph, project.config.name, revision, timestamp)
 

@@ -12,11 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from packageurl import PackageURL
 
+from medtrace.graph.trace import TraceGraph
 from medtrace.model import Item
 from medtrace.model.components import PURL_ECOSYSTEMS, Component, normal_name
+
+if TYPE_CHECKING:
+    from medtrace.graph.advisory_match import AdvisoryIndex, Match
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -106,3 +111,26 @@ def _key_among(
         if key in by_key:
             return key
     return None
+
+
+def advisories_of(
+    graph: TraceGraph, soup: Item, index: AdvisoryIndex
+) -> tuple[tuple[Match, Item | None], ...]:
+    """Each advisory that affects ``soup``'s version, with the vulnerability-evaluation
+    that answers it (by the advisory's id or an alias) and holds for that version."""
+    package = package_of(soup)
+    version = str(soup.field("version") or "")
+    if package is None or not version:
+        return ()
+    evaluations = {
+        str(e.field("vulnerability") or "").upper(): e
+        for e in graph.sources(soup.id, "evaluates")
+        if e.kind == "vulnerability-evaluation"
+        and (not e.field("soup-version") or str(e.field("soup-version")) == version)
+    }
+    found = []
+    for match in index.matches(package[0], package[1], version):
+        names = [match.advisory.id, *match.advisory.aliases]
+        answer = next((evaluations[n.upper()] for n in names if n.upper() in evaluations), None)
+        found.append((match, answer))
+    return tuple(found)

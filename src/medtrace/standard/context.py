@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from medtrace.graph import TraceGraph
-from medtrace.graph.advisory_match import AdvisoryIndex
 from medtrace.graph.verification import ResultIndex
 from medtrace.model import ALL_CLASSES, Item, ProjectConfig, SafetyClass
 from medtrace.model.components import ComponentList
 from medtrace.model.results import ResultRun
 from medtrace.model.review import Review
 from medtrace.standard.classes import Classes
+
+if TYPE_CHECKING:
+    from medtrace.graph.advisory_match import AdvisoryIndex
 
 ED2_DRAFT = "iec62304:ed2-draft"
 

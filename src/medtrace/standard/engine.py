@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from medtrace.graph import TraceGraph
-from medtrace.graph.advisory_match import AdvisoryIndex
 from medtrace.graph.verification import ResultIndex
 from medtrace.model import CONFIG_FILE, Finding, ProjectConfig, SourceLocation
 from medtrace.model.components import ComponentList
@@ -13,6 +14,9 @@ from medtrace.standard.classes import compute_classes
 from medtrace.standard.clauses import clause
 from medtrace.standard.context import RuleContext
 from medtrace.standard.registry import Rule, Violation, all_rules
+
+if TYPE_CHECKING:
+    from medtrace.graph.advisory_match import AdvisoryIndex
 
 NO_SYSTEM = "62304.4.3/no-software-system"
 # Kinds whose ids a test's name may carry to say what it verifies.

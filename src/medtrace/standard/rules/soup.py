@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from medtrace.graph.soup import compare, package_of
+from medtrace.graph.soup import advisories_of, compare
 from medtrace.model import Item, Severity, SourceLocation
 from medtrace.model.components import Component
 from medtrace.standard.context import RuleContext
@@ -131,19 +131,6 @@ def soup_changes_reach_users(ctx: RuleContext) -> Iterator[Violation]:
                 )
 
 
-def _evaluations(ctx: RuleContext, soup: Item) -> dict[str, Item]:
-    """The evaluations of ``soup`` that hold for its current version, by vulnerability id."""
-    version = str(soup.field("version") or "")
-    found = {}
-    for evaluation in ctx.graph.sources(soup.id, "evaluates"):
-        if evaluation.kind != "vulnerability-evaluation":
-            continue
-        held = evaluation.field("soup-version")
-        if blank(held) or str(held) == version:
-            found[str(evaluation.field("vulnerability") or "").upper()] = evaluation
-    return found
-
-
 @rule(
     code="62304.7.1.3/vulnerability-not-evaluated",
     clause="7.1.3",
@@ -154,19 +141,14 @@ def vulnerabilities_are_evaluated(ctx: RuleContext) -> Iterator[Violation]:
     if ctx.advisories is None:
         return
     for soup in ctx.items("soup"):
-        package = package_of(soup)
-        version = str(soup.field("version") or "")
-        if package is None or not version:
-            continue
-        evaluated = _evaluations(ctx, soup)
-        for match in ctx.advisories.matches(package[0], package[1], version):
-            names = {match.advisory.id.upper(), *(a.upper() for a in match.advisory.aliases)}
-            if names.isdisjoint(evaluated):
+        version = soup.field("version")
+        for match, evaluation in advisories_of(ctx.graph, soup, ctx.advisories):
+            if evaluation is None:
                 yield Violation(
                     soup,
-                    f"{soup.id} {package[1]} {version} is affected by {match.advisory.id} "
-                    f"({match.reason}) and no vulnerability-evaluation of it holds for "
-                    f"{version}",
+                    f"{soup.id} {match.affected.name} {version} is affected by "
+                    f"{match.advisory.id} ({match.reason}) and no vulnerability-evaluation of "
+                    f"it holds for {version}",
                 )
 
 

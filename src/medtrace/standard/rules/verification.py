@@ -47,19 +47,37 @@ def _results_known(ctx: RuleContext) -> bool:
     return bool(ctx.runs)
 
 
+def _failed(ctx: RuleContext, kind: str, verdict: str) -> Iterator[Violation]:
+    """A violation for each item of ``kind`` with a test whose latest result failed."""
+    for entry in _statuses(ctx, kind):
+        if entry.status is Status.FAILED:
+            yield Violation(
+                entry.requirement,
+                f"{entry.requirement.id} {verdict}: {_failing(entry.evidence)} failed in the "
+                "latest result",
+            )
+
+
+def _not_run(ctx: RuleContext, kind: str) -> Iterator[Violation]:
+    """Once results exist, a violation for each item of ``kind`` with a test without one."""
+    if not _results_known(ctx):
+        return
+    for entry in _statuses(ctx, kind):
+        if entry.status is Status.NOT_RUN:
+            yield Violation(
+                entry.requirement,
+                f"{entry.requirement.id}: no result for {_unrun(entry.evidence)} in the "
+                "imported runs",
+            )
+
+
 @rule(
     code="62304.5.7.1/requirement-test-failed",
     clause="5.7.1",
     summary="No test of a software requirement fails in its latest result.",
 )
 def requirements_pass_their_tests(ctx: RuleContext) -> Iterator[Violation]:
-    for entry in _statuses(ctx, "software-requirement"):
-        if entry.status is Status.FAILED:
-            yield Violation(
-                entry.requirement,
-                f"{entry.requirement.id} is not verified: {_failing(entry.evidence)} failed "
-                "in the latest result",
-            )
+    yield from _failed(ctx, "software-requirement", "is not verified")
 
 
 @rule(
@@ -69,15 +87,7 @@ def requirements_pass_their_tests(ctx: RuleContext) -> Iterator[Violation]:
     severity=Severity.WARNING,
 )
 def requirements_tests_have_run(ctx: RuleContext) -> Iterator[Violation]:
-    if not _results_known(ctx):
-        return
-    for entry in _statuses(ctx, "software-requirement"):
-        if entry.status is Status.NOT_RUN:
-            yield Violation(
-                entry.requirement,
-                f"{entry.requirement.id}: no result for {_unrun(entry.evidence)} in the "
-                "imported runs",
-            )
+    yield from _not_run(ctx, "software-requirement")
 
 
 @rule(
@@ -86,13 +96,7 @@ def requirements_tests_have_run(ctx: RuleContext) -> Iterator[Violation]:
     summary="No test of a software unit (or of its detailed design) fails in its latest result.",
 )
 def units_pass_their_tests(ctx: RuleContext) -> Iterator[Violation]:
-    for entry in _statuses(ctx, "software-unit"):
-        if entry.status is Status.FAILED:
-            yield Violation(
-                entry.requirement,
-                f"{entry.requirement.id} fails unit verification: {_failing(entry.evidence)} "
-                "failed in the latest result",
-            )
+    yield from _failed(ctx, "software-unit", "fails unit verification")
 
 
 @rule(
@@ -102,15 +106,7 @@ def units_pass_their_tests(ctx: RuleContext) -> Iterator[Violation]:
     severity=Severity.WARNING,
 )
 def units_tests_have_run(ctx: RuleContext) -> Iterator[Violation]:
-    if not _results_known(ctx):
-        return
-    for entry in _statuses(ctx, "software-unit"):
-        if entry.status is Status.NOT_RUN:
-            yield Violation(
-                entry.requirement,
-                f"{entry.requirement.id}: no result for {_unrun(entry.evidence)} in the "
-                "imported runs",
-            )
+    yield from _not_run(ctx, "software-unit")
 
 
 def _integration(ctx: RuleContext) -> Iterator[tuple[Item, list[Evidence]]]:

@@ -1,13 +1,16 @@
-"""DOCX rendering of one document of the set, with python-docx.
+"""DOCX rendering of one document of the set, with python-docx and direct WordprocessingML.
 
 Starts from ``reference_docx`` when given (its styles, page setup and section
 properties are used; its body is dropped), else from python-docx's default template.
-Headings use the Heading 1..4 styles; a TOC field (updated when Word opens the file;
-its cached result lists the section titles) follows the document control table; the
-header names the document and its revision; the footer counts pages with PAGE and
-NUMPAGES fields. Item bodies are Markdown turned into plain paragraphs (never HTML):
-raw HTML is dropped, links show as ``text (url)`` and only http, https and mailto
-targets are shown (see :func:`medtrace.export.documents.pdf.safe_markdown_tokens`).
+The body is built as WordprocessingML elements (:mod:`.wordml`) with the template's
+style ids resolved once, because python-docx's object layer is too slow for documents
+of thousands of items. Headings use the Heading 1..4 styles; a TOC field (updated when
+Word opens the file; its cached result lists the section titles) follows the document
+control table; the header names the document and its revision; the footer counts
+pages with PAGE and NUMPAGES fields. Item bodies are Markdown turned into plain
+paragraphs (never HTML): raw HTML is dropped, links show as ``text (url)`` and only
+http, https and mailto targets are shown (see
+:func:`medtrace.export.documents.pdf.safe_markdown_tokens`).
 
 Core properties (created and modified = the revision date, author from the control
 block, no last-printed date) and the zip entries' timestamps are fixed, so building
@@ -18,20 +21,20 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 import docx
-from docx.enum.text import WD_BREAK, WD_COLOR_INDEX
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
 from markdown_it.token import Token
 
+from medtrace.export.documents import wordml
 from medtrace.export.documents.pdf import MAX_HEADING, safe_markdown_tokens, url_allowed
+from medtrace.export.documents.wordml import PLAIN, Element, RunStyle
 from medtrace.model.documents import (
     Block,
     Document,
@@ -44,99 +47,56 @@ from medtrace.model.documents import (
 )
 
 MONOSPACE = "Courier New"
-TABLE_FONT = Pt(8)
+TABLE_SIZE = 16  # half-points: 8 pt
 TOC_INSTRUCTION = ' TOC \\o "1-4" \\h \\z \\u '
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+LINK_COLOUR = "0B4F8A"
+GAP_COLOUR = "B00020"
+
+CELL = RunStyle(size=TABLE_SIZE)
+CELL_BOLD = RunStyle(bold=True, size=TABLE_SIZE)
+CELL_LINK = RunStyle(size=TABLE_SIZE, color=LINK_COLOUR)
+LINK = RunStyle(color=LINK_COLOUR)
+BOLD = RunStyle(bold=True)
 
 _DocxDocument = Any  # docx.document.Document (python-docx is untyped here)
-_DocxParagraph = Any
 
 
-# -- Low-level helpers --------------------------------------------------------------------------
+class _Styles:
+    """The style ids of the template's paragraph and table styles, looked up once by name
+    (``None`` when the template lacks the style: the default style is used)."""
+
+    def __init__(self, document: _DocxDocument) -> None:
+        self._ids: dict[str, str | None] = {}
+        for style in document.styles:
+            name = style.name
+            if name and style.style_id:
+                self._ids.setdefault(name, style.style_id)
+
+    def __call__(self, name: str) -> str | None:
+        return self._ids.get(name)
 
 
-def _style(document: _DocxDocument, name: str) -> str | None:
-    """``name`` when the template defines that style, else ``None`` (the default style)."""
-    try:
-        document.styles[name]
-    except KeyError:
-        return None
-    return name
+class _Body:
+    """Appends elements to the document body, before its final section properties."""
 
+    def __init__(self, document: _DocxDocument) -> None:
+        body = document.element.body
+        self._anchor = body.find(qn("w:sectPr"))
+        self._body = body
 
-def _field(paragraph: _DocxParagraph, instruction: str, cached: str) -> None:
-    """A complex field (begin, instruction, separate, cached result, end) in ``paragraph``."""
-    run = paragraph.add_run()
-    begin = OxmlElement("w:fldChar")
-    begin.set(qn("w:fldCharType"), "begin")
-    begin.set(qn("w:dirty"), "true")
-    run._r.append(begin)
-    run = paragraph.add_run()
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
-    instr.text = instruction
-    run._r.append(instr)
-    run = paragraph.add_run()
-    separate = OxmlElement("w:fldChar")
-    separate.set(qn("w:fldCharType"), "separate")
-    run._r.append(separate)
-    paragraph.add_run(cached)
-    run = paragraph.add_run()
-    end = OxmlElement("w:fldChar")
-    end.set(qn("w:fldCharType"), "end")
-    run._r.append(end)
-
-
-def _repeat_header(row: Any) -> None:
-    tr_pr = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    tr_pr.append(header)
-    cant_split = OxmlElement("w:cantSplit")
-    tr_pr.append(cant_split)
-
-
-def _shade(cell: Any, fill: str) -> None:
-    tc_pr = cell._tc.get_or_add_tcPr()
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), fill)
-    tc_pr.append(shading)
-
-
-def _set_cell(cell: Any, text: str, *, bold: bool = False, size: Any = TABLE_FONT) -> None:
-    paragraph = cell.paragraphs[0]
-    run = paragraph.add_run(text)
-    run.bold = bold
-    run.font.size = size
+    def add(self, element: Element) -> Element:
+        if self._anchor is not None:
+            self._anchor.addprevious(element)
+        else:
+            self._body.append(element)
+        return element
 
 
 def _bookmark_name(item_id: str) -> str:
     # Word: at most 40 characters, a letter first, letters, digits and underscores.
     cleaned = "".join(c if c.isalnum() else "_" for c in item_id)
     return ("i_" + cleaned)[:40]
-
-
-def _add_bookmark(paragraph: _DocxParagraph, name: str, number: int) -> None:
-    start = OxmlElement("w:bookmarkStart")
-    start.set(qn("w:id"), str(number))
-    start.set(qn("w:name"), name)
-    end = OxmlElement("w:bookmarkEnd")
-    end.set(qn("w:id"), str(number))
-    paragraph._p.insert(0, start)
-    paragraph._p.append(end)
-
-
-def _internal_link(paragraph: _DocxParagraph, text: str, anchor: str, size: Any = None) -> None:
-    link = OxmlElement("w:hyperlink")
-    link.set(qn("w:anchor"), anchor)
-    run = paragraph.add_run(text)
-    run.font.color.rgb = RGBColor(0x0B, 0x4F, 0x8A)
-    if size is not None:
-        run.font.size = size
-    link.append(run._r)
-    paragraph._p.append(link)
 
 
 # -- Markdown to paragraphs -------------------------------------------------------------------
@@ -154,8 +114,8 @@ _EMPHASIS = {
 class _Inline:
     """Turns an inline token list into runs of one paragraph."""
 
-    paragraph: _DocxParagraph
-    size: Any = None
+    paragraph: Element
+    size: int = 0
     bold: int = 0
     italic: int = 0
     links: list[str] = field(default_factory=list)
@@ -163,13 +123,13 @@ class _Inline:
     def text(self, text: str, *, mono: bool = False) -> None:
         if not text:
             return
-        run = self.paragraph.add_run(text)
-        run.bold = bool(self.bold) or None
-        run.italic = bool(self.italic) or None
-        if mono:
-            run.font.name = MONOSPACE
-        if self.size is not None:
-            run.font.size = self.size
+        style = RunStyle(
+            bold=bool(self.bold),
+            italic=bool(self.italic),
+            font=MONOSPACE if mono else "",
+            size=self.size,
+        )
+        wordml.run(self.paragraph, text.replace("\n", " "), style)
 
     def tokens(self, children: list[Token]) -> None:
         for token in children:
@@ -184,7 +144,7 @@ class _Inline:
             elif kind == "softbreak":
                 self.text(" ")
             elif kind == "hardbreak":
-                self.paragraph.add_run().add_break()
+                wordml.line_break(self.paragraph)
             elif kind == "link_open":
                 self.links.append(str(token.attrs.get("href", "")))
             elif kind == "link_close":
@@ -199,10 +159,12 @@ class _Inline:
 class _Markdown:
     """Writes Markdown (already made safe) as paragraphs of the document."""
 
-    def __init__(self, document: _DocxDocument) -> None:
-        self.document = document
-        self.list_style = _style(document, "List Paragraph")
-        self.quote_style = _style(document, "Quote")
+    def __init__(self, body: _Body, styles: _Styles, width: int) -> None:
+        self.body = body
+        self.list_style = styles("List Paragraph")
+        self.quote_style = styles("Quote")
+        self.table_style = styles("Table Grid")
+        self.width = width
 
     def write(self, text: str) -> None:
         tokens = safe_markdown_tokens(text)
@@ -232,29 +194,18 @@ class _Markdown:
                 prefix = ""
                 inline.tokens(token.children or [])
             elif kind in ("fence", "code_block"):
-                self._code(self._paragraph(len(lists), quote), token.content)
+                paragraph = self._paragraph(len(lists), quote)
+                code = RunStyle(font=MONOSPACE, size=17)
+                wordml.run(paragraph, token.content.rstrip("\n"), code)
             elif kind == "table_open":
                 index = self._table(tokens, index)
             elif kind == "hr":
-                self.document.add_paragraph("\u2014" * 12)
+                wordml.run(self.body.add(wordml.paragraph()), "\u2014" * 12)
             index += 1
 
-    @staticmethod
-    def _code(paragraph: _DocxParagraph, content: str) -> None:
-        lines = content.rstrip("\n").split("\n")
-        for number, line in enumerate(lines):
-            run = paragraph.add_run(line)
-            run.font.name = MONOSPACE
-            run.font.size = Pt(8.5)
-            if number < len(lines) - 1:
-                run.add_break()
-
-    def _paragraph(self, depth: int, quote: int) -> _DocxParagraph:
+    def _paragraph(self, depth: int, quote: int) -> Element:
         style = self.list_style if depth else (self.quote_style if quote else None)
-        paragraph = self.document.add_paragraph(style=style)
-        if depth:
-            paragraph.paragraph_format.left_indent = Pt(14 * depth)
-        return paragraph
+        return self.body.add(wordml.paragraph(style, indent=280 * depth))
 
     def _table(self, tokens: list[Token], index: int) -> int:
         rows: list[list[list[Token]]] = []
@@ -265,16 +216,20 @@ class _Markdown:
             elif token.type == "inline" and rows:
                 rows[-1].append(token.children or [])
             index += 1
-        width = max((len(row) for row in rows), default=0)
-        if rows and width:
-            table = self.document.add_table(rows=len(rows), cols=width)
-            if _style(self.document, "Table Grid"):
-                table.style = "Table Grid"
-            _repeat_header(table.rows[0])
-            for r, (table_row, row) in enumerate(zip(table.rows, rows, strict=False)):
-                for cell, children in zip(table_row.cells, row, strict=False):
-                    _Inline(cell.paragraphs[0], size=TABLE_FONT, bold=int(r == 0)).tokens(children)
+        columns = max((len(row) for row in rows), default=0)
+        if rows and columns:
+            widths = _widths(self.width, columns)
+            table = self.body.add(wordml.table(self.table_style, widths))
+            for number, row in enumerate(rows):
+                cells = wordml.row(table, widths, header=number == 0)
+                for cell, children in zip(cells, row, strict=False):
+                    _Inline(cell, size=TABLE_SIZE, bold=int(number == 0)).tokens(children)
         return index
+
+
+def _widths(total: int, columns: int) -> list[int]:
+    """Equal column widths (twips) filling ``total``."""
+    return [total // columns] * columns
 
 
 # -- The document -------------------------------------------------------------------------------
@@ -304,52 +259,65 @@ class _Writer:
         self.set = document_set
         self.doc = document
         self.out = target
-        self.markdown = _Markdown(target)
+        self.body = _Body(target)
+        self.styles = _Styles(target)
+        section = target.sections[-1]
+        usable = section.page_width - section.left_margin - section.right_margin
+        self.width = int(usable / 635)  # EMU to twips
+        self.markdown = _Markdown(self.body, self.styles, self.width)
         self.bookmarks = {
             item_id: _bookmark_name(item_id) for item_id in _item_ids(document.sections)
         }
         self.bookmark_number = 0
-        self.table_style = _style(target, "Table Grid")
+        self.table_style = self.styles("Table Grid")
+
+    def paragraph(self, text: str = "", style: str | None = None, **options: Any) -> Element:
+        paragraph = self.body.add(
+            wordml.paragraph(self.styles(style) if style else None, **options)
+        )
+        if text:
+            wordml.run(paragraph, text)
+        return paragraph
 
     # Tables
 
     def table(
-        self, headers: tuple[str, ...], rows: Sequence[tuple[str, ...]], *, link: bool = True
-    ) -> Any:
-        table = self.out.add_table(rows=1 + len(rows), cols=len(headers))
-        if self.table_style:
-            table.style = self.table_style
-        # One pass over the rows' cells: python-docx's table.cell(r, c) walks the whole
-        # table on every call, which is quadratic on large tables.
-        table_rows = table.rows
-        _repeat_header(table_rows[0])
-        for cell, header in zip(table_rows[0].cells, headers, strict=False):
-            _set_cell(cell, header, bold=True)
-            _shade(cell, "E6E6E6")
-        for table_row, row in zip(table_rows[1:], rows, strict=False):
-            for cell, value in zip(table_row.cells, row[: len(headers)], strict=False):
+        self,
+        headers: tuple[str, ...],
+        rows: Sequence[tuple[str, ...]],
+        *,
+        link: bool = True,
+        height: int = 0,
+    ) -> None:
+        widths = _widths(self.width, len(headers))
+        table = self.body.add(wordml.table(self.table_style, widths))
+        for cell, header in zip(
+            wordml.row(table, widths, header=True, shade="E6E6E6"), headers, strict=False
+        ):
+            wordml.run(cell, header, CELL_BOLD)
+        for row in rows:
+            cells = wordml.row(table, widths, height=height)
+            for cell, value in zip(cells, row[: len(headers)], strict=False):
                 if link and value in self.bookmarks:
-                    _internal_link(cell.paragraphs[0], value, self.bookmarks[value], TABLE_FONT)
-                else:
-                    _set_cell(cell, value)
-        return table
+                    wordml.hyperlink(cell, value, self.bookmarks[value], CELL_LINK)
+                elif value:
+                    wordml.run(cell, value, CELL)
 
     def caption(self, text: str) -> None:
-        paragraph = self.out.add_paragraph(style=_style(self.out, "Caption"))
-        paragraph.add_run(text).bold = True
-        paragraph.paragraph_format.keep_with_next = True
+        paragraph = self.paragraph(style="Caption", keep_next=True)
+        wordml.run(paragraph, text, BOLD)
 
     # Parts
 
     def title_page(self) -> None:
         control = self.doc.control
-        self.out.add_paragraph(control.document_id, style=_style(self.out, "Subtitle"))
-        self.out.add_paragraph(control.title, style=_style(self.out, "Title"))
-        self.out.add_paragraph(
+        self.paragraph(control.document_id, "Subtitle")
+        self.paragraph(control.title, "Title")
+        self.paragraph(
             f"{self.set.project}, software safety class {self.set.safety_class}. "
             f"Revision {control.revision} of {control.date}."
         )
-        self.out.add_paragraph(self.doc.purpose)
+        self.paragraph(self.doc.purpose)
         self.caption("Document control")
         approvals = (
             "; ".join(f"{s.meaning}: {s.name} ({s.role}), {s.date}" for s in control.approvals)
@@ -373,41 +341,27 @@ class _Writer:
 
     def contents(self) -> None:
         self.page_break()
-        self.out.add_paragraph(
-            "Contents", style=_style(self.out, "TOC Heading") or _style(self.out, "Title")
-        )
+        heading = "TOC Heading" if self.styles("TOC Heading") else "Title"
+        self.paragraph("Contents", heading)
         entries = [(f"{n} {s.title}", level) for n, level, s in _numbered(self.doc.sections)]
         entries += [("Revision history", 1), ("Signatures", 1)]
         # One field across paragraphs: its cached result lists the titles until updated.
-        first = self.out.add_paragraph()
-        run = first.add_run()
-        begin = OxmlElement("w:fldChar")
-        begin.set(qn("w:fldCharType"), "begin")
-        begin.set(qn("w:dirty"), "true")
-        run._r.append(begin)
-        instr = OxmlElement("w:instrText")
-        instr.set(qn("xml:space"), "preserve")
-        instr.text = TOC_INSTRUCTION
-        first.add_run()._r.append(instr)
-        separate = OxmlElement("w:fldChar")
-        separate.set(qn("w:fldCharType"), "separate")
-        first.add_run()._r.append(separate)
-        paragraph = first
+        paragraph = None
         for number, (text, level) in enumerate(entries):
-            if number:
-                paragraph = self.out.add_paragraph()
-            paragraph.style = _style(self.out, f"TOC {level}") or paragraph.style
-            paragraph.paragraph_format.left_indent = Pt(12 * (level - 1))
-            paragraph.add_run(text)
-        end = OxmlElement("w:fldChar")
-        end.set(qn("w:fldCharType"), "end")
-        paragraph.add_run()._r.append(end)
+            paragraph = self.paragraph(style=f"TOC {level}", indent=240 * (level - 1))
+            if number == 0:
+                wordml.field_begin(paragraph, TOC_INSTRUCTION)
+            wordml.run(paragraph, text)
+        assert paragraph is not None  # two entries at least
+        wordml.field_end(paragraph)
 
     def page_break(self) -> None:
-        self.out.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        wordml.line_break(self.body.add(wordml.paragraph()), "page")
 
     def heading(self, text: str, level: int) -> None:
-        self.out.add_heading(text, level=level)
+        style = self.styles(f"Heading {level}")
+        paragraph = self.body.add(wordml.paragraph(style, keep_next=True))
+        wordml.run(paragraph, text, PLAIN if style else BOLD)
 
     def sections(self) -> None:
         for number, level, section in _numbered(self.doc.sections):
@@ -431,25 +385,20 @@ class _Writer:
             self.gap(block)
 
     def item(self, item: ItemBlock) -> None:
-        head = self.out.add_paragraph()
-        head.paragraph_format.keep_with_next = True
-        head.paragraph_format.space_before = Pt(10)
-        run = head.add_run(item.id)
-        run.bold = True
-        run.font.name = MONOSPACE
-        head.add_run(f"  [{item.kind}]  ").font.size = Pt(8)
-        head.add_run(item.title).bold = True
+        head = self.body.add(wordml.paragraph(keep_next=True, space_before=200))
+        wordml.run(head, item.id, RunStyle(bold=True, font=MONOSPACE))
+        wordml.run(head, f"  [{item.kind}]  ", RunStyle(size=TABLE_SIZE))
+        wordml.run(head, item.title, BOLD)
         if item.id in self.bookmarks:
             self.bookmark_number += 1
-            _add_bookmark(head, self.bookmarks[item.id], self.bookmark_number)
+            wordml.bookmark(head, self.bookmarks[item.id], self.bookmark_number)
         if item.fields:
-            table = self.out.add_table(rows=len(item.fields), cols=2)
-            if self.table_style:
-                table.style = self.table_style
-            for table_row, (name, value) in zip(table.rows, item.fields, strict=False):
-                name_cell, value_cell = table_row.cells
-                _set_cell(name_cell, name, bold=True)
-                _set_cell(value_cell, value)
+            widths = [self.width * 3 // 10, self.width - self.width * 3 // 10]
+            table = self.body.add(wordml.table(self.table_style, widths))
+            for name, value in item.fields:
+                name_cell, value_cell = wordml.row(table, widths)
+                wordml.run(name_cell, name, CELL_BOLD)
+                wordml.run(value_cell, value, CELL)
         self.markdown.write(item.body)
         for label, arrow, links in (
             ("Links: ", "\u2192", item.links_out),
@@ -457,33 +406,21 @@ class _Writer:
         ):
             if not links:
                 continue
-            paragraph = self.out.add_paragraph()
-            paragraph.add_run(label).bold = True
+            paragraph = self.body.add(wordml.paragraph())
+            wordml.run(paragraph, label, BOLD)
             for number, (name, target) in enumerate(links):
-                paragraph.add_run(("; " if number else "") + f"{name} {arrow} ")
+                wordml.run(paragraph, ("; " if number else "") + f"{name} {arrow} ")
                 if target in self.bookmarks:
-                    _internal_link(paragraph, target, self.bookmarks[target])
+                    wordml.hyperlink(paragraph, target, self.bookmarks[target], LINK)
                 else:
-                    paragraph.add_run(target)
+                    wordml.run(paragraph, target)
 
     def gap(self, gap: Gap) -> None:
-        paragraph = self.out.add_paragraph()
+        paragraph = self.body.add(wordml.paragraph(border=GAP_COLOUR))
         label = "GAP" + (f" (IEC 62304 {gap.clause})" if gap.clause else "") + ": "
-        for text, bold in ((label, True), (gap.message, False)):
-            run = paragraph.add_run(text)
-            run.bold = bold
-            run.font.highlight_color = WD_COLOR_INDEX.YELLOW
-            run.font.color.rgb = RGBColor(0xB0, 0x00, 0x20)
-        p_pr = paragraph._p.get_or_add_pPr()
-        borders = OxmlElement("w:pBdr")
-        for side in ("top", "left", "bottom", "right"):
-            border = OxmlElement(f"w:{side}")
-            border.set(qn("w:val"), "single")
-            border.set(qn("w:sz"), "12")
-            border.set(qn("w:space"), "4")
-            border.set(qn("w:color"), "B00020")
-            borders.append(border)
-        p_pr.append(borders)
+        flagged = RunStyle(color=GAP_COLOUR, highlight="yellow")
+        wordml.run(paragraph, label, replace(flagged, bold=True))
+        wordml.run(paragraph, gap.message, flagged)
 
     def history(self) -> None:
         self.page_break()
@@ -501,40 +438,37 @@ class _Writer:
         rows = [(s.name, s.role, s.meaning, s.date, s.record, "") for s in approvals] or [
             ("", "", meaning, "", "", "") for meaning in ("authored", "reviewed", "approved")
         ]
-        table = self.table(
-            ("Name", "Role", "Meaning", "Date", "Record", "Signature"), rows, link=False
+        self.table(
+            ("Name", "Role", "Meaning", "Date", "Record", "Signature"),
+            rows,
+            link=False,
+            height=680,  # 34 pt to sign in
         )
-        for row in table.rows[1:]:
-            row.height = Pt(34)
         if not approvals:
-            self.out.add_paragraph("No review record approves this revision yet: sign above.")
+            self.paragraph("No review record approves this revision yet: sign above.")
 
     def header_footer(self) -> None:
         control = self.doc.control
+        small = RunStyle(size=TABLE_SIZE)
         for section in self.out.sections:
             section.different_first_page_header_footer = False
-            header = section.header
-            header.is_linked_to_previous = False
-            paragraph = header.paragraphs[0]
-            paragraph.text = ""
-            for extra in header.paragraphs[1:]:
-                extra._p.getparent().remove(extra._p)
-            run = paragraph.add_run(
-                f"{control.document_id} \u2014 {control.title} \u2014 Revision {control.revision}"
+            for part, style in ((section.header, "Header"), (section.footer, "Footer")):
+                part.is_linked_to_previous = False
+                element = part._element
+                for old in element.findall(qn("w:p")):
+                    element.remove(old)
+                element.append(wordml.paragraph(self.styles(style)))
+            header = section.header._element[-1]
+            wordml.run(
+                header,
+                f"{control.document_id} \u2014 {control.title} \u2014 Revision {control.revision}",
+                small,
             )
-            run.font.size = Pt(8)
-            footer = section.footer
-            footer.is_linked_to_previous = False
-            paragraph = footer.paragraphs[0]
-            paragraph.text = ""
-            for extra in footer.paragraphs[1:]:
-                extra._p.getparent().remove(extra._p)
-            paragraph.add_run(f"{self.set.project} \u2014 {control.document_id}\t\tPage ")
-            _field(paragraph, " PAGE ", "1")
-            paragraph.add_run(" of ")
-            _field(paragraph, " NUMPAGES ", "1")
-            for run in paragraph.runs:
-                run.font.size = Pt(8)
+            footer = section.footer._element[-1]
+            wordml.run(footer, f"{self.set.project} \u2014 {control.document_id}\t\tPage ", small)
+            wordml.field(footer, " PAGE ", "1", small)
+            wordml.run(footer, " of ", small)
+            wordml.field(footer, " NUMPAGES ", "1", small)
 
 
 def _clear_body(target: _DocxDocument) -> None:

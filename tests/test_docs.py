@@ -35,7 +35,7 @@ def test_every_finding_code_has_a_section(code: str) -> None:
 
 
 def test_every_code_the_source_emits_is_in_the_catalogue() -> None:
-    pattern = re.compile(r'"((?:file|item|link|config|results|code)/[a-z0-9-]+)"')
+    pattern = re.compile(r'"((?:file|item|link|config|results|code|migrate|reqif)/[a-z0-9-]+)"')
     used = {
         match
         for path in SOURCE.rglob("*.py")

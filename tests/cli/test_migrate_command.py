@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -50,3 +51,38 @@ def test_table_export_and_import(project: Path, runner: CliRunner, tmp_path: Pat
         migrate, ["table", "export", "software-requirement", str(out), *args], obj=Context()
     )
     assert result.exit_code == 0 and "1 software-requirement item(s)" in result.output
+
+
+def test_strictdoc_imports_every_real_document_in_one_run(project: Path, runner: CliRunner) -> None:
+    folder = shared_path("realworld", "strictdoc", "strictdoc-docs")
+    files = sorted(str(p) for p in folder.glob("*.sdoc"))
+    result = runner.invoke(migrate, ["strictdoc", *files, "--path", str(project)], obj=Context())
+    assert result.exit_code == 0, result.output
+    text = "\n".join(p.read_text("utf-8") for p in folder.glob("*.sdoc"))
+    uids = len(re.findall(r"^UID: ", text, re.MULTILINE))
+    assert f"created {len(load_project(project).items)} item(s)" in result.output
+    assert 0 < len(load_project(project).items) <= uids
+    assert "not imported (reported):" in result.output
+
+
+def test_strictdoc_refuses_a_broken_file_naming_its_line(
+    project: Path, runner: CliRunner, tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken.sdoc"
+    broken.write_text(
+        "[DOCUMENT]\nTITLE: T\n\n[REQUIREMENT]\nUID: A-1\nSTATEMENT: >>>\nopen\n", "utf-8"
+    )
+    result = runner.invoke(
+        migrate, ["strictdoc", str(broken), "--path", str(project)], obj=Context()
+    )
+    assert result.exit_code == 2
+    assert "broken.sdoc:" in result.output and "Traceback" not in result.output
+    assert load_project(project).items == ()
+
+
+def test_rdm_imports_the_example(project: Path, runner: CliRunner) -> None:
+    source = shared_path("realworld", "iec62304", "innolitics-rdm")
+    result = runner.invoke(migrate, ["rdm", str(source), "--path", str(project)], obj=Context())
+    assert result.exit_code == 0, result.output
+    assert "created 27 item(s), 25 link(s)" in result.output
+    assert "device.yml is not imported" in result.output

@@ -1,4 +1,5 @@
-"""``medtrace migrate``: import items from Doorstop, sphinx-needs and tables; export tables."""
+"""``medtrace migrate``: import items from Doorstop, StrictDoc, sphinx-needs, RDM and tables;
+export tables."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from pathlib import Path
 import click
 
 from medtrace.api.migrate import MigrationReport, import_doorstop, import_needs
+from medtrace.api.migrate_rdm import import_rdm
+from medtrace.api.migrate_strictdoc import StrictdocReport, import_strictdoc
 from medtrace.api.tables import export_table, import_table
 from medtrace.cli.boundary import user_errors
 from medtrace.cli.context import SETTINGS, Context, project_option
@@ -14,7 +17,8 @@ from medtrace.cli.context import SETTINGS, Context, project_option
 
 @click.group(context_settings=SETTINGS)
 def migrate() -> None:
-    """Bring items in from other tools (Doorstop, sphinx-needs, CSV and XLSX tables)."""
+    """Bring items in from other tools (Doorstop, StrictDoc, sphinx-needs, Innolitics RDM,
+    CSV and XLSX tables)."""
 
 
 @migrate.command(context_settings=SETTINGS)
@@ -40,6 +44,38 @@ def needs(obj: Context, file: Path, dry_run: bool, path: Path) -> None:
     """Import the needs of a sphinx-needs needs.json (its current version)."""
     with user_errors(obj.debug):
         report = import_needs(path, file, dry_run=dry_run)
+    click.echo(_summary(report), nl=False)
+
+
+@migrate.command(context_settings=SETTINGS)
+@click.argument(
+    "files", metavar="FILE...", nargs=-1, required=True, type=click.Path(path_type=Path)
+)
+@click.option("--dry-run", is_flag=True, help="Report what would be written; write nothing.")
+@project_option
+@click.pass_obj
+def strictdoc(obj: Context, files: tuple[Path, ...], dry_run: bool, path: Path) -> None:
+    """Import StrictDoc .sdoc documents (name documents that link to each other in one run):
+    each node with a UID becomes an item (a root document's or one without parents as
+    system requirements, the others as software requirements), Parent and Child relations
+    links; the other fields are kept in a 'strictdoc' section of each body, and nodes that
+    become no item (text, nodes without UID, includes) are reported."""
+    with user_errors(obj.debug):
+        report = import_strictdoc(path, list(files), dry_run=dry_run)
+    click.echo(_summary(report), nl=False)
+
+
+@migrate.command(context_settings=SETTINGS)
+@click.argument("source_dir", metavar="DIR", type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Report what would be written; write nothing.")
+@project_option
+@click.pass_obj
+def rdm(obj: Context, source_dir: Path, dry_run: bool, path: Path) -> None:
+    """Import the data of an Innolitics RDM project (DIR or its data/ folder): requirements,
+    risks, SOUP, tests and their records, versions and history; what has no kind (the
+    device, the risk scales, the documents) is reported, never dropped."""
+    with user_errors(obj.debug):
+        report = import_rdm(path, source_dir, dry_run=dry_run)
     click.echo(_summary(report), nl=False)
 
 
@@ -80,6 +116,8 @@ def _summary(report: MigrationReport) -> str:
     for item in report.created:
         kept = f" (unmapped, kept in the body: {', '.join(item.unmapped)})" if item.unmapped else ""
         lines.append(f"  {item.id} {item.kind} -> {item.path}{kept}")
+    if isinstance(report, StrictdocReport) and report.not_imported:
+        lines.append(f"not imported (reported): {len(report.not_imported)} node(s)")
     if report.skipped:
         lines.append(f"skipped (already in the project): {', '.join(report.skipped)}")
     lines += [f"warning: {w.message}" for w in report.warnings]

@@ -61,10 +61,15 @@ STRUCTURAL_CODES: dict[str, str] = {
     "a syntax error).",
     "problems/export-invalid": "An export is JSON but not a GitHub or GitLab issue list, or "
     "an issue lacks a field the import needs; nothing is imported.",
-    "migrate/unreadable": "A file to migrate is empty, not UTF-8, not YAML or JSON, or not a "
-    "mapping.",
-    "migrate/invalid": "A Doorstop tree or needs.json breaks its format (no prefix, a bad UID "
-    "or id, no current version, no needs).",
+    "migrate/unreadable": "A file to migrate is empty, not UTF-8, not YAML or JSON, not the "
+    "shape its format has, or holds an impossible value.",
+    "migrate/invalid": "A Doorstop tree, needs.json, StrictDoc document or RDM data file breaks "
+    "its format (no prefix, a bad UID or id, no current version, no needs, an unterminated "
+    "multi-line field, a relation without target, an entry without id).",
+    "migrate/value-invalid": "An imported value does not fit the medtrace field it maps to; it "
+    "is kept in the item's body.",
+    "migrate/not-imported": "Source content that becomes no item (narrative text, nodes without "
+    "an id, includes, files medtrace has no kind for); it is named, never dropped silently.",
     "migrate/link-unmapped": "A migrated link has no target or no fitting link type; it is kept "
     "in the item's body.",
     "reqif/unreadable": "A ReqIF file is not readable XML: empty, not XML, with a DOCTYPE, or "

@@ -12,7 +12,9 @@ Target: the whole document set (PDF and DOCX included) under 60 s at 10,000 item
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -26,6 +28,19 @@ def measure(project: Path, output: Path, formats: tuple[str, ...]) -> tuple[floa
     start = time.perf_counter()
     report = build_documents(project, output, formats)
     return time.perf_counter() - start, report
+
+
+def _pdf_pages(files: list[Path]) -> int:
+    """The pages of ``files`` as pdfinfo (poppler) counts them; 0 without pdfinfo."""
+    if not files or shutil.which("pdfinfo") is None:
+        return 0
+    total = 0
+    for path in files:
+        info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+        total += next(
+            int(line.split()[1]) for line in info.stdout.splitlines() if line.startswith("Pages:")
+        )
+    return total
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,12 +64,13 @@ def main(argv: list[str] | None = None) -> int:
             print("run_docs.py: --runs must be at least 1", file=sys.stderr)
             return 2
         size = sum(path.stat().st_size for path in report.files) / 1e6
+        pages = _pdf_pages([path for path in report.files if path.suffix == ".pdf"])
     print(
         f"docs build ({','.join(formats)}) on {args.items} items, {args.runs} runs: "
         f"median {statistics.median(times):.2f} s, min {min(times):.2f} s, "
         f"max {max(times):.2f} s (first, cold cache: {warm_s:.2f} s); "
         f"{report.documents} documents, {len(report.files)} files ({size:.1f} MB), "
-        f"{report.gaps} gaps"
+        f"{report.gaps} gaps" + (f"; {pages} PDF pages" if pages else "")
     )
     return 0
 

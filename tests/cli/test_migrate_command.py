@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from click.testing import CliRunner
-from tests.conftest import shared_path
+from tests.conftest import ItemWriter, shared_path
 
 from medtrace.api import load_project
 from medtrace.cli.context import Context
@@ -86,3 +86,33 @@ def test_rdm_imports_the_example(project: Path, runner: CliRunner) -> None:
     assert result.exit_code == 0, result.output
     assert "created 27 item(s), 25 link(s)" in result.output
     assert "device.yml is not imported" in result.output
+
+
+def test_reqif_export_then_import_through_the_commands(
+    project: Path, runner: CliRunner, tmp_path: Path, write_item: ItemWriter
+) -> None:
+    write_item("SYS-001", "system-requirement", "The pump shall stop.")
+    write_item(
+        "SRS-001", "software-requirement", "Stop within 1 s.", **{"derived-from": ["SYS-001"]}
+    )
+    out = tmp_path / "out.reqif"
+    args = ["--path", str(project)]
+    result = runner.invoke(migrate, ["reqif-export", str(out), *args], obj=Context())
+    assert result.exit_code == 0 and "2 item(s) written" in result.output, result.output
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    (fresh / "medtrace.toml").write_text('[project]\nname = "fresh"\n', "utf-8")
+    result = runner.invoke(migrate, ["reqif", str(out), "--path", str(fresh)], obj=Context())
+    assert result.exit_code == 0 and "created 2 item(s), 1 link(s)" in result.output
+    items = {item.id: item for item in load_project(fresh).items}
+    assert items["SRS-001"].links[0].target == "SYS-001"
+
+
+def test_reqif_refuses_a_file_that_is_not_reqif(
+    project: Path, runner: CliRunner, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.reqif"
+    bad.write_text("<REQ-IF><unclosed></REQ-IF>", "utf-8")
+    result = runner.invoke(migrate, ["reqif", str(bad), "--path", str(project)], obj=Context())
+    assert result.exit_code == 2 and "not valid XML" in result.output
+    assert "Traceback" not in result.output and load_project(project).items == ()

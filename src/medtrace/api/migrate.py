@@ -20,8 +20,9 @@ from medtrace.ingest.doorstop import DoorstopTree, parse_doorstop
 from medtrace.ingest.needs import Need, parse_needs
 from medtrace.model import Finding, Severity, SourceLocation
 from medtrace.model.schema import Schema
-from medtrace.store.files import write_atomic
+from medtrace.store.files import write_new_files
 
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter, when built in
 LINK_ROLES = ("derived-from", "verifies", "implements")  # preferred role of an imported link
 NEEDS_KINDS = {
     "req": "software-requirement",
@@ -267,7 +268,7 @@ def render_item(item: NewItem) -> str:
     front: dict[str, object] = {"id": item.id, "kind": item.kind, "title": item.title}
     front.update(item.fields)
     front.update({role: list(targets) for role, targets in item.links})
-    dumped = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=1_000_000)
+    dumped = yaml.dump(front, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=1_000_000)
     body = item.body if not item.body or item.body.endswith("\n") else item.body + "\n"
     return f"---\n{dumped}---\n{body}"
 
@@ -307,8 +308,7 @@ def write_new_items(
             raise MedtraceError(f"{relative.as_posix()} exists already; an import never overwrites")
         planned.append((root / relative, item, relative.as_posix()))
     if not dry_run:
-        for path, item, _ in planned:
-            write_atomic(path, render_item(item).encode("utf-8"))
+        write_new_files([(path, render_item(item).encode("utf-8")) for path, item, _ in planned])
     created = tuple(
         MigratedItem(
             id=item.id,

@@ -1,5 +1,5 @@
-"""``medtrace migrate``: import items from Doorstop, StrictDoc, sphinx-needs, RDM and tables;
-export tables."""
+"""``medtrace migrate``: import items from ReqIF, Doorstop, StrictDoc, sphinx-needs, RDM and
+tables; export ReqIF and tables."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import click
 from medtrace.api.migrate import MigrationReport, import_doorstop, import_needs
 from medtrace.api.migrate_rdm import import_rdm
 from medtrace.api.migrate_strictdoc import StrictdocReport, import_strictdoc
+from medtrace.api.reqif import export_reqif, import_reqif
 from medtrace.api.tables import export_table, import_table
 from medtrace.cli.boundary import user_errors
 from medtrace.cli.context import SETTINGS, Context, project_option
@@ -17,8 +18,37 @@ from medtrace.cli.context import SETTINGS, Context, project_option
 
 @click.group(context_settings=SETTINGS)
 def migrate() -> None:
-    """Bring items in from other tools (Doorstop, StrictDoc, sphinx-needs, Innolitics RDM,
-    CSV and XLSX tables)."""
+    """Bring items in from other tools (ReqIF, Doorstop, StrictDoc, sphinx-needs, Innolitics
+    RDM, CSV and XLSX tables) and give them back (ReqIF, tables)."""
+
+
+@migrate.command(context_settings=SETTINGS)
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Report what would be written; write nothing.")
+@project_option
+@click.pass_obj
+def reqif(obj: Context, file: Path, dry_run: bool, path: Path) -> None:
+    """Import the spec objects of a ReqIF file (.reqif or .reqifz) as items: kinds, fields
+    and link types by name or by the [reqif] mapping of medtrace.toml, XHTML as Markdown,
+    relations as links, the hierarchy and what has no field kept in a 'reqif' section."""
+    with user_errors(obj.debug):
+        report = import_reqif(path, file, dry_run=dry_run)
+    click.echo(_summary(report), nl=False)
+
+
+@migrate.command("reqif-export", context_settings=SETTINGS)
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--kind", "kinds", multiple=True, metavar="KIND", help="Export only this kind (repeatable)."
+)
+@project_option
+@click.pass_obj
+def reqif_export(obj: Context, file: Path, kinds: tuple[str, ...], path: Path) -> None:
+    """Write the project's items (or those of --kind) to FILE as ReqIF 1.2, validated against
+    the OMG schema; the same commit always gives the same bytes."""
+    with user_errors(obj.debug):
+        count = export_reqif(path, file, kinds=kinds)
+    click.echo(f"{count} item(s) written to {file}")
 
 
 @migrate.command(context_settings=SETTINGS)

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from medtrace.errors import ConfigError
+from medtrace.ingest.item_file import ID_PATTERN
 from medtrace.model import (
     CONFIG_FILE,
     FieldSpec,
@@ -31,6 +32,7 @@ from medtrace.model.config import (
     STANDARDS,
     DocsConfig,
     ProblemsConfig,
+    ReqifConfig,
     RiskConfig,
     SoupConfig,
 )
@@ -39,8 +41,10 @@ from medtrace.model.schema import ANY_KIND, Schema
 _NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 _TOML_LINE = re.compile(r"at line (\d+)")
 _TOP_KEYS = frozenset(
-    {"project", "kinds", "links", "fields", "trace", "soup", "risk", "problems", "docs"}
+    {"project", "kinds", "links", "fields", "trace", "soup", "risk", "problems", "docs", "reqif"}
 )
+_REQIF_KEYS = frozenset({"kinds", "fields", "links", "default-kind", "id-prefix", "folder"})
+_REQIF_ITEM_PARTS = ("id", "title", "body")  # what [reqif] fields may name besides fields
 _DOCS_KEYS = frozenset({"output", "templates", "reference-docx", "organisation"})
 _RISK_KEYS = frozenset({"severity", "probability", "acceptability"})
 _PROBLEMS_KEYS = frozenset({"states", "criticality", "folder"})
@@ -129,6 +133,7 @@ class _ConfigReader:
             risk=self._risk(raw.get("risk", {})),
             problems=self._problems(raw.get("problems", {})),
             docs=self._docs(raw.get("docs", {})),
+            reqif=self._reqif(raw.get("reqif", {}), built),
         )
 
     def _unknown(self, table: Mapping[str, object], known: frozenset[str], what: str) -> None:
@@ -222,6 +227,56 @@ class _ConfigReader:
             reference_docx=self._string(table.get("reference-docx"), "reference-docx", default=""),
             organisation=self._string(table.get("organisation"), "organisation", default=""),
         )
+
+    def _reqif(self, value: object, schema: Schema) -> ReqifConfig:
+        table = self._table(value, "[reqif]")
+        self._unknown(table, _REQIF_KEYS, "[reqif] key")
+        default = ReqifConfig()
+        field_names = {f.name for f in schema.common_fields} | {
+            f.name for kind in schema.kinds.values() for f in kind.fields
+        }
+        default_kind = self._string(
+            table.get("default-kind"), "default-kind", default=default.default_kind
+        )
+        if default_kind not in schema.kinds:
+            message = f"[reqif] default-kind {default_kind[:40]!r} is not a kind"
+            self.report("config/value-invalid", message, "default-kind")
+            default_kind = default.default_kind
+        prefix = self._string(table.get("id-prefix"), "id-prefix", default="")
+        if prefix and not ID_PATTERN.match(f"{prefix}-1"):
+            message = f"[reqif] id-prefix {prefix[:40]!r} cannot start an id (e.g. REQ or SRS)"
+            self.report("config/value-invalid", message, "id-prefix")
+            prefix = ""
+        return ReqifConfig(
+            kinds=self._names(table.get("kinds", {}), "kinds", set(schema.kinds), "a kind"),
+            fields=self._names(
+                table.get("fields", {}),
+                "fields",
+                field_names | set(_REQIF_ITEM_PARTS),
+                "id, title, body or a field",
+            ),
+            links=self._names(table.get("links", {}), "links", set(schema.links), "a link type"),
+            default_kind=default_kind,
+            id_prefix=prefix,
+            folder=self._string(table.get("folder"), "folder", default=default.folder),
+        )
+
+    def _names(
+        self, value: object, key: str, allowed: set[str], what: str
+    ) -> tuple[tuple[str, str], ...]:
+        """A ``[reqif]`` mapping of ReqIF names to medtrace names, each one of ``allowed``."""
+        table = self._table(value, f"[reqif] {key}")
+        pairs = []
+        for name, target in table.items():
+            if isinstance(target, str) and target in allowed:
+                pairs.append((name, target))
+            else:
+                self._not_one_of(f"[reqif] {key}: {name!r}", target, what, name)
+        return tuple(pairs)
+
+    def _not_one_of(self, where: str, value: object, what: str, needle: str) -> None:
+        shown = repr(value)[:60]
+        self.report("config/value-invalid", f"{where} maps to {shown}, which is not {what}", needle)
 
     def _problems(self, value: object) -> ProblemsConfig:
         table = self._table(value, "[problems]")

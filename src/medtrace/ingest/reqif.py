@@ -34,6 +34,7 @@ from medtrace.model.reqif import ReqifDocument, ReqifNode, ReqifObject, ReqifRel
 
 NAMESPACE = "http://www.omg.org/spec/ReqIF/20110401/reqif.xsd"
 _OMG = "http://www.omg.org/spec/ReqIF/"  # ReqIF 1.2, and the 2010 draft namespace
+_OMG_OPEN = "{" + _OMG
 UNREADABLE = "reqif/unreadable"
 INVALID = "reqif/invalid"
 MEMBER_LIMIT = 512 * 1024 * 1024  # bytes of one unpacked .reqif member
@@ -136,32 +137,37 @@ def _line(element: Element) -> int | None:
 
 def _local(element: Element) -> str:
     tag = element.tag
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
 def _children(element: Element, name: str) -> Iterator[Element]:
-    for child in element:
-        tag = child.tag
-        if isinstance(tag, str) and tag.startswith("{" + _OMG) and tag.endswith("}" + name):
-            yield child
+    """The children ``name`` of ``element`` in its own (ReqIF) namespace."""
+    return element.iterchildren(_namespace(element) + name)
 
 
 def _child(element: Element, *names: str) -> Element | None:
-    current: Element | None = element
-    for name in names:
-        if current is None:
-            return None
-        current = next(_children(current, name), None)
-    return current
+    """The first element at the path ``names`` below ``element``, in its namespace."""
+    namespace = _namespace(element)
+    return element.find("/".join(namespace + name for name in names))
+
+
+def _namespace(element: Element) -> str:
+    """``{uri}`` of a ReqIF element (every element of a ReqIF file shares the root's)."""
+    tag = element.tag
+    return tag[: tag.index("}") + 1] if isinstance(tag, str) and tag[:1] == "{" else ""
 
 
 def _ref(element: Element, *names: str) -> str | None:
     """The text of the ``*-REF`` element inside ``names`` (e.g. TYPE/SPEC-OBJECT-TYPE-REF)."""
     holder = _child(element, *names)
-    if holder is None:
-        return None
+    return None if holder is None else _first_ref(holder)
+
+
+def _first_ref(holder: Element) -> str | None:
+    """The text of the first ``*-REF`` child of ``holder``."""
     for child in holder:
-        if _local(child).endswith("-REF"):
+        tag = child.tag
+        if isinstance(tag, str) and tag.endswith("-REF"):
             return (child.text or "").strip()
     return None
 
@@ -182,10 +188,12 @@ class _Reader:
     def read(self) -> ReqifDocument:
         contents, title = self._contents()
         for content in contents:
-            for element in content.iter(etree.Element):
-                identifier = element.get("IDENTIFIER")
-                if identifier is not None:
-                    self.names[identifier] = element.get("LONG-NAME") or identifier
+            # Types, attribute definitions and enum values: what references are named by.
+            for group in (*_children(content, "DATATYPES"), *_children(content, "SPEC-TYPES")):
+                for element in group.iter(etree.Element):
+                    identifier = element.get("IDENTIFIER")
+                    if identifier is not None:
+                        self.names[identifier] = element.get("LONG-NAME") or identifier
         for element in _elements(contents, "SPEC-OBJECTS", "SPEC-OBJECT"):
             obj = self._object(element)
             self.objects[obj.identifier] = obj
@@ -229,16 +237,32 @@ class _Reader:
         return identifier
 
     def _object(self, element: Element) -> ReqifObject:
+        # Direct child loops with exact tag comparisons: a large file holds hundreds of
+        # thousands of values, and path lookups per value cost seconds.
         identifier = self._identifier(element)
-        type_ref = _ref(element, "TYPE") or ""
+        namespace = _namespace(element)
+        type_tag, values_tag = namespace + "TYPE", namespace + "VALUES"
+        definition_tag, the_value_tag = namespace + "DEFINITION", namespace + "THE-VALUE"
+        type_ref = ""
         attributes: list[tuple[str, str]] = []
-        values = _child(element, "VALUES")
-        for value in values if values is not None else ():
-            kind = _local(value)
-            if not kind.startswith("ATTRIBUTE-VALUE-"):
-                continue
-            definition = _ref(value, "DEFINITION") or ""
-            attributes.append((self.names.get(definition, definition), self._value(value, kind)))
+        for part in element:
+            if part.tag == type_tag:
+                type_ref = _first_ref(part) or ""
+            elif part.tag == values_tag:
+                for value in part:
+                    tag = value.tag
+                    if not isinstance(tag, str) or "ATTRIBUTE-VALUE-" not in tag:
+                        continue
+                    kind = tag[len(namespace) :]
+                    definition = ""
+                    content: Element | None = None
+                    for piece in value:
+                        if piece.tag == definition_tag:
+                            definition = _first_ref(piece) or ""
+                        elif piece.tag in (the_value_tag, values_tag):
+                            content = piece
+                    text = self._value(value, kind, content)
+                    attributes.append((self.names.get(definition, definition), text))
         return ReqifObject(
             identifier=identifier,
             type=self.names.get(type_ref, type_ref),
@@ -246,15 +270,13 @@ class _Reader:
             attributes=tuple(attributes),
         )
 
-    def _value(self, value: Element, kind: str) -> str:
+    def _value(self, value: Element, kind: str, content: Element | None) -> str:
         if kind == "ATTRIBUTE-VALUE-XHTML":
-            the_value = _child(value, "THE-VALUE")
-            return xhtml_to_markdown(the_value) if the_value is not None else ""
+            return xhtml_to_markdown(content) if content is not None else ""
         if kind == "ATTRIBUTE-VALUE-ENUMERATION":
-            refs = _child(value, "VALUES")
             names = [
                 self.names.get((ref.text or "").strip(), (ref.text or "").strip())
-                for ref in (refs if refs is not None else ())
+                for ref in (content if content is not None else ())
                 if _local(ref) == "ENUM-VALUE-REF"
             ]
             return ", ".join(names)
@@ -262,15 +284,21 @@ class _Reader:
 
     def _relation(self, element: Element) -> ReqifRelation:
         identifier = self._identifier(element)
+        namespace = _namespace(element)
+        refs: dict[str, str | None] = {}
+        for part in element:
+            tag = part.tag
+            if isinstance(tag, str) and tag.startswith(namespace):
+                refs.setdefault(tag[len(namespace) :], _first_ref(part))
         ends: list[str] = []
         for end in ("SOURCE", "TARGET"):
-            ref = _ref(element, end)
+            ref = refs.get(end)
             if not ref or ref not in self.objects:
                 message = f"the {end} of SPEC-RELATION {identifier[:80]!r} is no spec object"
                 message += f" of the file ({(ref or 'missing')[:80]!r})"
                 raise _RejectedError(INVALID, message, _line(element))
             ends.append(ref)
-        type_ref = _ref(element, "TYPE") or ""
+        type_ref = refs.get("TYPE") or ""
         return ReqifRelation(
             identifier=identifier,
             type=self.names.get(type_ref, type_ref),
@@ -281,18 +309,26 @@ class _Reader:
     def _hierarchy(
         self, element: Element, specification: str, parent: str | None, out: list[ReqifNode]
     ) -> None:
-        children = _child(element, "CHILDREN")
-        for node in _children(children, "SPEC-HIERARCHY") if children is not None else ():
-            ref = _ref(node, "OBJECT")
-            if not ref or ref not in self.objects:
-                message = (
-                    f"a SPEC-HIERARCHY names no spec object of the file ({(ref or '')[:80]!r})"
+        namespace = _namespace(element)
+        children_tag, object_tag = namespace + "CHILDREN", namespace + "OBJECT"
+        node_tag = namespace + "SPEC-HIERARCHY"
+        for part in element:
+            if part.tag != children_tag:
+                continue
+            for node in part:
+                if node.tag != node_tag:
+                    continue
+                ref = next((_first_ref(p) for p in node if p.tag == object_tag), None)
+                if not ref or ref not in self.objects:
+                    message = (
+                        f"a SPEC-HIERARCHY names no spec object of the file ({(ref or '')[:80]!r})"
+                    )
+                    raise _RejectedError(INVALID, message, _line(node))
+                out.append(
+                    ReqifNode(specification=specification, obj=ref, parent=parent, order=len(out))
                 )
-                raise _RejectedError(INVALID, message, _line(node))
-            out.append(
-                ReqifNode(specification=specification, obj=ref, parent=parent, order=len(out))
-            )
-            self._hierarchy(node, specification, ref, out)
+                self._hierarchy(node, specification, ref, out)
+            break
 
 
 def xhtml_to_markdown(the_value: Element) -> str:

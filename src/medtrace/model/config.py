@@ -75,6 +75,29 @@ class DocsConfig:
     organisation: str = ""
 
 
+REQIF_DEFAULT_KIND = "software-requirement"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReqifConfig:
+    """The ``[reqif]`` table: how a ReqIF file maps to items on ``medtrace migrate reqif``.
+
+    ``kinds`` maps spec object type long names to kinds (a type named like a kind
+    is that kind; any other type is ``default_kind``); ``fields`` maps attribute
+    long names to ``id``, ``title``, ``body`` or a field; ``links`` maps spec
+    relation type long names to link types. ``id_prefix`` starts the ids made
+    for objects without a usable id (empty: the kind's prefix); ``folder`` is
+    where the new items are written.
+    """
+
+    kinds: tuple[tuple[str, str], ...] = ()  # (spec object type long name, kind)
+    fields: tuple[tuple[str, str], ...] = ()  # (attribute long name, id/title/body/field)
+    links: tuple[tuple[str, str], ...] = ()  # (spec relation type long name, link type)
+    default_kind: str = REQIF_DEFAULT_KIND
+    id_prefix: str = ""
+    folder: str = "reqif"
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ProjectConfig:
     """Settings of one project.
@@ -98,4 +121,5 @@ class ProjectConfig:
     risk: RiskConfig = RiskConfig()
     problems: ProblemsConfig = ProblemsConfig()
     docs: DocsConfig = DocsConfig()
+    reqif: ReqifConfig = ReqifConfig()
     digest: str = ""

@@ -1,0 +1,125 @@
+"""Time ``medtrace migrate reqif`` of a generated ReqIF file (target: 50,000 spec objects
+in under 10 s).
+
+Usage: ``python bench/run_reqif.py [--objects 50000] [--runs 3]`` with the ``python``
+of the environment that has medtrace installed. The file is written by medtrace's own
+ReqIF exporter from generated items (10% system requirements, 60% software
+requirements derived from them, 30% test cases verifying those, each with a
+Markdown body and a few fields), so it holds about 0.9 relations per object. Each
+run imports it into a new empty project: parse, map and write every item file,
+timed with ``time.perf_counter``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from medtrace.api.migrate import render_item, write_new_items
+from medtrace.api.reqif import import_reqif, reqif_items
+from medtrace.export.reqif import reqif_bytes
+from medtrace.ingest import parse_config
+from medtrace.ingest.reqif import parse_reqif
+from medtrace.model import Item, Link, SourceLocation
+
+CONFIG = '[project]\nname = "reqif benchmark"\n'
+
+
+def items(count: int) -> list[Item]:
+    """``count`` items: system requirements, software requirements, test cases."""
+    systems = max(1, count // 10)
+    software = max(1, count * 6 // 10)
+    where = SourceLocation(path="generated.md")
+    made: list[Item] = []
+    for n in range(count):
+        links: tuple[Link, ...] = ()
+        if n < systems:
+            kind, item_id = "system-requirement", f"SYS-{n:05d}"
+        elif n < systems + software:
+            kind, item_id = "software-requirement", f"SRS-{n:05d}"
+            links = (Link(role="derived-from", target=f"SYS-{n % systems:05d}"),)
+        else:
+            kind, item_id = "test-case", f"TC-{n:05d}"
+            target = systems + n % software
+            links = (Link(role="verifies", target=f"SRS-{target:05d}"),)
+        body = (
+            f"The {kind.replace('-', ' ')} {n} shall hold **dose limits** within {n % 97} ms.\n\n"
+            f"- checked every cycle\n- reported on failure\n"
+        )
+        fields: tuple[tuple[str, str | tuple[str, ...]], ...] = (
+            ("status", "approved" if n % 3 else "draft"),
+            ("tags", ("generated", f"group-{n % 20}")),
+        )
+        made.append(
+            Item(
+                id=item_id,
+                kind=kind,
+                title=f"Generated {kind} number {n}",
+                source=where,
+                body=body,
+                fields=fields,
+                links=links,
+            )
+        )
+    return made
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--objects", type=int, default=50_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--stages", action="store_true", help="time each stage once more")
+    args = parser.parse_args()
+    schema = parse_config(CONFIG.encode())[0].schema
+    data = reqif_bytes(items(args.objects), schema, title="benchmark")
+    walls: list[float] = []
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "generated.reqif"
+        source.write_bytes(data)
+        for run in range(args.runs):
+            project = Path(folder) / f"project-{run}"
+            project.mkdir()
+            (project / "medtrace.toml").write_text(CONFIG, "utf-8")
+            start = time.perf_counter()
+            report = import_reqif(project, source)
+            walls.append(time.perf_counter() - start)
+            if len(report.created) != args.objects:
+                sys.exit(f"imported {len(report.created)} items, not {args.objects}")
+        if args.stages:
+            stages(data, Path(folder) / "stages")
+    print("| command | objects | file | runs | median | min | max |")
+    print("|---|---|---|---|---|---|---|")
+    print(
+        f"| migrate reqif | {args.objects} | {len(data) / 2**20:.1f} MiB | {args.runs} "
+        f"| {statistics.median(walls):.2f} s | {min(walls):.2f} s | {max(walls):.2f} s |"
+    )
+
+
+def stages(data: bytes, project: Path) -> None:
+    """Time the stages of one import (the project folder need not exist)."""
+    schema = parse_config(CONFIG.encode())[0]
+    times: list[tuple[str, float]] = []
+    start = time.perf_counter()
+    document, _ = parse_reqif(data, "generated.reqif")
+    times.append(("parse (ingest.reqif)", time.perf_counter() - start))
+    assert document is not None
+    start = time.perf_counter()
+    mapped = reqif_items(document, schema.schema, schema.reqif, set())
+    times.append(("map (api.reqif)", time.perf_counter() - start))
+    start = time.perf_counter()
+    for item in mapped.items:
+        render_item(item)
+    times.append(("render_item only", time.perf_counter() - start))
+    start = time.perf_counter()
+    write_new_items(project, ".", "reqif", set(), mapped.items, "generated", (), False)
+    times.append(("write_new_items (render + write)", time.perf_counter() - start))
+    for name, seconds in times:
+        print(f"| {name} | {seconds:.2f} s |")
+
+
+if __name__ == "__main__":
+    main()

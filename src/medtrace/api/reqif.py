@@ -1,0 +1,403 @@
+"""ReqIF: import a .reqif/.reqifz file as new items, export items as ReqIF 1.2.
+
+Import (``medtrace migrate reqif``) maps each SPEC-OBJECT to a new item:
+
+- kind: the spec object type's long name when it names a kind, else the type's
+  entry in ``[reqif] kinds``, else ``[reqif] default-kind``
+  (software-requirement);
+- id, title, body: the attributes ``[reqif] fields`` maps to ``id``, ``title``
+  or ``body``, else ``ReqIF.ForeignID`` (id), ``ReqIF.Name`` or
+  ``ReqIF.ChapterName`` (title), ``ReqIF.Text`` (body, XHTML as Markdown). An
+  object whose id value is absent, not a valid id or taken by an earlier object
+  gets ``<prefix>-<n>`` (``[reqif] id-prefix``, else the kind's prefix; ``n`` the
+  first number free in the project and the file, three digits, in file order) and
+  its IDENTIFIER is kept. An id the project has already refuses the import.
+  Without a title attribute the title is the object's LONG-NAME, else the first
+  line of the body, else the id;
+- fields: an attribute ``[reqif] fields`` maps to a field, or named like a field
+  of the kind (case and ``-``/``_``/space aside), is decoded by the field's type
+  (a list from a JSON array, else one value per line; an enum value in any case);
+- everything else (other attributes, values that fit no field, the type's name
+  when it is no kind, the original IDENTIFIER, the hierarchy) is kept in a
+  ``## reqif`` section of the body.
+
+A SPEC-RELATION becomes a link of its source item: of the type its long name
+names when the source's kind may hold it towards the target's kind, else of the
+type ``[reqif] links`` maps it to, else of the first of derived-from, verifies,
+implements, part-of that fits. One that fits none is kept in the section
+(``unmapped-links``) with a ``migrate/link-unmapped`` warning: every relation is
+either a link or a line of the section.
+
+The specification hierarchy is document structure (chapters, headings), not the
+architecture a ``part-of`` link claims, so it never becomes a link: an object
+below another one records ``parent`` (the parent's item id) and ``position``
+(1-based among its siblings) in its section; the order of top-level objects is
+the order of the file.
+
+Export (``medtrace migrate reqif-export``): see :mod:`medtrace.export.reqif`; the
+items come back from an import of the file unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from medtrace.api.load import LoadOptions, load_project
+from medtrace.api.migrate import (
+    LINK_ROLES,
+    MigrationReport,
+    NewItem,
+    _section,
+    _stop_on_errors,
+    write_new_items,
+)
+from medtrace.errors import MedtraceError
+from medtrace.export.reqif import CHAPTER_NAME, EPOCH, FOREIGN_ID, NAME, TEXT, reqif_bytes
+from medtrace.export.reqif_schema import validate_reqif
+from medtrace.ingest.item_file import ID_PATTERN
+from medtrace.ingest.reqif import parse_reqif
+from medtrace.ingest.values import FieldValueError, coerce
+from medtrace.ingest.yamlnodes import Nested, RawValue
+from medtrace.model import FieldType, Finding, Severity, SourceLocation
+from medtrace.model.config import ReqifConfig
+from medtrace.model.reqif import ReqifDocument, ReqifNode, ReqifObject
+from medtrace.model.schema import FieldSpec, Schema
+from medtrace.store.files import write_atomic
+from medtrace.store.git import GitError, GitRepository
+
+SECTION = "reqif"
+DEFAULT_FIELDS = ((FOREIGN_ID, "id"), (NAME, "title"), (CHAPTER_NAME, "title"), (TEXT, "body"))
+TITLE_LIMIT = 120  # characters of a title taken from the body's first line
+_PARTS = ("id", "title", "body")
+_SEPARATORS = re.compile(r"[\s_]+")
+
+
+def import_reqif(
+    start: Path, file: Path, dry_run: bool = False, *, options: LoadOptions | None = None
+) -> MigrationReport:
+    """Create an item per spec object of the ReqIF file ``file`` (.reqif or .reqifz);
+    see the module's docstring for the mapping. A file that is not ReqIF, or
+    names objects it does not hold, is refused and nothing is written."""
+    try:
+        data = file.read_bytes()
+    except OSError as error:
+        raise MedtraceError(f"cannot read {file}: {error.strerror or error}") from error
+    document, findings = parse_reqif(data, str(file))
+    _stop_on_errors(file, findings, joined=False)
+    assert document is not None
+    project = load_project(start, options)
+    config = project.config
+    taken = {item.id for item in project.items}
+    mapped = reqif_items(document, config.schema, config.reqif, taken, str(file))
+    return write_new_items(
+        Path(project.root),
+        config.paths[0],
+        config.reqif.folder,
+        taken,
+        mapped.items,
+        str(file),
+        mapped.warnings,
+        dry_run,
+    )
+
+
+def export_reqif(
+    start: Path, out: Path, *, kinds: Sequence[str] = (), options: LoadOptions | None = None
+) -> int:
+    """Write the project's items (only those of ``kinds`` when given) as a ReqIF 1.2
+    file to ``out``; returns how many. Its time stamps are the date of the commit
+    checked out (the Unix epoch outside git), so the same commit gives the same bytes."""
+    project = load_project(start, options)
+    schema = project.config.schema
+    unknown = [kind for kind in kinds if kind not in schema.kinds]
+    if unknown:
+        raise MedtraceError(
+            f"unknown kind {unknown[0]!r}", hint=f"the kinds are {', '.join(schema.kinds)}"
+        )
+    items = [
+        item
+        for item in project.items
+        if item.kind in schema.kinds and (not kinds or item.kind in kinds)
+    ]
+    data = reqif_bytes(
+        items, schema, title=project.config.name, timestamp=_commit_time(Path(project.root))
+    )
+    problems = validate_reqif(data)
+    if problems:  # a fault of medtrace's, never of the project: nothing is written
+        raise MedtraceError(
+            f"the ReqIF written for {out} breaks the ReqIF 1.2 schema ({problems[0]}); "
+            "nothing was written",
+            hint="please report this with the item named",
+        )
+    write_atomic(out, data)
+    return len(items)
+
+
+def _commit_time(root: Path) -> dt.datetime:
+    try:
+        repository = GitRepository.containing(root)
+        return dt.datetime.fromisoformat(repository.commit_date("HEAD"))
+    except (GitError, ValueError):
+        return EPOCH
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MappedItems:
+    """The items of a ReqIF document, and what the mapping warns about."""
+
+    items: list[NewItem]
+    warnings: list[Finding]
+    links_kept: int = 0  # relations kept in a body section instead of a link
+
+
+@dataclass(slots=True)
+class _Draft:
+    """One spec object on its way to an item."""
+
+    obj: ReqifObject
+    kind: str
+    id: str = ""
+    id_attribute: str = ""
+    title: str = ""
+    body: str = ""
+    fields: list[tuple[str, object]] = field(default_factory=list)
+    links: dict[str, list[str]] = field(default_factory=dict)
+    extra: dict[str, object] = field(default_factory=dict)  # the section, top level
+    attributes: dict[str, object] = field(default_factory=dict)  # unmapped attributes
+    unmapped_links: dict[str, list[str]] = field(default_factory=dict)
+
+
+def reqif_items(
+    document: ReqifDocument,
+    schema: Schema,
+    config: ReqifConfig,
+    taken: set[str],
+    source: str = "",
+) -> MappedItems:
+    """Map a ReqIF document to new items (see the module's docstring); ``taken`` are
+    the ids the project has already."""
+    return _Mapper(schema, config, taken, source).map(document)
+
+
+class _Mapper:
+    def __init__(self, schema: Schema, config: ReqifConfig, taken: set[str], source: str) -> None:
+        self.schema = schema
+        self.config = config
+        self.taken = taken
+        self.source = source
+        self.kinds = dict(config.kinds)
+        self.configured = dict(config.fields)
+        self.link_of = dict(config.links)
+        self.warnings: list[Finding] = []
+        self.roles: dict[str, dict[str, str]] = {}  # kind -> attribute name -> part or field
+
+    def map(self, document: ReqifDocument) -> MappedItems:
+        drafts = [self.draft(obj) for obj in document.objects]
+        self.assign_ids(drafts)
+        by_identifier = {draft.obj.identifier: draft for draft in drafts}
+        self.hierarchy(document.hierarchy, by_identifier)
+        kept = 0
+        for relation in document.relations:
+            draft, target = by_identifier[relation.source], by_identifier[relation.target]
+            role = self.role(relation.type, draft.kind, target.kind)
+            if role is not None:
+                draft.links.setdefault(role, []).append(target.id)
+                continue
+            kept += 1
+            draft.unmapped_links.setdefault(relation.type, []).append(target.id)
+            self.warn(
+                "migrate/link-unmapped",
+                f"{draft.id} {relation.type} -> {target.id}: no link type of a {draft.kind} "
+                f"fits a {target.kind}; kept in the body only",
+                draft.id,
+            )
+        return MappedItems(
+            items=[self.item(draft) for draft in drafts], warnings=self.warnings, links_kept=kept
+        )
+
+    def warn(self, code: str, message: str, item: str) -> None:
+        self.warnings.append(
+            Finding(
+                code=code,
+                severity=Severity.WARNING,
+                message=message,
+                location=SourceLocation(path=self.source),
+                item=item,
+            )
+        )
+
+    def kind_of(self, type_name: str) -> str:
+        if type_name in self.schema.kinds:
+            return type_name
+        return self.kinds.get(type_name, self.config.default_kind)
+
+    def attribute_roles(self, kind: str) -> dict[str, str]:
+        """Attribute long name -> ``id``/``title``/``body`` or a field of ``kind``."""
+        known = self.roles.get(kind)
+        if known is None:
+            known = {**dict(DEFAULT_FIELDS), **self.configured}
+            for name in self.field_names(kind):
+                known.setdefault(name, name)
+            self.roles[kind] = known
+        return known
+
+    def field_names(self, kind: str) -> list[str]:
+        spec = self.schema.kinds[kind]
+        return [*(f.name for f in self.schema.common_fields), *(f.name for f in spec.fields)]
+
+    def target_of(self, kind: str, name: str) -> str | None:
+        roles = self.attribute_roles(kind)
+        target = roles.get(name)
+        if target is None:
+            target = roles.get(_SEPARATORS.sub("-", name.strip().lower()))
+            if target in _PARTS:
+                target = None  # only the exact ReqIF names are id, title, body
+        return target
+
+    def draft(self, obj: ReqifObject) -> _Draft:
+        draft = _Draft(obj=obj, kind=self.kind_of(obj.type))
+        if obj.type != draft.kind:
+            draft.extra["type"] = obj.type
+        parts: dict[str, tuple[str, str]] = {}  # id/title/body -> (attribute, value)
+        for name, value in obj.attributes:
+            target = self.target_of(draft.kind, name)
+            if target in _PARTS and target not in parts and (value.strip() or target == "body"):
+                parts[target] = (name, value)
+                continue
+            spec = self.schema.field_of(draft.kind, target) if target else None
+            if spec is not None and spec.name not in {f for f, _ in draft.fields}:
+                decoded = _decode(spec, value)
+                if decoded is not None:
+                    draft.fields.append((spec.name, decoded))
+                    continue
+                if value.strip():
+                    self.warn(
+                        "migrate/value-invalid",
+                        f"{obj.identifier} {name}: {value[:40]!r} does not fit the field "
+                        f"{spec.name!r}; kept in the body only",
+                        obj.identifier,
+                    )
+            draft.attributes[name] = value
+        if "id" in parts:
+            draft.id_attribute, draft.id = parts["id"][0], parts["id"][1].strip()
+        draft.body = parts["body"][1] if "body" in parts else ""
+        name, title = parts.get("title", ("", ""))
+        title = title.strip()
+        if "\n" in title:  # a title is one line: the whole value is kept in the section
+            draft.attributes[name] = title
+            title = " ".join(title.split())
+        draft.title = title or " ".join(obj.long_name.split()) or _first_line(draft.body)
+        return draft
+
+    def assign_ids(self, drafts: list[_Draft]) -> None:
+        # An id the project has already is kept: writing refuses it, as every migration
+        # does. Made ids skip the project's ids and the file's.
+        seen: set[str] = set()
+        rejected: list[_Draft] = []
+        for draft in drafts:
+            if draft.id and ID_PATTERN.match(draft.id) and draft.id not in seen:
+                seen.add(draft.id)
+            else:
+                if draft.id:
+                    draft.attributes[draft.id_attribute] = draft.id
+                rejected.append(draft)
+        used = seen | self.taken
+        counters: dict[str, int] = {}
+        for draft in rejected:
+            prefix = self.config.id_prefix or self.schema.kinds[draft.kind].prefix or "REQIF"
+            number = counters.get(prefix, 0)
+            while True:
+                number += 1
+                candidate = f"{prefix}-{number:03d}"
+                if candidate not in used:
+                    break
+            counters[prefix] = number
+            used.add(candidate)
+            draft.id = candidate
+            draft.extra = {"identifier": draft.obj.identifier, **draft.extra}
+        for draft in drafts:
+            draft.title = draft.title or draft.id
+
+    def hierarchy(self, nodes: Sequence[ReqifNode], drafts: Mapping[str, _Draft]) -> None:
+        placed: set[str] = set()
+        siblings: dict[tuple[str, str | None], int] = {}
+        for node in nodes:
+            key = (node.specification, node.parent)
+            siblings[key] = siblings.get(key, 0) + 1
+            if node.obj in placed:
+                continue
+            placed.add(node.obj)
+            if node.parent is not None:
+                draft = drafts[node.obj]
+                draft.extra["parent"] = drafts[node.parent].id
+                draft.extra["position"] = siblings[key]
+
+    def role(self, type_name: str, kind: str, target_kind: str) -> str | None:
+        spec = self.schema.kinds[kind]
+        for role in (type_name, self.link_of.get(type_name), *LINK_ROLES, "part-of"):
+            if role is not None and role in spec.links:
+                link = self.schema.links.get(role)
+                if link is not None and link.allows(target_kind):
+                    return role
+        return None
+
+    def item(self, draft: _Draft) -> NewItem:
+        extra = dict(draft.extra)
+        if draft.attributes:
+            extra["attributes"] = draft.attributes
+        if draft.unmapped_links:
+            extra["unmapped-links"] = draft.unmapped_links
+        body = draft.body
+        if extra:
+            section = _section(SECTION, extra)
+            body = f"{body.rstrip()}\n\n{section}" if body.strip() else section
+        return NewItem(
+            id=draft.id,
+            kind=draft.kind,
+            title=draft.title,
+            body=body,
+            fields=tuple(draft.fields),
+            links=tuple((role, tuple(targets)) for role, targets in draft.links.items()),
+            unmapped=tuple(draft.attributes),
+            source=draft.obj.identifier,
+        )
+
+
+def _first_line(body: str) -> str:
+    for line in body.splitlines():
+        text = " ".join(line.strip().lstrip("#").split())
+        if text:
+            return text if len(text) <= TITLE_LIMIT else text[: TITLE_LIMIT - 1] + "…"
+    return ""
+
+
+def _decode(spec: FieldSpec, text: str) -> object | None:
+    """The front matter value of ``text`` in the field ``spec``; ``None`` if it does not fit."""
+    raw: RawValue = text
+    if spec.type is FieldType.LIST:
+        raw = _list(text)
+    elif spec.type is FieldType.ENUM:
+        folded = {value.lower(): value for value in spec.values}
+        raw = text if text in spec.values else folded.get(text.strip().lower(), text)
+    try:
+        value = coerce(spec, raw)
+    except FieldValueError:
+        return None
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _list(text: str) -> RawValue:
+    if text.startswith("["):
+        try:
+            loaded = json.loads(text)
+        except ValueError:
+            loaded = None
+        if isinstance(loaded, list) and all(isinstance(value, str) for value in loaded):
+            values: list[str | Nested | None] = list(loaded)
+            return values
+    return [line.strip() for line in text.splitlines() if line.strip()]

@@ -8,9 +8,10 @@ field for is kept in a section of the item's body and reported as unmapped.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import yaml
 
@@ -20,7 +21,7 @@ from medtrace.ingest.doorstop import DoorstopTree, parse_doorstop
 from medtrace.ingest.needs import Need, parse_needs
 from medtrace.model import Finding, Severity, SourceLocation
 from medtrace.model.schema import Schema
-from medtrace.store.files import write_new_files
+from medtrace.store.files import create_files, sync
 
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter, when built in
 LINK_ROLES = ("derived-from", "verifies", "implements")  # preferred role of an imported link
@@ -283,6 +284,15 @@ def _stop_on_errors(source: Path, findings: Sequence[Finding], joined: bool = Tr
         raise MedtraceError(f"{where}: {first.message}{more} (nothing was written)")
 
 
+def _names_in(folder: Path) -> set[str]:
+    try:
+        return set(os.listdir(folder))
+    except FileNotFoundError:
+        return set()
+    except NotADirectoryError as error:
+        raise MedtraceError(f"{folder} is not a folder (nothing was written)") from error
+
+
 def write_new_items(
     root: Path,
     base: str,
@@ -293,8 +303,10 @@ def write_new_items(
     findings: Sequence[Finding],
     dry_run: bool,
 ) -> MigrationReport:
-    planned: list[tuple[Path, NewItem, str]] = []
+    planned: list[tuple[NewItem, str]] = []
     seen: set[str] = set()
+    prefix = "" if PurePosixPath(base) == PurePosixPath(".") else f"{PurePosixPath(base)}/"
+    existing: dict[str, set[str]] = {}  # folder -> its file names, listed once
     for item in new:
         if item.id in taken:
             raise MedtraceError(
@@ -303,12 +315,20 @@ def write_new_items(
         if item.id in seen:
             raise MedtraceError(f"{item.id} appears twice in {source} (nothing was written)")
         seen.add(item.id)
-        relative = Path(base) / folder / item.kind / f"{item.id}.md"
-        if (root / relative).exists():
-            raise MedtraceError(f"{relative.as_posix()} exists already; an import never overwrites")
-        planned.append((root / relative, item, relative.as_posix()))
+        where = f"{prefix}{folder}/{item.kind}"
+        names = existing.get(where)
+        if names is None:
+            names = existing[where] = _names_in(root / where)
+        relative = f"{where}/{item.id}.md"
+        if f"{item.id}.md" in names:
+            raise MedtraceError(f"{relative} exists already; an import never overwrites")
+        planned.append((item, relative))
     if not dry_run:
-        write_new_files([(path, render_item(item).encode("utf-8")) for path, item, _ in planned])
+        top = str(root)
+        create_files(
+            (os.path.join(top, shown), render_item(item).encode("utf-8")) for item, shown in planned
+        )
+        sync()
     created = tuple(
         MigratedItem(
             id=item.id,
@@ -318,7 +338,7 @@ def write_new_items(
             unmapped=item.unmapped,
             source=item.source,
         )
-        for _, item, shown in planned
+        for item, shown in planned
     )
     return MigrationReport(
         source=source, created=created, warnings=tuple(findings), dry_run=dry_run

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -23,28 +24,34 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def write_new_files(files: Sequence[tuple[Path, bytes]]) -> None:
-    """Create each new file of ``files`` atomically (a temporary file in its folder, then
-    a rename) and make them all durable with one sync at the end instead of one per file:
-    an import of tens of thousands of items would otherwise spend most of its time
-    waiting for the disk. A file that exists already is an error (``FileExistsError``),
-    raised before it is touched."""
-    folders: set[Path] = set()
+def create_files(files: Iterable[tuple[str, bytes]]) -> int:
+    """Create the new files ``files`` ((path, bytes) pairs; the caller has checked that
+    none exists) and return how many. Each is written atomically, to a temporary file in
+    its folder and renamed, but not synced: call :func:`sync` once when all are written
+    (an import of tens of thousands of items would otherwise spend most of its time
+    waiting for the disk, one file at a time)."""
+    folders: set[str] = set()
+    suffix = f".{os.getpid()}.tmp"
+    count = 0
     for path, data in files:
-        folder = path.parent
+        folder, name = os.path.split(path)
         if folder not in folders:
-            folder.mkdir(parents=True, exist_ok=True)
+            os.makedirs(folder, exist_ok=True)
             folders.add(folder)
-        if path.exists():
-            raise FileExistsError(f"{path} exists already")
-        temporary = folder / f".{path.name}.{os.getpid()}.tmp"
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        temporary = os.path.join(folder, f".{name}{suffix}")
         try:
+            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
             with os.fdopen(descriptor, "wb") as stream:
                 stream.write(data)
             os.replace(temporary, path)
         except BaseException:
-            temporary.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
             raise
-    if files:
-        os.sync()
+        count += 1
+    return count
+
+
+def sync() -> None:
+    """Make every file written so far durable (after :func:`create_files`)."""
+    os.sync()

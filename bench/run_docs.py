@@ -1,4 +1,4 @@
-"""Time ``build_documents`` (HTML and Markdown) on a generated project.
+"""Time ``build_documents`` (any formats) on a generated project.
 
 Usage: ``python bench/run_docs.py [--items 10000] [--runs 3] [--formats html,md]
 [--workdir DIR]`` with the ``python`` of the environment that has medtrace

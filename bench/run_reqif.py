@@ -1,7 +1,7 @@
 """Time ``medtrace migrate reqif`` of a generated ReqIF file (target: 50,000 spec objects
 in under 10 s).
 
-Usage: ``python bench/run_reqif.py [--objects 50000] [--runs 3]`` with the ``python``
+Usage: ``python bench/run_reqif.py [--objects 50000] [--runs 3] [--stages]`` with the ``python``
 of the environment that has medtrace installed. The file is written by medtrace's own
 ReqIF exporter from generated items (10% system requirements, 60% software
 requirements derived from them, 30% test cases verifying those, each with a

@@ -4,16 +4,18 @@ tables; export ReqIF and tables."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from medtrace.api.migrate import MigrationReport, import_doorstop, import_needs
-from medtrace.api.migrate_rdm import import_rdm
-from medtrace.api.migrate_strictdoc import StrictdocReport, import_strictdoc
-from medtrace.api.reqif import export_reqif, import_reqif
-from medtrace.api.tables import export_table, import_table
 from medtrace.cli.boundary import user_errors
 from medtrace.cli.context import SETTINGS, Context, project_option
+
+if TYPE_CHECKING:
+    from medtrace.api.migrate import MigrationReport
+
+# Each command imports its importer when it runs: together they pull in lxml, openpyxl,
+# markdownify and the ReqIF schema, which no other command needs at start-up.
 
 
 @click.group(context_settings=SETTINGS)
@@ -31,6 +33,8 @@ def reqif(obj: Context, file: Path, dry_run: bool, path: Path) -> None:
     """Import the spec objects of a ReqIF file (.reqif or .reqifz) as items: kinds, fields
     and link types by name or by the [reqif] mapping of medtrace.toml, XHTML as Markdown,
     relations as links, the hierarchy and what has no field kept in a 'reqif' section."""
+    from medtrace.api.reqif import import_reqif
+
     with user_errors(obj.debug):
         report = import_reqif(path, file, dry_run=dry_run)
     click.echo(_summary(report), nl=False)
@@ -46,6 +50,8 @@ def reqif(obj: Context, file: Path, dry_run: bool, path: Path) -> None:
 def reqif_export(obj: Context, file: Path, kinds: tuple[str, ...], path: Path) -> None:
     """Write the project's items (or those of --kind) to FILE as ReqIF 1.2, validated against
     the OMG schema; the same commit always gives the same bytes."""
+    from medtrace.api.reqif import export_reqif
+
     with user_errors(obj.debug):
         count = export_reqif(path, file, kinds=kinds)
     click.echo(f"{count} item(s) written to {file}")
@@ -60,6 +66,8 @@ def doorstop(obj: Context, source_dir: Path, dry_run: bool, path: Path) -> None:
     """Import a Doorstop tree: the top document's items as system requirements, the
     others' as software requirements, links as derived-from; the other attributes
     are kept in a 'doorstop' section of each body. Nothing is overwritten."""
+    from medtrace.api.migrate import import_doorstop
+
     with user_errors(obj.debug):
         report = import_doorstop(path, source_dir, dry_run=dry_run)
     click.echo(_summary(report), nl=False)
@@ -72,6 +80,8 @@ def doorstop(obj: Context, source_dir: Path, dry_run: bool, path: Path) -> None:
 @click.pass_obj
 def needs(obj: Context, file: Path, dry_run: bool, path: Path) -> None:
     """Import the needs of a sphinx-needs needs.json (its current version)."""
+    from medtrace.api.migrate import import_needs
+
     with user_errors(obj.debug):
         report = import_needs(path, file, dry_run=dry_run)
     click.echo(_summary(report), nl=False)
@@ -90,6 +100,8 @@ def strictdoc(obj: Context, files: tuple[Path, ...], dry_run: bool, path: Path) 
     system requirements, the others as software requirements), Parent and Child relations
     links; the other fields are kept in a 'strictdoc' section of each body, and nodes that
     become no item (text, nodes without UID, includes) are reported."""
+    from medtrace.api.migrate_strictdoc import import_strictdoc
+
     with user_errors(obj.debug):
         report = import_strictdoc(path, list(files), dry_run=dry_run)
     click.echo(_summary(report), nl=False)
@@ -104,6 +116,8 @@ def rdm(obj: Context, source_dir: Path, dry_run: bool, path: Path) -> None:
     """Import the data of an Innolitics RDM project (DIR or its data/ folder): requirements,
     risks, SOUP, tests and their records, versions and history; what has no kind (the
     device, the risk scales, the documents) is reported, never dropped."""
+    from medtrace.api.migrate_rdm import import_rdm
+
     with user_errors(obj.debug):
         report = import_rdm(path, source_dir, dry_run=dry_run)
     click.echo(_summary(report), nl=False)
@@ -121,6 +135,8 @@ def table() -> None:
 @click.pass_obj
 def export_command(obj: Context, kind: str, file: Path, path: Path) -> None:
     """Write the items of KIND to FILE (.csv or .xlsx): id, title, fields, links, body."""
+    from medtrace.api.tables import export_table
+
     with user_errors(obj.debug):
         count = export_table(path, kind, file)
     click.echo(f"{count} {kind} item(s) written to {file}")
@@ -135,12 +151,16 @@ def export_command(obj: Context, kind: str, file: Path, path: Path) -> None:
 def import_command(obj: Context, kind: str, file: Path, dry_run: bool, path: Path) -> None:
     """Create an item of KIND per row of FILE (.csv or .xlsx); rows whose id exists
     already are skipped."""
+    from medtrace.api.tables import import_table
+
     with user_errors(obj.debug):
         report = import_table(path, kind, file, dry_run=dry_run)
     click.echo(_summary(report), nl=False)
 
 
 def _summary(report: MigrationReport) -> str:
+    from medtrace.api.migrate_strictdoc import StrictdocReport
+
     verb = "would create" if report.dry_run else "created"
     lines = [f"{report.source}: {verb} {len(report.created)} item(s), {report.links} link(s)"]
     for item in report.created:

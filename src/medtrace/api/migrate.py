@@ -151,10 +151,7 @@ def import_needs(
     may hold to the target's kind; one that fits none, or whose target is
     nowhere, is kept in the ``sphinx-needs`` body section with a warning
     (``migrate/link-unmapped``). The other attributes go to that section."""
-    try:
-        data = file.read_bytes()
-    except OSError as error:
-        raise MedtraceError(f"cannot read {file}: {error.strerror or error}") from error
+    data = read_source(file)
     needs, findings = parse_needs(data, str(file))
     _stop_on_errors(file, findings, joined=False)
     project = load_project(start, options)
@@ -272,6 +269,14 @@ def render_item(item: NewItem) -> str:
     dumped = yaml.dump(front, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=1_000_000)
     body = item.body if not item.body or item.body.endswith("\n") else item.body + "\n"
     return f"---\n{dumped}---\n{body}"
+
+
+def read_source(file: Path) -> bytes:
+    """The bytes of a file to migrate; one that cannot be read stops the import."""
+    try:
+        return file.read_bytes()
+    except OSError as error:
+        raise MedtraceError(f"cannot read {file}: {error.strerror or error}") from error
 
 
 def _stop_on_errors(source: Path, findings: Sequence[Finding], joined: bool = True) -> None:

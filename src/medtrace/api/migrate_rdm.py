@@ -69,6 +69,7 @@ from medtrace.api.migrate import (
     NewItem,
     _section,
     _stop_on_errors,
+    read_source,
     write_new_items,
 )
 from medtrace.errors import MedtraceError
@@ -550,10 +551,7 @@ def _moved(finding: Finding, prefix: str) -> Finding:
 def _read(path: Path) -> bytes:
     if path.name not in KNOWN_FILES or not path.is_file():
         return b""
-    try:
-        return path.read_bytes()
-    except OSError as error:
-        raise MedtraceError(f"cannot read {path}: {error.strerror or error}") from error
+    return read_source(path)
 
 
 def _outside(source_dir: Path, data_dir: Path) -> list[Finding]:

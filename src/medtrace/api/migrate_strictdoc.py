@@ -33,6 +33,7 @@ from medtrace.api.migrate import (
     MigrationReport,
     NewItem,
     _section,
+    read_source,
     write_new_items,
 )
 from medtrace.errors import MedtraceError
@@ -90,11 +91,7 @@ def import_strictdoc(
         raise MedtraceError("no .sdoc file to import", hint="name one or more .sdoc files")
     documents: list[SdocDocument] = []
     for file in files:
-        try:
-            data = file.read_bytes()
-        except OSError as error:
-            raise MedtraceError(f"cannot read {file}: {error.strerror or error}") from error
-        document, findings = parse_sdoc(data, str(file))
+        document, findings = parse_sdoc(read_source(file), str(file))
         if document is None:
             first = findings[0]  # the reader's one finding: the file and line that broke
             raise MedtraceError(f"{first.location}: {first.message} (nothing was written)")

@@ -54,6 +54,7 @@ from medtrace.api.migrate import (
     NewItem,
     _section,
     _stop_on_errors,
+    read_source,
     write_new_items,
 )
 from medtrace.errors import MedtraceError
@@ -83,11 +84,7 @@ def import_reqif(
     """Create an item per spec object of the ReqIF file ``file`` (.reqif or .reqifz);
     see the module's docstring for the mapping. A file that is not ReqIF, or
     names objects it does not hold, is refused and nothing is written."""
-    try:
-        data = file.read_bytes()
-    except OSError as error:
-        raise MedtraceError(f"cannot read {file}: {error.strerror or error}") from error
-    document, findings = parse_reqif(data, str(file))
+    document, findings = parse_reqif(read_source(file), str(file))
     _stop_on_errors(file, findings, joined=False)
     assert document is not None
     project = load_project(start, options)

@@ -34,7 +34,6 @@ from medtrace.model.reqif import ReqifDocument, ReqifNode, ReqifObject, ReqifRel
 
 NAMESPACE = "http://www.omg.org/spec/ReqIF/20110401/reqif.xsd"
 _OMG = "http://www.omg.org/spec/ReqIF/"  # ReqIF 1.2, and the 2010 draft namespace
-_OMG_OPEN = "{" + _OMG
 UNREADABLE = "reqif/unreadable"
 INVALID = "reqif/invalid"
 MEMBER_LIMIT = 512 * 1024 * 1024  # bytes of one unpacked .reqif member
@@ -155,12 +154,6 @@ def _namespace(element: Element) -> str:
     """``{uri}`` of a ReqIF element (every element of a ReqIF file shares the root's)."""
     tag = element.tag
     return tag[: tag.index("}") + 1] if isinstance(tag, str) and tag[:1] == "{" else ""
-
-
-def _ref(element: Element, *names: str) -> str | None:
-    """The text of the ``*-REF`` element inside ``names`` (e.g. TYPE/SPEC-OBJECT-TYPE-REF)."""
-    holder = _child(element, *names)
-    return None if holder is None else _first_ref(holder)
 
 
 def _first_ref(holder: Element) -> str | None:

@@ -79,9 +79,7 @@ def paragraph(
 
 def run(parent: Element, text: str, style: RunStyle = PLAIN) -> Element:
     """Append a run of ``text`` (newlines become line breaks, tabs tabs) to ``parent``."""
-    r = etree.SubElement(parent, _R)
-    if style != PLAIN:
-        _run_properties(r, style)
+    r = _bare_run(parent, style)
     for number, line in enumerate(_clean(text).split("\n")):
         if number:
             etree.SubElement(r, _BR)

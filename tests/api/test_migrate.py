@@ -73,8 +73,9 @@ def test_a_broken_doorstop_tree_writes_nothing(project: Path, tmp_path: Path) ->
     (source / ".doorstop.yml").write_text("settings: {prefix: REQ}\n", "utf-8")
     (source / "REQ001.yml").write_text("text: ok\n", "utf-8")
     (source / "REQ002.yml").write_text("text: [broken\n", "utf-8")
-    with pytest.raises(MedtraceError, match=re.escape("REQ002.yml: not valid YAML")):
+    with pytest.raises(MedtraceError, match=re.escape("REQ002.yml:2: not valid YAML")) as caught:
         import_doorstop(project, source)
+    assert "\n" not in str(caught.value), "one line, naming file and line"
     assert load_project(project).items == ()
 
 

@@ -141,7 +141,7 @@ def test_broken_data_writes_nothing(project: Path, tmp_path: Path) -> None:
     data = tmp_path / "rdm" / "data"
     shutil.copytree(_source() / "data", data)
     (data / "soup.yml").write_text("- version: '1'\n", "utf-8")
-    with pytest.raises(MedtraceError, match=r"data/soup.yml: SOUP 1 has no title"):
+    with pytest.raises(MedtraceError, match=r"data/soup.yml:1: SOUP 1 has no title"):
         import_rdm(project, tmp_path / "rdm")
     assert load_project(project).items == ()
 

@@ -285,6 +285,8 @@ def _stop_on_errors(source: Path, findings: Sequence[Finding], joined: bool = Tr
         first = errors[0]
         where = first.location.path
         where = f"{source}/{where}" if joined and where else where or str(source)
+        if first.location.line is not None:
+            where = f"{where}:{first.location.line}"
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise MedtraceError(f"{where}: {first.message}{more} (nothing was written)")
 

@@ -113,7 +113,8 @@ def _load(path: str, data: bytes, findings: list[Finding]) -> dict[str, object] 
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        findings.append(migrate_finding(UNREADABLE, path, f"not valid YAML: {error}", line))
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        findings.append(migrate_finding(UNREADABLE, path, f"not valid YAML: {problem}", line))
         return None
     if not isinstance(loaded, dict):
         findings.append(migrate_finding(UNREADABLE, path, "not a YAML mapping"))

@@ -1,0 +1,107 @@
+"""The fast front matter writer writes exactly what PyYAML writes, for any values."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from medtrace.export.front_matter import front_matter
+
+# Characters around every rule of the fast path: indicators, quotes, ": " and " #",
+# spaces at either end, non-ASCII letters, a tab and a line break.
+ALPHABET = "aZy09 _.,/()+-'\"&;=%@:#?!*|>[]{}<`~éü€\t\n"
+WORDS = [
+    "yes",
+    "No",
+    "TRUE",
+    "off",
+    "On",
+    "null",
+    "Null",
+    "~",
+    "y",
+    "n",
+    "1.5",
+    "0x1F",
+    "2026-12-01",
+]
+# Strings of characters the fast path writes plain, with the pairs YAML reads as a
+# key, a comment or a list entry; and strings of any of the characters.
+SAFE = [*"aZy09 _.,/()+-'\"&;=%@:#", ": ", " #", "- ", " -", "a:", "#a"]
+TEXT = st.one_of(
+    st.lists(st.sampled_from(SAFE), max_size=12).map("".join),
+    st.text(ALPHABET, max_size=24),
+)
+# Most strings start with a letter, as the fast path's do.
+STRING = st.one_of(
+    TEXT, st.tuples(st.sampled_from("aZy"), TEXT).map("".join), st.sampled_from(WORDS)
+)
+VALUE = st.one_of(
+    STRING,
+    st.lists(STRING, max_size=3),
+    st.integers(),
+    st.booleans(),
+    st.dates(),
+    st.floats(allow_nan=False),
+)
+KEY = st.one_of(st.sampled_from(["id", "kind", "title", "derived-from"]), STRING)
+
+
+def pyyaml(values: dict[str, object]) -> str:
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return yaml.dump(values, Dumper=dumper, sort_keys=False, allow_unicode=True, width=1_000_000)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(KEY, st.one_of(STRING, st.lists(STRING, max_size=3)))
+def test_same_text_as_pyyaml(key: str, value: str | list[str]) -> None:
+    assert front_matter({key: value}) == pyyaml({key: value})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(KEY, VALUE, min_size=1, max_size=6))
+def test_same_text_as_pyyaml_for_any_values(values: dict[str, object]) -> None:
+    assert front_matter(values) == pyyaml(values)
+
+
+@pytest.mark.parametrize(
+    ("value", "line"),
+    [
+        ("Alarm limits", "title: Alarm limits\n"),
+        ("ratio 3:1", "title: ratio 3:1\n"),
+        ("Alarm: high", "title: 'Alarm: high'\n"),
+        ("yes", "title: 'yes'\n"),
+        ("12", "title: '12'\n"),
+        ("C# code", "title: C# code\n"),
+        ("see #4", "title: 'see #4'\n"),
+        ("", "title: ''\n"),
+    ],
+)
+def test_quotes_what_yaml_would_misread(value: str, line: str) -> None:
+    assert front_matter({"title": value}) == line
+    assert yaml.safe_load(front_matter({"title": value})) == {"title": value}
+
+
+def test_typical_front_matter_takes_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(values: object) -> str:
+        raise AssertionError(f"PyYAML was asked for {values}")
+
+    monkeypatch.setattr("medtrace.export.front_matter._dump", refuse)
+    values = {"id": "SRS-001", "kind": "software-requirement", "title": "Dose limit (mL/h), 2:1"}
+    assert front_matter({**values, "tags": ["pump", "C#"]}).startswith("id: SRS-001\n")
+
+
+def test_lists_and_other_values() -> None:
+    text = front_matter({"id": "SRS-001", "tags": ["a", "b c"], "due": dt.date(2026, 12, 1)})
+    assert text == "id: SRS-001\ntags:\n- a\n- b c\ndue: 2026-12-01\n"
+    assert front_matter({"id": "SRS-001", "verifies": []}) == "id: SRS-001\nverifies: []\n"
+
+
+def test_a_long_key_is_left_to_pyyaml() -> None:
+    values = {"k" * 130: "value"}
+    assert front_matter(values) == pyyaml(values)
+    assert front_matter(values).startswith("? ")

@@ -68,6 +68,7 @@ from medtrace.model import FieldType, Finding, Severity, SourceLocation
 from medtrace.model.config import ReqifConfig
 from medtrace.model.reqif import ReqifDocument, ReqifNode, ReqifObject
 from medtrace.model.schema import FieldSpec, Schema
+from medtrace.store.collector import collector_paused
 from medtrace.store.files import write_atomic
 from medtrace.store.git import GitError, GitRepository
 
@@ -84,23 +85,24 @@ def import_reqif(
     """Create an item per spec object of the ReqIF file ``file`` (.reqif or .reqifz);
     see the module's docstring for the mapping. A file that is not ReqIF, or
     names objects it does not hold, is refused and nothing is written."""
-    document, findings = parse_reqif(read_source(file), str(file))
-    _stop_on_errors(file, findings, joined=False)
-    assert document is not None
-    project = load_project(start, options)
-    config = project.config
-    taken = {item.id for item in project.items}
-    mapped = reqif_items(document, config.schema, config.reqif, taken, str(file))
-    return write_new_items(
-        Path(project.root),
-        config.paths[0],
-        config.reqif.folder,
-        taken,
-        mapped.items,
-        str(file),
-        mapped.warnings,
-        dry_run,
-    )
+    with collector_paused():  # objects by the 100,000, none in a cycle
+        document, findings = parse_reqif(read_source(file), str(file))
+        _stop_on_errors(file, findings, joined=False)
+        assert document is not None
+        project = load_project(start, options)
+        config = project.config
+        taken = {item.id for item in project.items}
+        mapped = reqif_items(document, config.schema, config.reqif, taken, str(file))
+        return write_new_items(
+            Path(project.root),
+            config.paths[0],
+            config.reqif.folder,
+            taken,
+            mapped.items,
+            str(file),
+            mapped.warnings,
+            dry_run,
+        )
 
 
 def export_reqif(
@@ -192,6 +194,8 @@ class _Mapper:
         self.link_of = dict(config.links)
         self.warnings: list[Finding] = []
         self.roles: dict[str, dict[str, str]] = {}  # kind -> attribute name -> part or field
+        self.destinations: dict[tuple[str, str], tuple[str | None, FieldSpec | None]] = {}
+        self.decoded: dict[tuple[str, str, str], object | None] = {}
 
     def map(self, document: ReqifDocument) -> MappedItems:
         drafts = [self.draft(obj) for obj in document.objects]
@@ -256,19 +260,38 @@ class _Mapper:
                 target = None  # only the exact ReqIF names are id, title, body
         return target
 
+    def destination(self, kind: str, name: str) -> tuple[str | None, FieldSpec | None]:
+        """Where the attribute ``name`` of a ``kind`` goes: a part or a field, and the
+        field's spec (remembered: a large file names the same few attributes 100,000s of
+        times)."""
+        key = (kind, name)
+        known = self.destinations.get(key)
+        if known is None:
+            target = self.target_of(kind, name)
+            spec = self.schema.field_of(kind, target) if target else None
+            known = self.destinations[key] = (target, spec)
+        return known
+
+    def decode(self, kind: str, spec: FieldSpec, text: str) -> object | None:
+        """:func:`_decode`, remembered: values such as statuses and tags repeat."""
+        key = (kind, spec.name, text)
+        if key not in self.decoded:
+            self.decoded[key] = _decode(spec, text)
+        value = self.decoded[key]
+        return list(value) if isinstance(value, list) else value
+
     def draft(self, obj: ReqifObject) -> _Draft:
         draft = _Draft(obj=obj, kind=self.kind_of(obj.type))
         if obj.type != draft.kind:
             draft.extra["type"] = obj.type
         parts: dict[str, tuple[str, str]] = {}  # id/title/body -> (attribute, value)
         for name, value in obj.attributes:
-            target = self.target_of(draft.kind, name)
+            target, spec = self.destination(draft.kind, name)
             if target in _PARTS and target not in parts and (value.strip() or target == "body"):
                 parts[target] = (name, value)
                 continue
-            spec = self.schema.field_of(draft.kind, target) if target else None
             if spec is not None and spec.name not in {f for f, _ in draft.fields}:
-                decoded = _decode(spec, value)
+                decoded = self.decode(draft.kind, spec, value)
                 if decoded is not None:
                     draft.fields.append((spec.name, decoded))
                     continue

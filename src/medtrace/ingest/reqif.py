@@ -113,7 +113,7 @@ def _too_large(name: str) -> str:
 
 
 def _root(data: bytes) -> Element:
-    if not data.strip():
+    if not data or data.isspace():  # (strip() would copy a file of 100 MB)
         raise _RejectedError(UNREADABLE, "the file is empty", 1)
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
@@ -230,50 +230,59 @@ class _Reader:
         return identifier
 
     def _object(self, element: Element) -> ReqifObject:
-        # Direct child loops with exact tag comparisons: a large file holds hundreds of
-        # thousands of values, and path lookups per value cost seconds.
+        # Direct child loops with exact tag comparisons and the common cases inline: a
+        # large file holds hundreds of thousands of values, and a function call or a
+        # path lookup per value costs seconds.
         identifier = self._identifier(element)
         namespace = _namespace(element)
         type_tag, values_tag = namespace + "TYPE", namespace + "VALUES"
         definition_tag, the_value_tag = namespace + "DEFINITION", namespace + "THE-VALUE"
+        value_prefix, skip = namespace + "ATTRIBUTE-VALUE-", len(namespace)
+        names = self.names
         type_ref = ""
         attributes: list[tuple[str, str]] = []
         for part in element:
-            if part.tag == type_tag:
+            tag = part.tag
+            if tag == type_tag:
                 type_ref = _first_ref(part) or ""
-            elif part.tag == values_tag:
+            elif tag == values_tag:
                 for value in part:
                     tag = value.tag
-                    if not isinstance(tag, str) or "ATTRIBUTE-VALUE-" not in tag:
+                    if tag.__class__ is not str or not tag.startswith(value_prefix):
                         continue
-                    kind = tag[len(namespace) :]
                     definition = ""
                     content: Element | None = None
                     for piece in value:
                         if piece.tag == definition_tag:
-                            definition = _first_ref(piece) or ""
-                        elif piece.tag in (the_value_tag, values_tag):
+                            for ref in piece:
+                                if ref.tag.__class__ is str and ref.tag.endswith("-REF"):
+                                    definition = (ref.text or "").strip()
+                                    break
+                        elif piece.tag == the_value_tag or piece.tag == values_tag:
                             content = piece
-                    text = self._value(value, kind, content)
-                    attributes.append((self.names.get(definition, definition), text))
+                    kind = tag[skip:]
+                    if kind == "ATTRIBUTE-VALUE-XHTML" or kind == "ATTRIBUTE-VALUE-ENUMERATION":
+                        text = self._value(kind, content)
+                    else:
+                        text = value.get("THE-VALUE") or ""
+                    attributes.append((names.get(definition, definition), text))
         return ReqifObject(
             identifier=identifier,
-            type=self.names.get(type_ref, type_ref),
+            type=names.get(type_ref, type_ref),
             long_name=element.get("LONG-NAME") or "",
             attributes=tuple(attributes),
         )
 
-    def _value(self, value: Element, kind: str, content: Element | None) -> str:
+    def _value(self, kind: str, content: Element | None) -> str:
+        """The text of an XHTML or enumeration value (the others are an attribute)."""
         if kind == "ATTRIBUTE-VALUE-XHTML":
             return xhtml_to_markdown(content) if content is not None else ""
-        if kind == "ATTRIBUTE-VALUE-ENUMERATION":
-            names = [
-                self.names.get((ref.text or "").strip(), (ref.text or "").strip())
-                for ref in (content if content is not None else ())
-                if _local(ref) == "ENUM-VALUE-REF"
-            ]
-            return ", ".join(names)
-        return value.get("THE-VALUE") or ""
+        names = [
+            self.names.get((ref.text or "").strip(), (ref.text or "").strip())
+            for ref in (content if content is not None else ())
+            if _local(ref) == "ENUM-VALUE-REF"
+        ]
+        return ", ".join(names)
 
     def _relation(self, element: Element) -> ReqifRelation:
         identifier = self._identifier(element)
@@ -326,10 +335,9 @@ class _Reader:
 
 def xhtml_to_markdown(the_value: Element) -> str:
     """The Markdown of an XHTML value (the children of ``THE-VALUE``)."""
-    elements = list(the_value.iter(etree.Element))[1:]
-    if len(elements) == 1 and _local(elements[0]) == "div" and not (the_value.text or "").strip():
-        div = elements[0]
-        if not (div.tail or "").strip():
+    if len(the_value) == 1 and not (the_value.text or "").strip():
+        div = the_value[0]
+        if len(div) == 0 and _local(div) == "div" and not (div.tail or "").strip():
             return div.text or ""
     parts = [the_value.text or ""]
     for child in the_value:

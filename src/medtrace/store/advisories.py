@@ -17,8 +17,6 @@ A source that is missing or cannot be read at all raises
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import mmap
 import re
 import zipfile
@@ -31,6 +29,7 @@ from medtrace.errors import MedtraceError
 from medtrace.model.advisories import Advisory
 from medtrace.model.finding import Finding, Severity
 from medtrace.model.location import SourceLocation
+from medtrace.store.collector import collector_paused
 
 AdvisoryParser = Callable[[bytes, str], tuple[Advisory | None, tuple[Finding, ...]]]
 MEMBER_LIMIT = 64 * 1024 * 1024  # bytes of one decompressed record; OSV records are far smaller
@@ -56,7 +55,7 @@ def read_advisories(
         raise MedtraceError(f"{source}: no such folder or archive of OSV records")
     advisories: list[Advisory] = []
     findings: list[Finding] = []
-    with _collector_paused(settle=lambda: len(advisories) >= SETTLE_AFTER):
+    with collector_paused(settle=lambda: len(advisories) >= SETTLE_AFTER):
         for path, data in records:
             if isinstance(data, Finding):
                 findings.append(data)
@@ -66,29 +65,6 @@ def read_advisories(
                 advisories.append(advisory)
             findings.extend(problems)
     return tuple(advisories), tuple(findings)
-
-
-@contextlib.contextmanager
-def _collector_paused(settle: Callable[[], bool]) -> Iterator[None]:
-    """Pause Python's cycle collector while records are built, then, if ``settle()``,
-    run it once.
-
-    The records hold no reference cycles. Left running, the collector would rescan
-    the growing heap of records again and again (nearly half the reading time of a
-    large database); merely resumed, it would scan the new objects three times over
-    (as young, middle-aged, then old objects) during whatever the caller does next.
-    One full collection instead examines them once and moves them to the oldest
-    generation, which later collections seldom visit.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-            if settle():
-                gc.collect()
 
 
 def unsafe_member(name: str) -> bool:

@@ -17,13 +17,13 @@ import yaml
 
 from medtrace.api.load import LoadOptions, load_project
 from medtrace.errors import MedtraceError
+from medtrace.export.front_matter import front_matter
 from medtrace.ingest.doorstop import DoorstopTree, parse_doorstop
 from medtrace.ingest.needs import Need, parse_needs
 from medtrace.model import Finding, Severity, SourceLocation
 from medtrace.model.schema import Schema
-from medtrace.store.files import create_files, sync
+from medtrace.store.files import create_files
 
-_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter, when built in
 LINK_ROLES = ("derived-from", "verifies", "implements")  # preferred role of an imported link
 NEEDS_KINDS = {
     "req": "software-requirement",
@@ -266,7 +266,7 @@ def render_item(item: NewItem) -> str:
     front: dict[str, object] = {"id": item.id, "kind": item.kind, "title": item.title}
     front.update(item.fields)
     front.update({role: list(targets) for role, targets in item.links})
-    dumped = yaml.dump(front, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=1_000_000)
+    dumped = front_matter(front)
     body = item.body if not item.body or item.body.endswith("\n") else item.body + "\n"
     return f"---\n{dumped}---\n{body}"
 
@@ -333,9 +333,10 @@ def write_new_items(
     if not dry_run:
         top = str(root)
         create_files(
-            (os.path.join(top, shown), render_item(item).encode("utf-8")) for item, shown in planned
+            [os.path.join(top, shown) for _, shown in planned],
+            lambda index: render_item(planned[index][0]).encode("utf-8"),
+            processes=2,
         )
-        sync()
     created = tuple(
         MigratedItem(
             id=item.id,

@@ -80,5 +80,5 @@ def test_a_failure_writes_nothing(tmp_path: Path, processes: int) -> None:
 def test_two_processes_need_many_files_and_no_thread(monkeypatch: pytest.MonkeyPatch) -> None:
     assert files._may_fork(8)
     assert not files._may_fork(7)
-    monkeypatch.setattr("threading.active_count", lambda: 2)
+    monkeypatch.setattr("threading.active_count", lambda: 2)  # as a web server has
     assert not files._may_fork(8)

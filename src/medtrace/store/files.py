@@ -8,9 +8,10 @@ import os
 import secrets
 import shutil
 import tempfile
-import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+
+from medtrace.store.processes import can_fork, in_two
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -88,32 +89,15 @@ FORK_THRESHOLD = 2_000  # files: below it a second process costs more than it sa
 
 
 def _may_fork(count: int) -> bool:
-    return count >= FORK_THRESHOLD and hasattr(os, "fork") and threading.active_count() == 1
+    return count >= FORK_THRESHOLD and can_fork()
 
 
 def _write_in_two(paths: Sequence[str], content: Callable[[int], bytes], middle: int) -> None:
     """Write ``paths[middle:]`` in a forked process while this one writes the rest."""
-    reader, writer = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: write the second half, report a failure in one line
-        os.close(reader)
-        status = 0
-        try:
-            _write_range(paths, content, middle, len(paths))
-        except BaseException as error:
-            os.write(writer, f"{type(error).__name__}: {error}".encode()[:4000])
-            status = 1
-        finally:
-            os._exit(status)
-    os.close(writer)
-    try:
-        _write_range(paths, content, 0, middle)
-    finally:
-        with os.fdopen(reader, "rb") as stream:
-            report = stream.read().decode("utf-8", "replace")
-        _, status = os.waitpid(pid, 0)
-    if status != 0:
-        raise OSError(report or f"the writing process ended with status {status}")
+    in_two(
+        lambda: _write_range(paths, content, 0, middle),
+        lambda: _write_range(paths, content, middle, len(paths)),
+    )
 
 
 def _split(path: str) -> tuple[str, str]:

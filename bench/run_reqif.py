@@ -87,6 +87,7 @@ def main() -> None:
             start = time.perf_counter()
             report = import_reqif(project, source)
             walls.append(time.perf_counter() - start)
+            print(f"run {run + 1}: {walls[-1]:.2f} s", file=sys.stderr)
             if len(report.created) != args.objects:
                 sys.exit(f"imported {len(report.created)} items, not {args.objects}")
         if args.stages:

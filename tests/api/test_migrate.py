@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -155,3 +158,31 @@ def test_needs_without_needs_and_unresolved_links(project: Path, tmp_path: Path)
     (item,) = load_project(project).items
     assert item.links == () and "NOWHERE" in item.body
     assert _structural(project) == []
+
+
+def test_a_full_disk_leaves_nothing(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    needs = {
+        f"R_{n}": {"id": f"R_{n}", "type": "req", "title": f"Need {n}", "links": []}
+        for n in range(5)
+    }
+    source = tmp_path / "needs.json"
+    document = {"current_version": "1", "project": "p", "versions": {"1": {"needs": needs}}}
+    source.write_text(json.dumps(document), "utf-8")
+    real: Callable[..., int] = os.open
+    opened: list[str] = []
+
+    def full_disk(path: str, *args: int, **kwargs: int) -> int:
+        if path.endswith(".md"):
+            if len(opened) == 3:  # the fourth item file
+                raise OSError(errno.ENOSPC, "No space left on device")
+            opened.append(path)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", full_disk)
+    with pytest.raises(MedtraceError, match=r"No space left on device.*nothing was written"):
+        import_needs(project, source)
+    monkeypatch.undo()
+    assert len(opened) == 3  # three files were written before the disk filled up
+    assert sorted(path.name for path in project.iterdir()) == [".medtrace", "medtrace.toml"]

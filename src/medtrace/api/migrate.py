@@ -332,11 +332,17 @@ def write_new_items(
         planned.append((item, relative))
     if not dry_run:
         top = str(root)
-        create_files(
-            [os.path.join(top, shown) for _, shown in planned],
-            lambda index: render_item(planned[index][0]).encode("utf-8"),
-            processes=2,
-        )
+        try:
+            create_files(
+                [os.path.join(top, shown) for _, shown in planned],
+                lambda index: render_item(planned[index][0]).encode("utf-8"),
+                processes=2,
+            )
+        except OSError as error:  # a full disk, a folder without write permission
+            reason = " ".join(str(error).split())
+            raise MedtraceError(
+                f"cannot write the new items under {root}: {reason} (nothing was written)"
+            ) from error
     created = tuple(
         MigratedItem(
             id=item.id,

@@ -13,11 +13,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-import yaml
-
 from medtrace.api.load import LoadOptions, load_project
 from medtrace.errors import MedtraceError
-from medtrace.export.front_matter import front_matter
+from medtrace.export.block_yaml import block_yaml
 from medtrace.ingest.doorstop import DoorstopTree, parse_doorstop
 from medtrace.ingest.needs import Need, parse_needs
 from medtrace.model import Finding, Severity, SourceLocation
@@ -255,7 +253,7 @@ def _link_role(schema: Schema, kind: str) -> str:
 
 
 def _section(name: str, values: Mapping[str, object]) -> str:
-    dumped = yaml.safe_dump(dict(values), sort_keys=False, allow_unicode=True, width=88)
+    dumped = block_yaml(dict(values))
     return (
         f"## {name}\n\nAttributes without a medtrace field, as imported:\n\n```yaml\n{dumped}```\n"
     )
@@ -266,7 +264,7 @@ def render_item(item: NewItem) -> str:
     front: dict[str, object] = {"id": item.id, "kind": item.kind, "title": item.title}
     front.update(item.fields)
     front.update({role: list(targets) for role, targets in item.links})
-    dumped = front_matter(front)
+    dumped = block_yaml(front)
     body = item.body if not item.body or item.body.endswith("\n") else item.body + "\n"
     return f"---\n{dumped}---\n{body}"
 

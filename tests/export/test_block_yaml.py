@@ -9,25 +9,15 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from medtrace.export.front_matter import front_matter
+from medtrace.export.block_yaml import block_yaml
 
 # Characters around every rule of the fast path: indicators, quotes, ": " and " #",
 # spaces at either end, non-ASCII letters, a tab and a line break.
 ALPHABET = "aZy09 _.,/()+-'\"&;=%@:#?!*|>[]{}<`~éü€\t\n"
 WORDS = [
-    "yes",
-    "No",
-    "TRUE",
-    "off",
-    "On",
-    "null",
-    "Null",
-    "~",
-    "y",
-    "n",
-    "1.5",
-    "0x1F",
-    "2026-12-01",
+    *("yes", "No", "TRUE", "off", "On", "null", "Null", "~", "y", "n"),
+    *("1.5", "0x1F", "2026-12-01", "2011-07-01T00:00:00", ".inf", "=", "<<"),
+    *("---", "...", "--- x", "...x", "_1_01ea51ea", "(a)", "/path"),
 ]
 # Strings of characters the fast path writes plain, with the pairs YAML reads as a
 # key, a comment or a list entry; and strings of any of the characters.
@@ -59,13 +49,31 @@ def pyyaml(values: dict[str, object]) -> str:
 @settings(max_examples=1000, deadline=None)
 @given(KEY, st.one_of(STRING, st.lists(STRING, max_size=3)))
 def test_same_text_as_pyyaml(key: str, value: str | list[str]) -> None:
-    assert front_matter({key: value}) == pyyaml({key: value})
+    assert block_yaml({key: value}) == pyyaml({key: value})
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.dictionaries(KEY, VALUE, min_size=1, max_size=6))
 def test_same_text_as_pyyaml_for_any_values(values: dict[str, object]) -> None:
-    assert front_matter(values) == pyyaml(values)
+    assert block_yaml(values) == pyyaml(values)
+
+
+NESTED = st.dictionaries(
+    KEY,
+    st.one_of(
+        STRING,
+        st.lists(STRING, max_size=2),
+        st.dictionaries(KEY, st.one_of(STRING, st.lists(STRING, max_size=2)), max_size=3),
+    ),
+    min_size=1,
+    max_size=4,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(NESTED)
+def test_same_text_as_pyyaml_for_sections(values: dict[str, object]) -> None:
+    assert block_yaml(values) == pyyaml(values)
 
 
 @pytest.mark.parametrize(
@@ -82,26 +90,45 @@ def test_same_text_as_pyyaml_for_any_values(values: dict[str, object]) -> None:
     ],
 )
 def test_quotes_what_yaml_would_misread(value: str, line: str) -> None:
-    assert front_matter({"title": value}) == line
-    assert yaml.safe_load(front_matter({"title": value})) == {"title": value}
+    assert block_yaml({"title": value}) == line
+    assert yaml.safe_load(block_yaml({"title": value})) == {"title": value}
 
 
 def test_typical_front_matter_takes_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(values: object) -> str:
         raise AssertionError(f"PyYAML was asked for {values}")
 
-    monkeypatch.setattr("medtrace.export.front_matter._dump", refuse)
+    monkeypatch.setattr("medtrace.export.block_yaml._dump", refuse)
     values = {"id": "SRS-001", "kind": "software-requirement", "title": "Dose limit (mL/h), 2:1"}
-    assert front_matter({**values, "tags": ["pump", "C#"]}).startswith("id: SRS-001\n")
+    assert block_yaml({**values, "tags": ["pump", "C#"]}).startswith("id: SRS-001\n")
+
+
+def test_a_section_of_a_doors_export_takes_the_fast_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refuse(values: object) -> str:
+        raise AssertionError(f"PyYAML was asked for {values}")
+
+    monkeypatch.setattr("medtrace.export.block_yaml._dump", refuse)
+    values = {
+        "identifier": "_1_01ea51ea",
+        "attributes": {"ReqIF.ForeignCreatedOn": "2011-07-01T00:00:00", "ReqIF.ForeignID": "1"},
+        "unmapped-links": {"refines": ["SRS-002"]},
+        "empty": {},
+    }
+    assert block_yaml(values) == (
+        "identifier: _1_01ea51ea\nattributes:\n  ReqIF.ForeignCreatedOn: '2011-07-01T00:00:00'\n"
+        "  ReqIF.ForeignID: '1'\nunmapped-links:\n  refines:\n  - SRS-002\nempty: {}\n"
+    )
 
 
 def test_lists_and_other_values() -> None:
-    text = front_matter({"id": "SRS-001", "tags": ["a", "b c"], "due": dt.date(2026, 12, 1)})
+    text = block_yaml({"id": "SRS-001", "tags": ["a", "b c"], "due": dt.date(2026, 12, 1)})
     assert text == "id: SRS-001\ntags:\n- a\n- b c\ndue: 2026-12-01\n"
-    assert front_matter({"id": "SRS-001", "verifies": []}) == "id: SRS-001\nverifies: []\n"
+    assert block_yaml({"id": "SRS-001", "verifies": []}) == "id: SRS-001\nverifies: []\n"
 
 
 def test_a_long_key_is_left_to_pyyaml() -> None:
     values = {"k" * 130: "value"}
-    assert front_matter(values) == pyyaml(values)
-    assert front_matter(values).startswith("? ")
+    assert block_yaml(values) == pyyaml(values)
+    assert block_yaml(values).startswith("? ")

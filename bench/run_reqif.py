@@ -18,6 +18,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import cast
+
+from lxml import etree
 
 from medtrace.api.migrate import render_item, write_new_items
 from medtrace.api.reqif import import_reqif, reqif_items
@@ -68,14 +71,102 @@ def items(count: int) -> list[Item]:
     return made
 
 
+DOORS_ATTRIBUTES = (
+    "ReqIF.ForeignID",
+    "ReqIF.ForeignCreatedBy",
+    "ReqIF.ForeignCreatedOn",
+    "ReqIF.ForeignModifiedBy",
+    "ReqIF.ForeignModifiedOn",
+)
+
+
+def doors_file(count: int) -> bytes:
+    """A ReqIF file shaped like a DOORS export: a numeric ForeignID (no medtrace id, so
+    each item gets a made-up id and keeps its IDENTIFIER), creation and modification
+    attributes medtrace has no field for, the text as XHTML paragraphs with inline
+    markup, a "Satisfies" relation from each object to an earlier one, and chapters
+    of ten objects in the hierarchy. (Not schema-valid: the time stamps the schema
+    requires are left out; the reader does not need them.)"""
+    ns = "{http://www.omg.org/spec/ReqIF/20110401/reqif.xsd}"
+    xhtml = "{http://www.w3.org/1999/xhtml}"
+    sub = etree.SubElement
+    namespaces = {None: ns[1:-1], "xhtml": xhtml[1:-1]}  # (None: the default namespace)
+    root = etree.Element(ns + "REQ-IF", nsmap=cast("dict[str, str]", namespaces))
+    header = sub(sub(root, ns + "THE-HEADER"), ns + "REQ-IF-HEADER", IDENTIFIER="header")
+    sub(header, ns + "TITLE").text = "DOORS-like benchmark"
+    content = sub(sub(root, ns + "CORE-CONTENT"), ns + "REQ-IF-CONTENT")
+    types = sub(content, ns + "DATATYPES")
+    sub(types, ns + "DATATYPE-DEFINITION-STRING", {"IDENTIFIER": "t-s", "MAX-LENGTH": "32000"})
+    sub(types, ns + "DATATYPE-DEFINITION-XHTML", IDENTIFIER="t-x")
+    spec_types = sub(content, ns + "SPEC-TYPES")
+    object_type = sub(spec_types, ns + "SPEC-OBJECT-TYPE", IDENTIFIER="ot")
+    object_type.set("LONG-NAME", "Requirement Type")
+    attributes = sub(object_type, ns + "SPEC-ATTRIBUTES")
+    for n, name in enumerate((*DOORS_ATTRIBUTES, "ReqIF.Text")):
+        kind = "XHTML" if name == "ReqIF.Text" else "STRING"
+        definition = sub(attributes, f"{ns}ATTRIBUTE-DEFINITION-{kind}", IDENTIFIER=f"a{n}")
+        definition.set("LONG-NAME", name)
+        reference = sub(sub(definition, ns + "TYPE"), f"{ns}DATATYPE-DEFINITION-{kind}-REF")
+        reference.text = "t-x" if kind == "XHTML" else "t-s"
+    sub(spec_types, ns + "SPEC-RELATION-TYPE", IDENTIFIER="rt").set("LONG-NAME", "Satisfies")
+    sub(spec_types, ns + "SPECIFICATION-TYPE", IDENTIFIER="st").set("LONG-NAME", "Module")
+    objects = sub(content, ns + "SPEC-OBJECTS")
+    for n in range(count):
+        obj = sub(objects, ns + "SPEC-OBJECT", IDENTIFIER=f"_o{n:06d}")
+        sub(sub(obj, ns + "TYPE"), ns + "SPEC-OBJECT-TYPE-REF").text = "ot"
+        values = sub(obj, ns + "VALUES")
+        texts = (
+            str(n + 1),
+            "susan",
+            "2011-07-01T00:00:00",
+            "tom",
+            f"2012-0{n % 9 + 1}-15T10:00:00",
+        )
+        for a, text in enumerate(texts):
+            value = sub(values, ns + "ATTRIBUTE-VALUE-STRING", {"THE-VALUE": text})
+            sub(
+                sub(value, ns + "DEFINITION"), ns + "ATTRIBUTE-DEFINITION-STRING-REF"
+            ).text = f"a{a}"
+        value = sub(values, ns + "ATTRIBUTE-VALUE-XHTML")
+        sub(sub(value, ns + "DEFINITION"), ns + "ATTRIBUTE-DEFINITION-XHTML-REF").text = "a5"
+        paragraph = sub(sub(sub(value, ns + "THE-VALUE"), xhtml + "div"), xhtml + "p")
+        paragraph.text = "The pump shall stop the "
+        bold = sub(paragraph, xhtml + "b")
+        bold.text = "infusion"
+        bold.tail = f" within {n % 97} ms when an occlusion is detected."
+    relations = sub(content, ns + "SPEC-RELATIONS")
+    for n in range(1, count):
+        relation = sub(relations, ns + "SPEC-RELATION", IDENTIFIER=f"_r{n:06d}")
+        sub(sub(relation, ns + "TYPE"), ns + "SPEC-RELATION-TYPE-REF").text = "rt"
+        sub(sub(relation, ns + "SOURCE"), ns + "SPEC-OBJECT-REF").text = f"_o{n:06d}"
+        sub(sub(relation, ns + "TARGET"), ns + "SPEC-OBJECT-REF").text = f"_o{n // 10 * 10:06d}"
+    specification = sub(sub(content, ns + "SPECIFICATIONS"), ns + "SPECIFICATION")
+    specification.set("IDENTIFIER", "module")
+    sub(sub(specification, ns + "TYPE"), ns + "SPECIFICATION-TYPE-REF").text = "st"
+    chapters = sub(specification, ns + "CHILDREN")
+    children = chapters
+    for n in range(count):
+        node = sub(children if n % 10 else chapters, ns + "SPEC-HIERARCHY", IDENTIFIER=f"_h{n}")
+        sub(sub(node, ns + "OBJECT"), ns + "SPEC-OBJECT-REF").text = f"_o{n:06d}"
+        if n % 10 == 0:
+            children = sub(node, ns + "CHILDREN")
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--objects", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--stages", action="store_true", help="time each stage once more")
+    parser.add_argument(
+        "--doors", action="store_true", help="a file shaped like a DOORS export (doors_file)"
+    )
     args = parser.parse_args()
     schema = parse_config(CONFIG.encode())[0].schema
-    data = reqif_bytes(items(args.objects), schema, title="benchmark")
+    if args.doors:
+        data = doors_file(args.objects)
+    else:
+        data = reqif_bytes(items(args.objects), schema, title="benchmark")
     walls: list[float] = []
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "generated.reqif"

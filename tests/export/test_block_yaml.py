@@ -62,8 +62,12 @@ NESTED = st.dictionaries(
     KEY,
     st.one_of(
         STRING,
+        st.integers(),
+        st.booleans(),
         st.lists(STRING, max_size=2),
-        st.dictionaries(KEY, st.one_of(STRING, st.lists(STRING, max_size=2)), max_size=3),
+        st.dictionaries(
+            KEY, st.one_of(STRING, st.integers(), st.lists(STRING, max_size=2)), max_size=3
+        ),
     ),
     min_size=1,
     max_size=4,
@@ -114,11 +118,12 @@ def test_a_section_of_a_doors_export_takes_the_fast_path(
         "identifier": "_1_01ea51ea",
         "attributes": {"ReqIF.ForeignCreatedOn": "2011-07-01T00:00:00", "ReqIF.ForeignID": "1"},
         "unmapped-links": {"refines": ["SRS-002"]},
+        "position": 5,
         "empty": {},
     }
     assert block_yaml(values) == (
         "identifier: _1_01ea51ea\nattributes:\n  ReqIF.ForeignCreatedOn: '2011-07-01T00:00:00'\n"
-        "  ReqIF.ForeignID: '1'\nunmapped-links:\n  refines:\n  - SRS-002\nempty: {}\n"
+        "  ReqIF.ForeignID: '1'\nunmapped-links:\n  refines:\n  - SRS-002\nposition: 5\nempty: {}\n"
     )
 
 

@@ -51,7 +51,8 @@ _STR = "tag:yaml.org,2002:str"
 
 def block_yaml(values: Mapping[str, object]) -> str:
     """The YAML mapping of ``values`` in their order, block style, one line per scalar
-    (strings, lists of them and mappings of those; anything else goes to PyYAML)."""
+    (strings, integers, booleans, lists of strings and mappings of those; anything
+    else goes to PyYAML)."""
     lines: list[str] = []
     if values and _mapping(values, "", lines):
         return "".join(lines)
@@ -68,6 +69,10 @@ def _mapping(values: Mapping[str, object], indent: str, lines: list[str]) -> boo
             if scalar is None:
                 return False
             lines.append(f"{indent}{key}: {scalar}\n")
+        elif isinstance(value, bool):  # (before int: a bool is an int)
+            lines.append(f"{indent}{key}: {'true' if value else 'false'}\n")
+        elif isinstance(value, int):
+            lines.append(f"{indent}{key}: {value}\n")
         elif isinstance(value, list | tuple):
             lines.append(f"{indent}{key}:{'' if value else ' []'}\n")
             for each in value:  # (PyYAML does not indent a list below a key)

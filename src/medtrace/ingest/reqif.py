@@ -28,6 +28,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 from lxml import etree
 from markdownify import markdownify
 
+from medtrace.ingest.xhtml import simple_markdown
 from medtrace.model.finding import Finding, Severity
 from medtrace.model.location import SourceLocation
 from medtrace.model.reqif import ReqifDocument, ReqifNode, ReqifObject, ReqifRelation
@@ -339,6 +340,12 @@ def xhtml_to_markdown(the_value: Element) -> str:
         div = the_value[0]
         if len(div) == 0 and _local(div) == "div" and not (div.tail or "").strip():
             return div.text or ""
+    simple = simple_markdown(the_value)
+    return simple if simple is not None else markdownify_value(the_value)
+
+
+def markdownify_value(the_value: Element) -> str:
+    """The Markdown markdownify makes of an XHTML value."""
     parts = [the_value.text or ""]
     for child in the_value:
         tag: object = child.tag

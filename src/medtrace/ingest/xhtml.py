@@ -63,7 +63,8 @@ def _block(block: Element) -> str | None:
             return None
         pieces.append(None)  # the inline element's place: filled below
         pieces.append(child.tail)
-    if any(piece and _OTHER_SPACE.search(piece) for piece in pieces):
+    inline_texts = [child.text for child in block]
+    if any(text and _OTHER_SPACE.search(text) for text in (*pieces, *inline_texts)):
         return None
     texts = [_text(piece) for piece in pieces]
     # The block's last text loses its trailing whitespace, and the block its edges.
@@ -71,7 +72,7 @@ def _block(block: Element) -> str | None:
     for index, piece in enumerate(pieces):
         if index % 2:  # an inline element
             child = block[index // 2]
-            out.append(_inline(_text(child.text), _MARKERS[child.tag]))
+            out.append(_inline(_text(inline_texts[index // 2]), _MARKERS[child.tag]))
             continue
         text = texts[index]
         if not piece:

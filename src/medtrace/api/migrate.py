@@ -90,7 +90,7 @@ def import_doorstop(
         if path.is_file() and path.name.endswith(".yml")
     }
     tree, findings = parse_doorstop(files)
-    _stop_on_errors(source_dir, findings)
+    stop_on_errors(source_dir, findings)
     project = load_project(start, options)
     new = doorstop_items(tree, project.config.schema, kinds)
     return write_new_items(
@@ -117,7 +117,7 @@ def doorstop_items(
     new: list[NewItem] = []
     for item in tree.items:
         kind = kind_of[item.document]
-        section = _section("doorstop", {"document": item.document, **dict(item.extra)})
+        section = body_section("doorstop", {"document": item.document, **dict(item.extra)})
         body = item.text.rstrip("\n")
         new.append(
             NewItem(
@@ -151,7 +151,7 @@ def import_needs(
     (``migrate/link-unmapped``). The other attributes go to that section."""
     data = read_source(file)
     needs, findings = parse_needs(data, str(file))
-    _stop_on_errors(file, findings, joined=False)
+    stop_on_errors(file, findings, joined=False)
     project = load_project(start, options)
     schema = project.config.schema
     table = {**NEEDS_KINDS, **(kinds or {})}
@@ -225,7 +225,7 @@ def _need_item(
         extra["status"] = need.status
     if unmapped_links:
         extra["unmapped-links"] = unmapped_links
-    section = _section("sphinx-needs", extra)
+    section = body_section("sphinx-needs", extra)
     body = need.body.rstrip("\n")
     return NewItem(
         id=need.id,
@@ -252,7 +252,8 @@ def _link_role(schema: Schema, kind: str) -> str:
     )
 
 
-def _section(name: str, values: Mapping[str, object]) -> str:
+def body_section(name: str, values: Mapping[str, object]) -> str:
+    """The body section ``## name`` an importer keeps what has no field in, as YAML."""
     dumped = block_yaml(dict(values))
     return (
         f"## {name}\n\nAttributes without a medtrace field, as imported:\n\n```yaml\n{dumped}```\n"
@@ -277,7 +278,9 @@ def read_source(file: Path) -> bytes:
         raise MedtraceError(f"cannot read {file}: {error.strerror or error}") from error
 
 
-def _stop_on_errors(source: Path, findings: Sequence[Finding], joined: bool = True) -> None:
+def stop_on_errors(source: Path, findings: Sequence[Finding], joined: bool = True) -> None:
+    """Stop an import, before anything is written, on the first error of ``findings``
+    (located in ``source``, a folder its paths are ``joined`` to, or a file)."""
     errors = [f for f in findings if f.severity is Severity.ERROR]
     if errors:
         first = errors[0]

@@ -67,9 +67,9 @@ from medtrace.api.load import LoadOptions, load_project
 from medtrace.api.migrate import (
     MigrationReport,
     NewItem,
-    _section,
-    _stop_on_errors,
+    body_section,
     read_source,
+    stop_on_errors,
     write_new_items,
 )
 from medtrace.errors import MedtraceError
@@ -142,7 +142,7 @@ def import_rdm(
         raise MedtraceError(f"{source_dir} holds no RDM data files", hint="name RDM's data folder")
     data, findings = parse_rdm(files)
     findings = tuple(_moved(f, prefix) for f in findings)
-    _stop_on_errors(source_dir, findings)
+    stop_on_errors(source_dir, findings)
     project = load_project(start, options)
     new = rdm_items(data, project.config.schema)
     warnings = [
@@ -518,7 +518,7 @@ def _links(*links: tuple[str, tuple[str, ...]]) -> tuple[tuple[str, tuple[str, .
 def _body(parts: Iterable[str], extra: Mapping[str, object]) -> str:
     texts = [part.strip("\n") for part in parts if part.strip()]
     if extra:
-        texts.append(_section(SECTION, extra))
+        texts.append(body_section(SECTION, extra))
     return "\n\n".join(texts) + "\n" if texts else ""
 
 

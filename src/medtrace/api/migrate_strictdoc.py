@@ -32,7 +32,7 @@ from medtrace.api.migrate import (
     NEEDS_STATUSES,
     MigrationReport,
     NewItem,
-    _section,
+    body_section,
     read_source,
     write_new_items,
 )
@@ -271,7 +271,7 @@ def _item(
         context["section"] = list(node.section)
     if node.tag != "REQUIREMENT":
         context["tag"] = node.tag
-    section = _section("strictdoc", {**context, **extra})
+    section = body_section("strictdoc", {**context, **extra})
     return NewItem(
         id=n.uid,
         kind=n.kind,

@@ -52,9 +52,9 @@ from medtrace.api.migrate import (
     LINK_ROLES,
     MigrationReport,
     NewItem,
-    _section,
-    _stop_on_errors,
+    body_section,
     read_source,
+    stop_on_errors,
     write_new_items,
 )
 from medtrace.errors import MedtraceError
@@ -87,7 +87,7 @@ def import_reqif(
     names objects it does not hold, is refused and nothing is written."""
     with collector_paused():  # objects by the 100,000, none in a cycle
         document, findings = parse_reqif(read_source(file), str(file))
-        _stop_on_errors(file, findings, joined=False)
+        stop_on_errors(file, findings, joined=False)
         assert document is not None
         project = load_project(start, options)
         config = project.config
@@ -374,7 +374,7 @@ class _Mapper:
             extra["unmapped-links"] = draft.unmapped_links
         body = draft.body
         if extra:
-            section = _section(SECTION, extra)
+            section = body_section(SECTION, extra)
             body = f"{body.rstrip()}\n\n{section}" if body.strip() else section
         return NewItem(
             id=draft.id,

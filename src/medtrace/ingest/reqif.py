@@ -92,9 +92,7 @@ def _members(data: bytes) -> Iterator[bytes]:
         if info.is_dir() or not info.filename.lower().endswith(".reqif"):
             continue
         if info.file_size > MEMBER_LIMIT:
-            raise _RejectedError(
-                UNREADABLE, f"the archive member {info.filename[:120]!r} is too large"
-            )
+            raise _RejectedError(UNREADABLE, _too_large(info.filename))
         try:
             with archive.open(info) as stream:
                 content = stream.read(MEMBER_LIMIT + 1)
@@ -103,9 +101,7 @@ def _members(data: bytes) -> Iterator[bytes]:
                 UNREADABLE, f"cannot unpack {info.filename[:120]!r}: {error}"
             ) from error
         if len(content) > MEMBER_LIMIT:
-            raise _RejectedError(
-                UNREADABLE, f"the archive member {info.filename[:120]!r} is too large"
-            )
+            raise _RejectedError(UNREADABLE, _too_large(info.filename))
         yield content
 
 

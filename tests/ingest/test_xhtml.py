@@ -6,6 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
+from tests.conftest import shared_path
 
 from medtrace.ingest.reqif import markdownify_value, xhtml_to_markdown
 from medtrace.ingest.xhtml import XHTML, simple_markdown
@@ -74,3 +75,35 @@ def test_other_shapes_are_left_to_markdownify() -> None:
     assert xhtml_to_markdown(table) == "* one\n* two"
     underlined = build("p", [("a ", [("u", "b", "")])], "")
     assert simple_markdown(underlined) is None
+
+
+# Text without tabs, line breaks or other spaces: the path that folds nothing.
+PLAIN_TEXT = st.text("ab *_&<>#-1. é", max_size=12)
+PLAIN_BLOCK = st.tuples(
+    PLAIN_TEXT,
+    st.lists(st.tuples(st.sampled_from(["b", "strong", "i", "em"]), PLAIN_TEXT, PLAIN_TEXT)),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PLAIN_BLOCK, min_size=1, max_size=3), st.sampled_from(["", "\n", " \n  "]))
+def test_paragraphs_of_plain_text_read_as_markdownify_reads_them(blocks: Blocks, gap: str) -> None:
+    the_value = build("p", blocks, gap)
+    simple = simple_markdown(the_value)
+    assert simple is not None
+    assert simple == markdownify_value(the_value)
+
+
+def test_every_simple_value_of_the_real_files_reads_as_markdownify_reads_it() -> None:
+    folder = shared_path("realworld", "reqif")
+    compared = 0
+    for path in sorted(folder.rglob("*.reqif")):
+        try:
+            root = etree.parse(str(path), etree.XMLParser(resolve_entities=False)).getroot()
+        except etree.XMLSyntaxError:
+            continue  # the invalid files the reader rejects
+        for the_value in root.iter(REQIF + "THE-VALUE"):
+            if len(the_value) and (simple := simple_markdown(the_value)) is not None:
+                assert simple == markdownify_value(the_value), path.name
+                compared += 1
+    assert compared >= 20  # the files hold that many values of the simple shape

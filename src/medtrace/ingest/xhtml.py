@@ -28,6 +28,7 @@ _MARKERS = {XHTML + "b": "**", XHTML + "strong": "**", XHTML + "i": "*", XHTML +
 _AROUND_NEWLINE = re.compile(r"[\t \r\n]*[\r\n][\t \r\n]*")
 _SPACES = re.compile(r"[\t ]+")
 _OTHER_SPACE = re.compile(r"[^\S\t\n\r ]|\r")  # whitespace markdownify treats unevenly
+_ASCII_SPACE = re.compile(r"[\t-\r\x1c-\x1f]")  # ASCII whitespace but the space
 _EDGE = " \t\r\n"
 _NEWLINES = re.compile(r"^(\n*)((?:.*[^\n])?)(\n*)$", re.DOTALL)  # leading, content, trailing
 
@@ -40,46 +41,65 @@ def simple_markdown(the_value: Element) -> str | None:
     if len(the_value) != 1 or (the_value.text or "").strip(_EDGE):
         return None
     div = the_value[0]
-    if div.tag != _DIV or div.attrib or (div.tail or "").strip(_EDGE):
+    if div.tag != _DIV or div.keys() or (div.tail or "").strip(_EDGE):
         return None
-    if len(div) and all(child.tag == _P for child in div):
-        if (div.text or "").strip(_EDGE) or any((p.tail or "").strip(_EDGE) for p in div):
+    children = list(div)
+    if not children or any(child.tag != _P for child in children):
+        return _block(div, children)
+    if (div.text or "").strip(_EDGE):
+        return None
+    paragraphs: list[str] = []
+    for paragraph in children:
+        if (paragraph.tail or "").strip(_EDGE):
             return None
-        paragraphs = [_block(p) for p in div]
-        if any(paragraph is None for paragraph in paragraphs):
+        markdown = _block(paragraph, list(paragraph))
+        if markdown is None:
             return None
-        return "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
-    return _block(div)
+        if markdown:
+            paragraphs.append(markdown)
+    return "\n\n".join(paragraphs)
 
 
-def _block(block: Element) -> str | None:
-    """The Markdown of a block's inline content, trimmed; ``None`` if not simple."""
-    if block.attrib:
+def _block(block: Element, children: list[Element]) -> str | None:
+    """The Markdown of a block's inline content (``children`` are its child elements),
+    trimmed; ``None`` if not simple."""
+    if block.keys():
         return None
-    pieces = [block.text]
-    for child in block:
+    texts = [block.text or ""]  # the block's text, then each child's text and tail
+    markers: list[str] = []
+    for child in children:
         marker = _MARKERS.get(child.tag)
-        if marker is None or child.attrib or len(child):
+        if marker is None or len(child) or child.keys():
             return None
-        pieces.append(None)  # the inline element's place: filled below
-        pieces.append(child.tail)
-    inline_texts = [child.text for child in block]
-    if any(text and _OTHER_SPACE.search(text) for text in (*pieces, *inline_texts)):
+        markers.append(marker)
+        texts.append(child.text or "")
+        texts.append(child.tail or "")
+    joined = "".join(texts)
+    if not joined.isascii() and _OTHER_SPACE.search(joined):
         return None
-    texts = [_text(piece) for piece in pieces]
-    # The block's last text loses its trailing whitespace, and the block its edges.
+    if _ASCII_SPACE.search(joined) is None and "  " not in joined:  # nothing to fold
+        if "*" in joined or "_" in joined:
+            texts = [_escaped(text) for text in texts]
+        out = [texts[0]]
+        for index, marker in enumerate(markers):
+            out.append(_inline(texts[2 * index + 1], marker))
+            out.append(texts[2 * index + 2])
+        return "".join(out).strip(_EDGE)
+    if _OTHER_SPACE.search(joined):
+        return None
+    return _folded_block(texts, markers)
+
+
+def _folded_block(texts: list[str], markers: list[str]) -> str:
+    """:func:`_block`'s result where whitespace is folded and line breaks merge."""
     out: list[str] = []
-    for index, piece in enumerate(pieces):
-        if index % 2:  # an inline element
-            child = block[index // 2]
-            out.append(_inline(_text(inline_texts[index // 2]), _MARKERS[child.tag]))
-            continue
-        text = texts[index]
-        if not piece:
-            continue
-        if index == len(pieces) - 1:
-            text = text.rstrip()
-        out.append(text)
+    last = len(texts) - 1
+    for index, text in enumerate(texts):
+        if index % 2:  # an inline element's text
+            out.append(_inline(_text(text), markers[index // 2]))
+        elif text:
+            # The block's last text loses its trailing whitespace, and the block its edges.
+            out.append(_text(text).rstrip() if index == last else _text(text))
     return _joined([text for text in out if text]).strip(_EDGE)
 
 
@@ -100,7 +120,10 @@ def _text(text: str | None) -> str:
     """markdownify's reading of a text: whitespace folded, ``*`` and ``_`` escaped."""
     if not text:
         return ""
-    text = _SPACES.sub(" ", _AROUND_NEWLINE.sub("\n", text))
+    return _escaped(_SPACES.sub(" ", _AROUND_NEWLINE.sub("\n", text)))
+
+
+def _escaped(text: str) -> str:
     return text.replace("*", r"\*").replace("_", r"\_")
 
 

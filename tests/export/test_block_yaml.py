@@ -9,7 +9,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from medtrace.export.block_yaml import block_yaml
+from medtrace.export.block_yaml import TAGGED_PATTERN, block_yaml
 
 # Characters around every rule of the fast path: indicators, quotes, ": " and " #",
 # spaces at either end, non-ASCII letters, a tab and a line break.
@@ -137,3 +137,11 @@ def test_a_long_key_is_left_to_pyyaml() -> None:
     values = {"k" * 130: "value"}
     assert block_yaml(values) == pyyaml(values)
     assert block_yaml(values).startswith("? ")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(TAGGED_PATTERN, fullmatch=True))
+def test_what_is_quoted_at_once_pyyaml_reads_as_no_string(text: str) -> None:
+    tag = yaml.resolver.Resolver().resolve(yaml.ScalarNode, text, (True, False))
+    assert tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:timestamp")
+    assert block_yaml({"a": text}) == pyyaml({"a": text})

@@ -22,22 +22,35 @@ from yaml.nodes import ScalarNode
 
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter, when built in
 WIDTH = 1_000_000  # no line is folded
-# A string PyYAML writes plain (unquoted) in block context and reads back as a string,
-# in one regular expression (it runs for every value): not one of the YAML 1.1 words
-# for true, false and null; a letter first (no number, date, indicator or special
-# float); printable ASCII after it, without ": " or " #" (a key or a comment); at most
-# 1,024 characters; no space or colon last.
-_PLAIN = re.compile(
-    r"(?!(?i:yes|no|true|false|on|off|null)\Z)"
-    r"[A-Za-z](?:[A-Za-z0-9 _.,/()+\-'\"&;=%@]|:(?! )|(?<! )#){0,1023}"
-    r"(?<![ :])"
-).fullmatch
+# A string PyYAML writes plain (unquoted) in block context and reads back as a string
+# (it runs for every value): a letter or "_" first (no number, date, indicator or
+# special float; YAML reads nothing special into a "_"); printable ASCII after it,
+# without ": " or " #" (a key or a comment); at most 1,024 characters; no space or
+# colon last; not one of the YAML 1.1 words for true, false and null.
+_PLAIN_CHARACTERS = re.compile(r"[A-Za-z_][A-Za-z0-9 _.,/()+\-'\"&;=%@:#]{0,1023}").fullmatch
+_WORDS = frozenset(("yes", "no", "true", "false", "on", "off", "null"))
+
+
+def _plain(text: str) -> bool:
+    return (
+        _PLAIN_CHARACTERS(text) is not None
+        and text[-1] not in " :"
+        and ": " not in text
+        and " #" not in text
+        and (len(text) > 5 or text.lower() not in _WORDS)
+    )
+
+
+# Decimal integers and ISO dates and times, which PyYAML's resolver reads as a number
+# or a time stamp (the patterns are narrower than its own), so it quotes them.
+TAGGED_PATTERN = r"[1-9][0-9]{0,17}|[0-9]{4}-[0-9]{2}-[0-9]{2}(?:T[0-9]{2}:[0-9]{2}:[0-9]{2})?"
+_TAGGED = re.compile(TAGGED_PATTERN).fullmatch
 _KEY_LIMIT = 128  # characters of a simple key; PyYAML writes a longer one as "? key"
 
 
 @functools.lru_cache(maxsize=1024)  # the same few keys, item after item
 def _plain_key(key: str) -> bool:
-    return len(key) < _KEY_LIMIT and _PLAIN(key) is not None
+    return len(key) < _KEY_LIMIT and _plain(key)
 
 
 _QUOTABLE = re.compile(r"[ -~]{0,1024}").fullmatch  # one line of printable ASCII
@@ -93,8 +106,10 @@ def _scalar(text: str) -> str | None:
     """``text`` as PyYAML writes a string of one line of printable ASCII: plain where
     its emitter allows that and its resolver reads it back as a string, else in single
     quotes; ``None`` for any other string."""
-    if _PLAIN(text) is not None:  # the common case, in one step
+    if _plain(text):  # the common case
         return text
+    if _TAGGED(text) is not None:  # a number or a date, as in an imported attribute
+        return f"'{text}'"
     if _QUOTABLE(text) is None:
         return None
     if _block_plain(text) and _RESOLVE(ScalarNode, text, (True, False)) == _STR:

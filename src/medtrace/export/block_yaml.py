@@ -24,10 +24,11 @@ _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter, wh
 WIDTH = 1_000_000  # no line is folded
 # A string PyYAML writes plain (unquoted) in block context and reads back as a string
 # (it runs for every value): a letter or "_" first (no number, date, indicator or
-# special float; YAML reads nothing special into a "_"); printable ASCII after it,
-# without ": " or " #" (a key or a comment); at most 1,024 characters; no space or
-# colon last; not one of the YAML 1.1 words for true, false and null.
-_PLAIN_CHARACTERS = re.compile(r"[A-Za-z_][A-Za-z0-9 _.,/()+\-'\"&;=%@:#]{0,1023}").fullmatch
+# special float; YAML reads nothing special into a "_"); printable ASCII after it (an
+# indicator is one only at the start, or in flow style), without ": " or " #" (a key
+# or a comment); at most 1,024 characters; no space or colon last; not one of the
+# YAML 1.1 words for true, false and null.
+_PLAIN_CHARACTERS = re.compile(r"[A-Za-z_][ -~]{0,1023}").fullmatch
 _WORDS = frozenset(("yes", "no", "true", "false", "on", "off", "null"))
 
 

@@ -157,8 +157,9 @@ def _first_ref(holder: Element) -> str | None:
     """The text of the first ``*-REF`` child of ``holder``."""
     for child in holder:
         tag = child.tag
-        if isinstance(tag, str) and tag.endswith("-REF"):
-            return (child.text or "").strip()
+        if tag.__class__ is str and tag.endswith("-REF"):
+            text = child.text
+            return text.strip() if text else ""
     return None
 
 
@@ -282,27 +283,30 @@ class _Reader:
         return ", ".join(names)
 
     def _relation(self, element: Element) -> ReqifRelation:
-        identifier = self._identifier(element)
+        identifier = element.get("IDENTIFIER") or self._identifier(element)
         namespace = _namespace(element)
-        refs: dict[str, str | None] = {}
+        refs: dict[str, str | None] = {}  # TYPE, SOURCE, TARGET -> its first reference
         for part in element:
             tag = part.tag
-            if isinstance(tag, str) and tag.startswith(namespace):
-                refs.setdefault(tag[len(namespace) :], _first_ref(part))
-        ends: list[str] = []
-        for end in ("SOURCE", "TARGET"):
-            ref = refs.get(end)
-            if not ref or ref not in self.objects:
-                message = f"the {end} of SPEC-RELATION {identifier[:80]!r} is no spec object"
-                message += f" of the file ({(ref or 'missing')[:80]!r})"
-                raise _RejectedError(INVALID, message, _line(element))
-            ends.append(ref)
+            if tag.__class__ is str and tag.startswith(namespace):
+                name = tag[len(namespace) :]
+                if name not in refs:
+                    refs[name] = _first_ref(part)
+        source, target = refs.get("SOURCE"), refs.get("TARGET")
+        objects = self.objects
+        if not source or source not in objects or not target or target not in objects:
+            end, ref = (
+                ("SOURCE", source) if not source or source not in objects else ("TARGET", target)
+            )
+            message = f"the {end} of SPEC-RELATION {identifier[:80]!r} is no spec object"
+            message += f" of the file ({(ref or 'missing')[:80]!r})"
+            raise _RejectedError(INVALID, message, _line(element))
         type_ref = refs.get("TYPE") or ""
         return ReqifRelation(
             identifier=identifier,
             type=self.names.get(type_ref, type_ref),
-            source=ends[0],
-            target=ends[1],
+            source=source,
+            target=target,
         )
 
     def _hierarchy(

@@ -336,8 +336,8 @@ def write_new_items(
         try:
             create_files(
                 [os.path.join(top, shown) for _, shown in planned],
-                lambda index: render_item(planned[index][0]).encode("utf-8"),
-                processes=2,
+                [render_item(item).encode("utf-8") for item, _ in planned],
+                threads=2,
             )
         except OSError as error:  # a full disk, a folder without write permission
             reason = " ".join(str(error).split())

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import itertools
 import os
 import secrets
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-
-from medtrace.store.processes import can_fork, in_two
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -29,44 +30,29 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def create_files(
-    paths: Sequence[str], content: Callable[[int], bytes], *, processes: int = 1
-) -> int:
+def create_files(paths: Sequence[str], contents: Sequence[bytes], *, threads: int = 1) -> int:
     """Create the new files ``paths`` (absolute; the caller has checked that none
-    exists), the ``i``-th holding ``content(i)``, all or none, and make them durable;
-    returns how many.
+    exists) with ``contents``, all or none, and make them durable; returns how many.
 
     The files of each folder are written to a hidden staging folder beside it, which
     takes the folder's place in one rename when the folder is new (the common case of
     an import), or whose files are renamed into it one by one. A failure before that
     removes the staging folders: nothing is written. An import of tens of thousands of
-    items spends most of its time creating files: they are synced once at the end, and
-    with ``processes=2`` a forked process renders and writes the second half of them
-    into staging folders of its own (a system creates files in one folder one at a
-    time; renaming them afterwards costs a tenth of creating them). That needs
-    ``fork``, no other thread running, and :data:`FORK_THRESHOLD` files."""
-    workers = 2 if processes >= 2 and _may_fork(len(paths)) else 1
-    middle = len(paths) // 2 if workers == 2 else len(paths)
+    items spends most of its time creating files, nearly all of it in the system: they
+    are synced once at the end, and with ``threads=2`` (and :data:`THREAD_THRESHOLD`
+    files or more) two threads create them, each into staging folders of its own (a
+    system creates the files of one folder one at a time; renaming them afterwards
+    costs a tenth of creating them)."""
+    if len(paths) != len(contents):
+        raise ValueError(f"{len(paths)} paths but {len(contents)} contents")
+    workers = max(1, threads) if len(paths) >= THREAD_THRESHOLD else 1
+    bounds = [len(paths) * worker // workers for worker in range(workers + 1)]
     stages: dict[tuple[str, int], str] = {}  # (folder, worker) -> its staging folder
     new_folders: set[str] = set()
     made: list[str] = []  # folders made for the stages, parents first
-    staged: list[str] = []
     try:
-        for index, path in enumerate(paths):
-            folder, name = _split(path)
-            key = (folder, 0 if index < middle else 1)
-            stage = stages.get(key)
-            if stage is None:
-                if not os.path.isdir(folder):
-                    new_folders.add(folder)
-                parent, base = os.path.split(folder)
-                made.extend(_make_folders(parent))
-                stage = stages[key] = _make_stage(parent, base)
-            staged.append(f"{stage}{os.sep}{name}")
-        if workers == 2:
-            _write_in_two(staged, content, middle)
-        else:
-            _write_range(staged, content, 0, len(staged))
+        staged = _staged_paths(paths, bounds, stages, new_folders, made)
+        _write_ranges(staged, contents, bounds)
         for (folder, _), stage in sorted(stages.items()):
             if folder in new_folders and _rename_folder(stage, folder):
                 new_folders.discard(folder)  # the next stage of it moves file by file
@@ -86,19 +72,50 @@ def create_files(
     return len(paths)
 
 
-FORK_THRESHOLD = 2_000  # files: below it a second process costs more than it saves
+def _staged_paths(
+    paths: Sequence[str],
+    bounds: list[int],
+    stages: dict[tuple[str, int], str],
+    new_folders: set[str],
+    made: list[str],
+) -> list[str]:
+    """Where each of ``paths`` is written first: in the staging folder of its folder and
+    worker, made here (and recorded in ``stages``, with the missing parents made in
+    ``made`` and the folders that do not exist yet in ``new_folders``)."""
+    staged: list[str] = []
+    worker = 0
+    for index, path in enumerate(paths):
+        while index >= bounds[worker + 1]:
+            worker += 1
+        folder, name = _split(path)
+        stage = stages.get((folder, worker))
+        if stage is None:
+            if not os.path.isdir(folder):
+                new_folders.add(folder)
+            parent, base = os.path.split(folder)
+            made.extend(_make_folders(parent))
+            stage = stages[folder, worker] = _make_stage(parent, base)
+        staged.append(f"{stage}{os.sep}{name}")
+    return staged
 
 
-def _may_fork(count: int) -> bool:
-    return count >= FORK_THRESHOLD and can_fork()
+THREAD_THRESHOLD = 1_000  # files: below it a second thread costs more than it saves
 
 
-def _write_in_two(paths: Sequence[str], content: Callable[[int], bytes], middle: int) -> None:
-    """Write ``paths[middle:]`` in a forked process while this one writes the rest."""
-    in_two(
-        lambda: _write_range(paths, content, 0, middle),
-        lambda: _write_range(paths, content, middle, len(paths)),
-    )
+def _write_ranges(paths: Sequence[str], contents: Sequence[bytes], bounds: list[int]) -> None:
+    """Write ``paths[bounds[k]:bounds[k + 1]]`` in a thread each (the system calls let
+    the others run); the first failure stops the others and is raised once they have."""
+    failed = threading.Event()
+    if len(bounds) == 2:
+        _write_range(paths, contents, bounds[0], bounds[1], failed)
+        return
+    with ThreadPoolExecutor(max_workers=len(bounds) - 1) as pool:
+        futures = [
+            pool.submit(_write_range, paths, contents, start, stop, failed)
+            for start, stop in itertools.pairwise(bounds)
+        ]
+    for future in futures:
+        future.result()
 
 
 def _split(path: str) -> tuple[str, str]:
@@ -110,16 +127,22 @@ def _split(path: str) -> tuple[str, str]:
 
 
 def _write_range(
-    paths: Sequence[str], content: Callable[[int], bytes], start: int, stop: int
+    paths: Sequence[str], contents: Sequence[bytes], start: int, stop: int, failed: threading.Event
 ) -> None:
-    for index in range(start, stop):
-        data = memoryview(content(index))
-        descriptor = os.open(paths[index], os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        try:
-            while data:
-                data = data[os.write(descriptor, data) :]
-        finally:
-            os.close(descriptor)
+    try:
+        for index in range(start, stop):
+            if failed.is_set():
+                return
+            data = memoryview(contents[index])
+            descriptor = os.open(paths[index], os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            try:
+                while data:
+                    data = data[os.write(descriptor, data) :]
+            finally:
+                os.close(descriptor)
+    except BaseException:
+        failed.set()
+        raise
 
 
 def _make_folders(folder: str) -> list[str]:

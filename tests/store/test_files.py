@@ -44,7 +44,7 @@ def test_files_land_in_new_and_existing_folders(tmp_path: Path, count: int, thre
     names = [name.replace("b/deep", "b") for name in names]
     paths = [str(tmp_path / name) for name in names]
     data = contents(paths)
-    assert create_files(paths, data, threads=threads) == count
+    assert create_files(paths, data.__getitem__, threads=threads) == count
     found = listing(tmp_path)
     assert found.pop("b/kept.md") == b"kept\n"
     assert found == {name: f"file {index}\n".encode() for index, name in enumerate(names)}
@@ -72,11 +72,11 @@ def test_many_files_are_written_by_two_threads(
 
     monkeypatch.setattr(os, "open", recording)
     paths = [str(tmp_path / "a" / f"F-{index}.md") for index in range(MANY)]
-    create_files(paths, contents(paths), threads=2)
+    create_files(paths, contents(paths).__getitem__, threads=2)
     assert len(writers) == 2
     writers.clear()
     few = [str(tmp_path / "b" / f"F-{index}.md") for index in range(7)]
-    create_files(few, contents(few), threads=2)
+    create_files(few, contents(few).__getitem__, threads=2)
     assert len(writers) == 1  # below the threshold: one thread
 
 
@@ -98,12 +98,20 @@ def test_a_failure_writes_nothing(
 
     monkeypatch.setattr(os, "open", full_disk)
     with pytest.raises(OSError, match="No space left"):
-        create_files(paths, contents(paths), threads=threads)
+        create_files(paths, contents(paths).__getitem__, threads=threads)
     assert sorted(path.name for path in tmp_path.iterdir()) == ["b"]  # "a" is gone again
     assert list((tmp_path / "b").iterdir()) == []
 
 
-def test_paths_and_contents_must_pair_up(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="2 paths but 1 contents"):
-        create_files([str(tmp_path / "a.md"), str(tmp_path / "b.md")], [b""])
+@pytest.mark.parametrize("threads", [1, 2])
+def test_a_failure_to_render_writes_nothing(tmp_path: Path, threads: int) -> None:
+    paths = [str(tmp_path / "a" / f"F-{index}.md") for index in range(MANY)]
+
+    def content(index: int) -> bytes:
+        if index == MANY - 3:  # in the second thread's half, with two
+            raise ValueError("cannot render F")
+        return b"text\n"
+
+    with pytest.raises(ValueError, match="cannot render F"):
+        create_files(paths, content, threads=threads)
     assert list(tmp_path.iterdir()) == []

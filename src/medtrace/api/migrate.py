@@ -336,7 +336,7 @@ def write_new_items(
         try:
             create_files(
                 [os.path.join(top, shown) for _, shown in planned],
-                [render_item(item).encode("utf-8") for item, _ in planned],
+                lambda index: render_item(planned[index][0]).encode("utf-8"),
                 threads=2,
             )
         except OSError as error:  # a full disk, a folder without write permission

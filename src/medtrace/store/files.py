@@ -10,7 +10,7 @@ import secrets
 import shutil
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -30,9 +30,10 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def create_files(paths: Sequence[str], contents: Sequence[bytes], *, threads: int = 1) -> int:
+def create_files(paths: Sequence[str], content: Callable[[int], bytes], *, threads: int = 1) -> int:
     """Create the new files ``paths`` (absolute; the caller has checked that none
-    exists) with ``contents``, all or none, and make them durable; returns how many.
+    exists), the ``i``-th holding ``content(i)``, all or none, and make them durable;
+    returns how many.
 
     The files of each folder are written to a hidden staging folder beside it, which
     takes the folder's place in one rename when the folder is new (the common case of
@@ -40,11 +41,10 @@ def create_files(paths: Sequence[str], contents: Sequence[bytes], *, threads: in
     removes the staging folders: nothing is written. An import of tens of thousands of
     items spends most of its time creating files, nearly all of it in the system: they
     are synced once at the end, and with ``threads=2`` (and :data:`THREAD_THRESHOLD`
-    files or more) two threads create them, each into staging folders of its own (a
-    system creates the files of one folder one at a time; renaming them afterwards
-    costs a tenth of creating them)."""
-    if len(paths) != len(contents):
-        raise ValueError(f"{len(paths)} paths but {len(contents)} contents")
+    files or more) two threads render and create them, each into staging folders of
+    its own: while one waits for the system, the other runs ``content`` (so ``content``
+    must be safe to call from two threads). A system creates the files of one folder
+    one at a time; renaming them in afterwards costs a tenth of creating them."""
     workers = max(1, threads) if len(paths) >= THREAD_THRESHOLD else 1
     bounds = [len(paths) * worker // workers for worker in range(workers + 1)]
     stages: dict[tuple[str, int], str] = {}  # (folder, worker) -> its staging folder
@@ -52,7 +52,7 @@ def create_files(paths: Sequence[str], contents: Sequence[bytes], *, threads: in
     made: list[str] = []  # folders made for the stages, parents first
     try:
         staged = _staged_paths(paths, bounds, stages, new_folders, made)
-        _write_ranges(staged, contents, bounds)
+        _write_ranges(staged, content, bounds)
         for (folder, _), stage in sorted(stages.items()):
             if folder in new_folders and _rename_folder(stage, folder):
                 new_folders.discard(folder)  # the next stage of it moves file by file
@@ -102,16 +102,16 @@ def _staged_paths(
 THREAD_THRESHOLD = 1_000  # files: below it a second thread costs more than it saves
 
 
-def _write_ranges(paths: Sequence[str], contents: Sequence[bytes], bounds: list[int]) -> None:
+def _write_ranges(paths: Sequence[str], content: Callable[[int], bytes], bounds: list[int]) -> None:
     """Write ``paths[bounds[k]:bounds[k + 1]]`` in a thread each (the system calls let
     the others run); the first failure stops the others and is raised once they have."""
     failed = threading.Event()
     if len(bounds) == 2:
-        _write_range(paths, contents, bounds[0], bounds[1], failed)
+        _write_range(paths, content, bounds[0], bounds[1], failed)
         return
     with ThreadPoolExecutor(max_workers=len(bounds) - 1) as pool:
         futures = [
-            pool.submit(_write_range, paths, contents, start, stop, failed)
+            pool.submit(_write_range, paths, content, start, stop, failed)
             for start, stop in itertools.pairwise(bounds)
         ]
     for future in futures:
@@ -127,13 +127,17 @@ def _split(path: str) -> tuple[str, str]:
 
 
 def _write_range(
-    paths: Sequence[str], contents: Sequence[bytes], start: int, stop: int, failed: threading.Event
+    paths: Sequence[str],
+    content: Callable[[int], bytes],
+    start: int,
+    stop: int,
+    failed: threading.Event,
 ) -> None:
     try:
         for index in range(start, stop):
             if failed.is_set():
                 return
-            data = memoryview(contents[index])
+            data = memoryview(content(index))
             descriptor = os.open(paths[index], os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
             try:
                 while data:

@@ -165,6 +165,12 @@ def main() -> None:
         "--doors", action="store_true", help="a file shaped like a DOORS export (doors_file)"
     )
     parser.add_argument(
+        "--folder",
+        type=Path,
+        default=None,
+        help="where to make the projects (default: the system's temporary folder)",
+    )
+    parser.add_argument(
         "--pause",
         type=float,
         default=0.0,
@@ -179,7 +185,7 @@ def main() -> None:
     walls: list[float] = []
     users: list[float] = []
     systems: list[float] = []
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory(dir=args.folder) as folder:
         source = Path(folder) / "generated.reqif"
         source.write_bytes(data)
         for run in range(args.runs):

@@ -1,30 +1,18 @@
-"""Creating many new files: all or none, in new and existing folders, by one thread
-or two."""
+"""Creating many new files: all or none, in new and existing folders."""
 
 from __future__ import annotations
 
 import errno
 import os
 import stat
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from medtrace.store import files
 from medtrace.store.files import create_files
 
-MANY = 21  # files: enough for two threads once the threshold is lowered to 8
-
-
-@pytest.fixture(autouse=True)
-def _low_threshold(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(files, "THREAD_THRESHOLD", 8)
-
-
-def contents(paths: list[str]) -> list[bytes]:
-    return [f"file {index}\n".encode() for index, _ in enumerate(paths)]
+COUNT = 21
 
 
 def listing(root: Path) -> dict[str, bytes]:
@@ -35,16 +23,14 @@ def listing(root: Path) -> dict[str, bytes]:
     }
 
 
-@pytest.mark.parametrize("count", [3, MANY])
-@pytest.mark.parametrize("threads", [1, 2, 3])
-def test_files_land_in_new_and_existing_folders(tmp_path: Path, count: int, threads: int) -> None:
+@pytest.mark.parametrize("count", [1, 3, COUNT])
+def test_files_land_in_new_and_existing_folders(tmp_path: Path, count: int) -> None:
     (tmp_path / "b").mkdir()
     (tmp_path / "b" / "kept.md").write_bytes(b"kept\n")
     names = [f"{'ab'[index % 2]}/deep/F-{index}.md" for index in range(count)]
     names = [name.replace("b/deep", "b") for name in names]
     paths = [str(tmp_path / name) for name in names]
-    data = contents(paths)
-    assert create_files(paths, data.__getitem__, threads=threads) == count
+    assert create_files(paths, lambda index: f"file {index}\n".encode()) == count
     found = listing(tmp_path)
     assert found.pop("b/kept.md") == b"kept\n"
     assert found == {name: f"file {index}\n".encode() for index, name in enumerate(names)}
@@ -60,34 +46,13 @@ def current_umask() -> int:
     return mask
 
 
-def test_many_files_are_written_by_two_threads(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    writers: set[int] = set()
-    real: Callable[..., int] = os.open
-
-    def recording(path: str, *args: int, **kwargs: int) -> int:
-        writers.add(threading.get_ident())
-        return real(path, *args, **kwargs)
-
-    monkeypatch.setattr(os, "open", recording)
-    paths = [str(tmp_path / "a" / f"F-{index}.md") for index in range(MANY)]
-    create_files(paths, contents(paths).__getitem__, threads=2)
-    assert len(writers) == 2
-    writers.clear()
-    few = [str(tmp_path / "b" / f"F-{index}.md") for index in range(7)]
-    create_files(few, contents(few).__getitem__, threads=2)
-    assert len(writers) == 1  # below the threshold: one thread
-
-
-@pytest.mark.parametrize("threads", [1, 2])
-@pytest.mark.parametrize("failing", [2, MANY - 3])  # in the first half, in the second
-def test_a_failure_writes_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, threads: int, failing: int
+@pytest.mark.parametrize("failing", [2, COUNT - 3])  # in an existing folder, in a new one
+def test_a_full_disk_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: int
 ) -> None:
     (tmp_path / "b").mkdir()
     paths = [
-        str(tmp_path / ("a/new" if index % 2 else "b") / f"F-{index}.md") for index in range(MANY)
+        str(tmp_path / ("a/new" if index % 2 else "b") / f"F-{index}.md") for index in range(COUNT)
     ]
     real: Callable[..., int] = os.open
 
@@ -98,20 +63,36 @@ def test_a_failure_writes_nothing(
 
     monkeypatch.setattr(os, "open", full_disk)
     with pytest.raises(OSError, match="No space left"):
-        create_files(paths, contents(paths).__getitem__, threads=threads)
+        create_files(paths, lambda index: b"text\n")
     assert sorted(path.name for path in tmp_path.iterdir()) == ["b"]  # "a" is gone again
     assert list((tmp_path / "b").iterdir()) == []
 
 
-@pytest.mark.parametrize("threads", [1, 2])
-def test_a_failure_to_render_writes_nothing(tmp_path: Path, threads: int) -> None:
-    paths = [str(tmp_path / "a" / f"F-{index}.md") for index in range(MANY)]
+def test_a_failure_to_render_writes_nothing(tmp_path: Path) -> None:
+    paths = [str(tmp_path / "a" / f"F-{index}.md") for index in range(COUNT)]
 
     def content(index: int) -> bytes:
-        if index == MANY - 3:  # in the second thread's half, with two
+        if index == COUNT - 3:
             raise ValueError("cannot render F")
         return b"text\n"
 
     with pytest.raises(ValueError, match="cannot render F"):
-        create_files(paths, content, threads=threads)
+        create_files(paths, content)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_made_meanwhile_receives_the_files_one_by_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real: Callable[..., int] = os.open
+
+    def racing(path: str, *args: int, **kwargs: int) -> int:
+        if path.endswith("F-1.md"):  # meanwhile another program makes the folder
+            (tmp_path / "a").mkdir()
+            os.close(real(str(tmp_path / "a" / "theirs.md"), os.O_WRONLY | os.O_CREAT))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", racing)
+    create_files([str(tmp_path / "a" / "F-1.md")], lambda index: b"mine\n")
+    monkeypatch.undo()
+    assert listing(tmp_path) == {"a/F-1.md": b"mine\n", "a/theirs.md": b""}

@@ -337,7 +337,6 @@ def write_new_items(
             create_files(
                 [os.path.join(top, shown) for _, shown in planned],
                 lambda index: render_item(planned[index][0]).encode("utf-8"),
-                threads=2,
             )
         except OSError as error:  # a full disk, a folder without write permission
             reason = " ".join(str(error).split())

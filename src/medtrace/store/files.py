@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import itertools
 import os
 import secrets
 import shutil
 import tempfile
-import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 
@@ -30,7 +27,7 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def create_files(paths: Sequence[str], content: Callable[[int], bytes], *, threads: int = 1) -> int:
+def create_files(paths: Sequence[str], content: Callable[[int], bytes]) -> int:
     """Create the new files ``paths`` (absolute; the caller has checked that none
     exists), the ``i``-th holding ``content(i)``, all or none, and make them durable;
     returns how many.
@@ -38,24 +35,25 @@ def create_files(paths: Sequence[str], content: Callable[[int], bytes], *, threa
     The files of each folder are written to a hidden staging folder beside it, which
     takes the folder's place in one rename when the folder is new (the common case of
     an import), or whose files are renamed into it one by one. A failure before that
-    removes the staging folders: nothing is written. An import of tens of thousands of
-    items spends most of its time creating files, nearly all of it in the system: they
-    are synced once at the end, and with ``threads=2`` (and :data:`THREAD_THRESHOLD`
-    files or more) two threads render and create them, each into staging folders of
-    its own: while one waits for the system, the other runs ``content`` (so ``content``
-    must be safe to call from two threads). A system creates the files of one folder
-    one at a time; renaming them in afterwards costs a tenth of creating them."""
-    workers = max(1, threads) if len(paths) >= THREAD_THRESHOLD else 1
-    bounds = [len(paths) * worker // workers for worker in range(workers + 1)]
-    stages: dict[tuple[str, int], str] = {}  # (folder, worker) -> its staging folder
+    removes the staging folders: nothing is written. The files are synced once at the
+    end, not one by one (an import of tens of thousands of items spends most of its
+    time creating files)."""
+    stages: dict[str, str] = {}  # folder -> its staging folder
     new_folders: set[str] = set()
     made: list[str] = []  # folders made for the stages, parents first
     try:
-        staged = _staged_paths(paths, bounds, stages, new_folders, made)
-        _write_ranges(staged, content, bounds)
-        for (folder, _), stage in sorted(stages.items()):
+        for index, path in enumerate(paths):
+            folder, name = _split(path)
+            stage = stages.get(folder)
+            if stage is None:
+                if not os.path.isdir(folder):
+                    new_folders.add(folder)
+                parent, base = os.path.split(folder)
+                made.extend(_make_folders(parent))
+                stage = stages[folder] = _make_stage(parent, base)
+            _write_new(f"{stage}{os.sep}{name}", content(index))
+        for folder, stage in sorted(stages.items()):
             if folder in new_folders and _rename_folder(stage, folder):
-                new_folders.discard(folder)  # the next stage of it moves file by file
                 continue
             for name in os.listdir(stage):
                 os.replace(f"{stage}{os.sep}{name}", f"{folder}{os.sep}{name}")
@@ -72,52 +70,6 @@ def create_files(paths: Sequence[str], content: Callable[[int], bytes], *, threa
     return len(paths)
 
 
-def _staged_paths(
-    paths: Sequence[str],
-    bounds: list[int],
-    stages: dict[tuple[str, int], str],
-    new_folders: set[str],
-    made: list[str],
-) -> list[str]:
-    """Where each of ``paths`` is written first: in the staging folder of its folder and
-    worker, made here (and recorded in ``stages``, with the missing parents made in
-    ``made`` and the folders that do not exist yet in ``new_folders``)."""
-    staged: list[str] = []
-    worker = 0
-    for index, path in enumerate(paths):
-        while index >= bounds[worker + 1]:
-            worker += 1
-        folder, name = _split(path)
-        stage = stages.get((folder, worker))
-        if stage is None:
-            if not os.path.isdir(folder):
-                new_folders.add(folder)
-            parent, base = os.path.split(folder)
-            made.extend(_make_folders(parent))
-            stage = stages[folder, worker] = _make_stage(parent, base)
-        staged.append(f"{stage}{os.sep}{name}")
-    return staged
-
-
-THREAD_THRESHOLD = 1_000  # files: below it a second thread costs more than it saves
-
-
-def _write_ranges(paths: Sequence[str], content: Callable[[int], bytes], bounds: list[int]) -> None:
-    """Write ``paths[bounds[k]:bounds[k + 1]]`` in a thread each (the system calls let
-    the others run); the first failure stops the others and is raised once they have."""
-    failed = threading.Event()
-    if len(bounds) == 2:
-        _write_range(paths, content, bounds[0], bounds[1], failed)
-        return
-    with ThreadPoolExecutor(max_workers=len(bounds) - 1) as pool:
-        futures = [
-            pool.submit(_write_range, paths, content, start, stop, failed)
-            for start, stop in itertools.pairwise(bounds)
-        ]
-    for future in futures:
-        future.result()
-
-
 def _split(path: str) -> tuple[str, str]:
     """``os.path.split``, faster where there is one separator (it runs for every file)."""
     if os.altsep:
@@ -126,27 +78,15 @@ def _split(path: str) -> tuple[str, str]:
     return folder, name
 
 
-def _write_range(
-    paths: Sequence[str],
-    content: Callable[[int], bytes],
-    start: int,
-    stop: int,
-    failed: threading.Event,
-) -> None:
+def _write_new(path: str, data: bytes) -> None:
+    """Create the file ``path``, which must not exist, holding ``data``."""
+    view = memoryview(data)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     try:
-        for index in range(start, stop):
-            if failed.is_set():
-                return
-            data = memoryview(content(index))
-            descriptor = os.open(paths[index], os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-            try:
-                while data:
-                    data = data[os.write(descriptor, data) :]
-            finally:
-                os.close(descriptor)
-    except BaseException:
-        failed.set()
-        raise
+        while view:
+            view = view[os.write(descriptor, view) :]
+    finally:
+        os.close(descriptor)
 
 
 def _make_folders(folder: str) -> list[str]:

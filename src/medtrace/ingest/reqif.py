@@ -312,26 +312,46 @@ class _Reader:
     def _hierarchy(
         self, element: Element, specification: str, parent: str | None, out: list[ReqifNode]
     ) -> None:
+        """Append the SPEC-HIERARCHY entries below ``element`` (its first CHILDREN) to
+        ``out``, each followed by the entries below it (document order)."""
         namespace = _namespace(element)
-        children_tag, object_tag = namespace + "CHILDREN", namespace + "OBJECT"
-        node_tag = namespace + "SPEC-HIERARCHY"
+        tags = (namespace + "CHILDREN", namespace + "OBJECT", namespace + "SPEC-HIERARCHY")
         for part in element:
-            if part.tag != children_tag:
+            if part.tag == tags[0]:
+                self._entries(part, tags, specification, parent, out)
+                break
+
+    def _entries(
+        self,
+        children: Element,
+        tags: tuple[str, str, str],
+        specification: str,
+        parent: str | None,
+        out: list[ReqifNode],
+    ) -> None:
+        children_tag, object_tag, node_tag = tags
+        for node in children:
+            if node.tag != node_tag:
                 continue
-            for node in part:
-                if node.tag != node_tag:
-                    continue
-                ref = next((_first_ref(p) for p in node if p.tag == object_tag), None)
-                if not ref or ref not in self.objects:
-                    message = (
-                        f"a SPEC-HIERARCHY names no spec object of the file ({(ref or '')[:80]!r})"
-                    )
-                    raise _RejectedError(INVALID, message, _line(node))
-                out.append(
-                    ReqifNode(specification=specification, obj=ref, parent=parent, order=len(out))
+            ref: str | None = None
+            below: Element | None = None
+            seen = False  # (the first OBJECT names the object, even without a reference)
+            for piece in node:
+                tag = piece.tag
+                if tag == object_tag and not seen:
+                    ref, seen = _first_ref(piece), True
+                elif tag == children_tag and below is None:
+                    below = piece
+            if not ref or ref not in self.objects:
+                message = (
+                    f"a SPEC-HIERARCHY names no spec object of the file ({(ref or '')[:80]!r})"
                 )
-                self._hierarchy(node, specification, ref, out)
-            break
+                raise _RejectedError(INVALID, message, _line(node))
+            out.append(
+                ReqifNode(specification=specification, obj=ref, parent=parent, order=len(out))
+            )
+            if below is not None:
+                self._entries(below, tags, specification, ref, out)
 
 
 def xhtml_to_markdown(the_value: Element) -> str:

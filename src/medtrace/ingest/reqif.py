@@ -188,10 +188,12 @@ class _Reader:
         for element in _elements(contents, "SPEC-OBJECTS", "SPEC-OBJECT"):
             obj = self._object(element)
             self.objects[obj.identifier] = obj
-        relations = [
-            self._relation(element)
-            for element in _elements(contents, "SPEC-RELATIONS", "SPEC-RELATION")
-        ]
+        relations: list[ReqifRelation] = []
+        for content in contents:
+            namespace = _namespace(content)
+            tags = (namespace + "TYPE", namespace + "SOURCE", namespace + "TARGET")
+            for element in _elements([content], "SPEC-RELATIONS", "SPEC-RELATION"):
+                relations.append(self._relation(element, tags))
         hierarchy: list[ReqifNode] = []
         for specification in _elements(contents, "SPECIFICATIONS", "SPECIFICATION"):
             name = specification.get("LONG-NAME") or specification.get("IDENTIFIER") or ""
@@ -282,31 +284,34 @@ class _Reader:
         ]
         return ", ".join(names)
 
-    def _relation(self, element: Element) -> ReqifRelation:
+    def _relation(self, element: Element, tags: tuple[str, str, str]) -> ReqifRelation:
+        """A SPEC-RELATION; ``tags`` are its TYPE, SOURCE and TARGET tags. The first of
+        each counts; one without a reference reads as ``""``."""
         identifier = element.get("IDENTIFIER") or self._identifier(element)
-        namespace = _namespace(element)
-        refs: dict[str, str | None] = {}  # TYPE, SOURCE, TARGET -> its first reference
+        type_tag, source_tag, target_tag = tags
+        type_ref: str | None = None
+        source: str | None = None
+        target: str | None = None
         for part in element:
             tag = part.tag
-            if tag.__class__ is str and tag.startswith(namespace):
-                name = tag[len(namespace) :]
-                if name not in refs:
-                    refs[name] = _first_ref(part)
-        source, target = refs.get("SOURCE"), refs.get("TARGET")
+            if tag == source_tag:
+                source = (_first_ref(part) or "") if source is None else source
+            elif tag == target_tag:
+                target = (_first_ref(part) or "") if target is None else target
+            elif tag == type_tag:
+                type_ref = (_first_ref(part) or "") if type_ref is None else type_ref
         objects = self.objects
-        if not source or source not in objects or not target or target not in objects:
-            end, ref = (
-                ("SOURCE", source) if not source or source not in objects else ("TARGET", target)
-            )
-            message = f"the {end} of SPEC-RELATION {identifier[:80]!r} is no spec object"
-            message += f" of the file ({(ref or 'missing')[:80]!r})"
-            raise _RejectedError(INVALID, message, _line(element))
-        type_ref = refs.get("TYPE") or ""
+        for end, ref in (("SOURCE", source), ("TARGET", target)):
+            if not ref or ref not in objects:
+                message = f"the {end} of SPEC-RELATION {identifier[:80]!r} is no spec object"
+                message += f" of the file ({(ref or 'missing')[:80]!r})"
+                raise _RejectedError(INVALID, message, _line(element))
+        type_ref = type_ref or ""
         return ReqifRelation(
             identifier=identifier,
             type=self.names.get(type_ref, type_ref),
-            source=source,
-            target=target,
+            source=source or "",
+            target=target or "",
         )
 
     def _hierarchy(

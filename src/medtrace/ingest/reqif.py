@@ -175,6 +175,7 @@ class _Reader:
         self.roots = roots
         self.names: dict[str, str] = {}  # identifier -> long name of definitions and types
         self.objects: dict[str, ReqifObject] = {}
+        self.object_tags: dict[str, tuple[str, ...]] = {}  # namespace -> _object's tags
 
     def read(self) -> ReqifDocument:
         contents, title = self._contents()
@@ -231,13 +232,13 @@ class _Reader:
 
     def _object(self, element: Element) -> ReqifObject:
         # Direct child loops with exact tag comparisons and the common cases inline: a
-        # large file holds hundreds of thousands of values, and a function call or a
-        # path lookup per value costs seconds.
-        identifier = self._identifier(element)
+        # large file holds hundreds of thousands of values, and a function call, a path
+        # lookup or another read of a tag (lxml makes a new string each time) per value
+        # costs seconds.
+        identifier = element.get("IDENTIFIER") or self._identifier(element)
         namespace = _namespace(element)
-        type_tag, values_tag = namespace + "TYPE", namespace + "VALUES"
-        definition_tag, the_value_tag = namespace + "DEFINITION", namespace + "THE-VALUE"
-        value_prefix, skip = namespace + "ATTRIBUTE-VALUE-", len(namespace)
+        tags = self._object_tags(namespace)
+        type_tag, values_tag, definition_tag, the_value_tag, value_prefix, xhtml, enum = tags
         names = self.names
         type_ref = ""
         attributes: list[tuple[str, str]] = []
@@ -253,16 +254,18 @@ class _Reader:
                     definition = ""
                     content: Element | None = None
                     for piece in value:
-                        if piece.tag == definition_tag:
+                        piece_tag = piece.tag
+                        if piece_tag == definition_tag:
                             for ref in piece:
-                                if ref.tag.__class__ is str and ref.tag.endswith("-REF"):
-                                    definition = (ref.text or "").strip()
+                                ref_tag = ref.tag
+                                if ref_tag.__class__ is str and ref_tag.endswith("-REF"):
+                                    text = ref.text
+                                    definition = text.strip() if text else ""
                                     break
-                        elif piece.tag == the_value_tag or piece.tag == values_tag:
+                        elif piece_tag in (the_value_tag, values_tag):
                             content = piece
-                    kind = tag[skip:]
-                    if kind == "ATTRIBUTE-VALUE-XHTML" or kind == "ATTRIBUTE-VALUE-ENUMERATION":
-                        text = self._value(kind, content)
+                    if tag in (xhtml, enum):
+                        text = self._value(tag[len(namespace) :], content)
                     else:
                         text = value.get("THE-VALUE") or ""
                     attributes.append((names.get(definition, definition), text))
@@ -272,6 +275,15 @@ class _Reader:
             long_name=element.get("LONG-NAME") or "",
             attributes=tuple(attributes),
         )
+
+    def _object_tags(self, namespace: str) -> tuple[str, ...]:
+        """The tags :meth:`_object` compares with, in ``namespace`` (made once)."""
+        tags = self.object_tags.get(namespace)
+        if tags is None:
+            names = ("TYPE", "VALUES", "DEFINITION", "THE-VALUE", "ATTRIBUTE-VALUE-")
+            kinds = ("ATTRIBUTE-VALUE-XHTML", "ATTRIBUTE-VALUE-ENUMERATION")
+            tags = self.object_tags[namespace] = tuple(namespace + n for n in (*names, *kinds))
+        return tags
 
     def _value(self, kind: str, content: Element | None) -> str:
         """The text of an XHTML or enumeration value (the others are an attribute)."""

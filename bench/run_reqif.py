@@ -1,22 +1,29 @@
 """Time ``medtrace migrate reqif`` of a generated ReqIF file (target: 50,000 spec objects
 in under 10 s).
 
-Usage: ``python bench/run_reqif.py [--objects 50000] [--runs 3] [--stages]`` with the ``python``
-of the environment that has medtrace installed. The file is written by medtrace's own
-ReqIF exporter from generated items (10% system requirements, 60% software
-requirements derived from them, 30% test cases verifying those, each with a
-Markdown body and a few fields), so it holds about 0.9 relations per object. Each
-run imports it into a new empty project: parse, map and write every item file,
-timed with ``time.perf_counter``; the CPU time of the process (both threads that
-create the files included) is reported beside it as user and system (the kernel's
-share, nearly all of it creating files).
+Usage: ``python bench/run_reqif.py [--objects 50000] [--runs 3] [--stages] [--doors]
+[--folder DIR] [--pause S] [--in-process]`` with the ``python`` of the environment
+that has medtrace installed. The file is written by medtrace's own ReqIF exporter
+from generated items (10% system requirements, 60% software requirements derived
+from them, 30% test cases verifying those, each with a Markdown body and a few
+fields), so it holds about 0.9 relations per object; ``--doors`` writes one shaped
+like a DOORS export instead (:func:`doors_file`). Each run imports it into a new
+empty project with the whole command, ``medtrace migrate reqif FILE`` (the
+``medtrace`` beside this ``python``), as its own process: start-up, parse, map, write
+every item file, sync, and the report of 50,000 lines (to ``/dev/null``). Its wall
+time comes with its CPU time and peak RSS from ``os.wait4``: user, and system (the
+kernel's share: memory for the parsed tree, and creating the files).
+``--in-process`` calls :func:`~medtrace.api.reqif.import_reqif` here instead, one run
+after the other in this process (the earlier sessions' figures were taken so).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -171,6 +178,11 @@ def main() -> None:
         help="where to make the projects (default: the system's temporary folder)",
     )
     parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="import in this process, one run after the other, not with the command",
+    )
+    parser.add_argument(
         "--pause",
         type=float,
         default=0.0,
@@ -182,9 +194,7 @@ def main() -> None:
         data = doors_file(args.objects)
     else:
         data = reqif_bytes(items(args.objects), schema, title="benchmark")
-    walls: list[float] = []
-    users: list[float] = []
-    systems: list[float] = []
+    runs: list[tuple[float, float, float, float]] = []  # wall, user, system, RSS (MiB)
     with tempfile.TemporaryDirectory(dir=args.folder) as folder:
         source = Path(folder) / "generated.reqif"
         source.write_bytes(data)
@@ -193,29 +203,62 @@ def main() -> None:
             project.mkdir()
             (project / "medtrace.toml").write_text(CONFIG, "utf-8")
             time.sleep(args.pause)
-            before = resource.getrusage(resource.RUSAGE_SELF)
-            start = time.perf_counter()
-            report = import_reqif(project, source)
-            walls.append(time.perf_counter() - start)
-            after = resource.getrusage(resource.RUSAGE_SELF)
-            users.append(after.ru_utime - before.ru_utime)
-            systems.append(after.ru_stime - before.ru_stime)
+            runs.append(
+                in_process(source, project) if args.in_process else command(source, project)
+            )
+            wall, user, system, rss = runs[-1]
             print(
-                f"run {run + 1}: {walls[-1]:.2f} s "
-                f"(CPU: user {users[-1]:.2f} s, system {systems[-1]:.2f} s)",
+                f"run {run + 1}: {wall:.2f} s (CPU: user {user:.2f} s, system {system:.2f} s; "
+                f"{rss:.0f} MiB)",
                 file=sys.stderr,
             )
-            if len(report.created) != args.objects:
-                sys.exit(f"imported {len(report.created)} items, not {args.objects}")
+            created = sum(1 for _ in (project / "reqif").rglob("*.md"))
+            if created != args.objects:
+                sys.exit(f"imported {created} items, not {args.objects}")
         if args.stages:
             stages(data, Path(folder) / "stages")
-    print("| command | objects | file | runs | median | min | max | user | system |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    walls = [wall for wall, _, _, _ in runs]
+    print("| command | objects | file | runs | median | min | max | user | system | peak RSS |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     print(
-        f"| migrate reqif | {args.objects} | {len(data) / 2**20:.1f} MiB | {args.runs} "
+        f"| migrate reqif{' (in process)' if args.in_process else ''} | {args.objects} "
+        f"| {len(data) / 2**20:.1f} MiB | {args.runs} "
         f"| {statistics.median(walls):.2f} s | {min(walls):.2f} s | {max(walls):.2f} s "
-        f"| {statistics.median(users):.2f} s | {statistics.median(systems):.2f} s |"
+        f"| {statistics.median(run[1] for run in runs):.2f} s "
+        f"| {statistics.median(run[2] for run in runs):.2f} s "
+        f"| {max(run[3] for run in runs):.0f} MiB |"
     )
+
+
+def command(source: Path, project: Path) -> tuple[float, float, float, float]:
+    """Run ``medtrace migrate reqif`` in ``project``: wall, user and system seconds, and
+    peak RSS (MiB)."""
+    medtrace = str(Path(sys.executable).parent / "medtrace")
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            [medtrace, "migrate", "reqif", str(source), "--path", str(project)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        if os.waitstatus_to_exitcode(status) != 0:
+            errors.seek(0)
+            sys.exit(f"medtrace migrate reqif failed: {errors.read().decode()[:2000]}")
+    return wall, usage.ru_utime, usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def in_process(source: Path, project: Path) -> tuple[float, float, float, float]:
+    """:func:`import_reqif` here: wall, user and system seconds, and peak RSS so far."""
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    start = time.perf_counter()
+    import_reqif(project, source)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    user, system = after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime
+    return wall, user, system, after.ru_maxrss / 1024
 
 
 def stages(data: bytes, project: Path) -> None:

@@ -6,8 +6,9 @@ costs about 80 µs an item: most of an import's time. Nearly every front matter
 holds only short one-line strings (ids, kinds, titles, field values), lists of
 them and (in body sections) mappings of those, which PyYAML writes unquoted, or
 in single quotes when YAML would read them as something else. :func:`block_yaml`
-writes those itself, and hands anything else (a number, a date, a string of
-several lines or of other than printable ASCII) to PyYAML unchanged, so the text
+writes those (and integers and booleans) itself, and hands anything else (a
+float, a date, a string of several lines or of other than printable ASCII) to
+PyYAML unchanged, so the text
 is always the text PyYAML writes; a property test compares the two.
 """
 

@@ -14,7 +14,9 @@ object the file does not hold). Either way no document is returned.
 Attribute values are read by their definition's long name; an enumeration's
 value is its enum values' long names joined with ``", "``; XHTML is converted
 to Markdown with markdownify, except a lone ``<div>`` holding text only, which
-is taken as it is (that is how medtrace exports Markdown).
+is taken as it is (that is how medtrace exports Markdown), and the common shape
+of paragraphs with bold and italic words, which :mod:`medtrace.ingest.xhtml`
+converts to the same text itself.
 """
 
 from __future__ import annotations

@@ -10,12 +10,15 @@ import pytest
 from tests.ingest.test_reqif import DANGLING, NOT_REQIF, corpus, count, xml_documents
 
 from medtrace.api import check_project, load_project
+from medtrace.api import migrate as migrate_api
+from medtrace.api import reqif as reqif_api
 from medtrace.api.reqif import export_reqif, import_reqif, reqif_items
 from medtrace.errors import MedtraceError
 from medtrace.export.reqif_schema import validate_reqif
 from medtrace.ingest import parse_config
 from medtrace.model import Item
 from medtrace.model.reqif import ReqifDocument, ReqifNode, ReqifObject, ReqifRelation
+from medtrace.store.writer_process import BackgroundFiles
 
 STRUCTURAL = ("file/", "item/", "link/", "config/")
 UNMAPPED_LINK = "migrate/link-unmapped"
@@ -76,6 +79,59 @@ def test_every_valid_real_file_round_trips_through_a_valid_export(tmp_path: Path
         before = sorted(map(_shape, load_project(first).items))
         after = sorted(map(_shape, load_project(second).items))
         assert after == before, name
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_a_large_file_has_the_same_files_written_by_the_helper_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[BackgroundFiles] = []
+
+    class Counted(BackgroundFiles):
+        def __init__(self) -> None:
+            super().__init__()
+            started.append(self)
+
+    files = sorted(_valid().items())
+    for number, (_, path) in enumerate(files):
+        import_reqif(_project(tmp_path / f"here{number}"), path)
+    assert started == []  # small files: written by this process
+    monkeypatch.setattr(reqif_api, "BackgroundFiles", Counted)
+    monkeypatch.setattr(reqif_api, "BACKGROUND_BYTES", 0)  # every file counts as large
+    for number, (name, path) in enumerate(files):
+        import_reqif(_project(tmp_path / f"helper{number}"), path)
+        here, helper = _files(tmp_path / f"here{number}"), _files(tmp_path / f"helper{number}")
+        assert len(here) > 1, name
+        assert helper == here, name
+    assert len(started) == len(files)
+
+
+def test_a_failure_while_the_helper_writes_leaves_nothing(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = migrate_api.render_item
+    rendered: list[str] = []
+
+    def failing(item: migrate_api.NewItem) -> str:
+        if len(rendered) == 10:
+            raise RuntimeError("cannot render")
+        rendered.append(item.id)
+        return real(item)
+
+    monkeypatch.setattr(reqif_api, "BACKGROUND_BYTES", 0)
+    monkeypatch.setattr(migrate_api, "render_item", failing)
+    with pytest.raises(RuntimeError, match="cannot render"):
+        import_reqif(project, corpus()["examples/sample2_sdoc.reqif"])
+    assert len(rendered) == 10  # ten files went to the helper, which removed them again
+    left = sorted(path.name for path in project.iterdir() if path.name != ".medtrace")
+    assert left == ["medtrace.toml"]  # (.medtrace: the cache of the project's load)
 
 
 def test_invalid_files_are_refused_in_one_line_and_nothing_is_written(project: Path) -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from medtrace.store.files import create_files
+from medtrace.store.files import StagedFiles, create_files
 
 COUNT = 21
 
@@ -30,7 +30,8 @@ def test_files_land_in_new_and_existing_folders(tmp_path: Path, count: int) -> N
     names = [f"{'ab'[index % 2]}/deep/F-{index}.md" for index in range(count)]
     names = [name.replace("b/deep", "b") for name in names]
     paths = [str(tmp_path / name) for name in names]
-    assert create_files(paths, lambda index: f"file {index}\n".encode()) == count
+    entries = ((path, f"file {index}\n".encode()) for index, path in enumerate(paths))
+    assert create_files(entries) == count
     found = listing(tmp_path)
     assert found.pop("b/kept.md") == b"kept\n"
     assert found == {name: f"file {index}\n".encode() for index, name in enumerate(names)}
@@ -63,21 +64,20 @@ def test_a_full_disk_writes_nothing(
 
     monkeypatch.setattr(os, "open", full_disk)
     with pytest.raises(OSError, match="No space left"):
-        create_files(paths, lambda index: b"text\n")
+        create_files((path, b"text\n") for path in paths)
     assert sorted(path.name for path in tmp_path.iterdir()) == ["b"]  # "a" is gone again
     assert list((tmp_path / "b").iterdir()) == []
 
 
 def test_a_failure_to_render_writes_nothing(tmp_path: Path) -> None:
-    paths = [str(tmp_path / "a" / f"F-{index}.md") for index in range(COUNT)]
-
-    def content(index: int) -> bytes:
-        if index == COUNT - 3:
-            raise ValueError("cannot render F")
-        return b"text\n"
+    def entries() -> Iterator[tuple[str, bytes]]:
+        for index in range(COUNT):
+            if index == COUNT - 3:
+                raise ValueError("cannot render F")
+            yield str(tmp_path / "a" / f"F-{index}.md"), b"text\n"
 
     with pytest.raises(ValueError, match="cannot render F"):
-        create_files(paths, content)
+        create_files(entries())
     assert list(tmp_path.iterdir()) == []
 
 
@@ -93,6 +93,18 @@ def test_a_folder_made_meanwhile_receives_the_files_one_by_one(
         return real(path, *args, **kwargs)
 
     monkeypatch.setattr(os, "open", racing)
-    create_files([str(tmp_path / "a" / "F-1.md")], lambda index: b"mine\n")
+    create_files([(str(tmp_path / "a" / "F-1.md"), b"mine\n")])
     monkeypatch.undo()
     assert listing(tmp_path) == {"a/F-1.md": b"mine\n", "a/theirs.md": b""}
+
+
+def test_staged_files_are_created_on_finish_and_not_at_all_without_it(tmp_path: Path) -> None:
+    with StagedFiles() as files:
+        files.add(str(tmp_path / "a" / "F-1.md"), b"one\n")
+        assert list(tmp_path.iterdir()) == []  # nothing before finish
+        assert files.finish() == 1
+    assert listing(tmp_path) == {"a/F-1.md": b"one\n"}
+    with pytest.raises(ValueError, match="stop"), StagedFiles() as files:
+        files.add(str(tmp_path / "b" / "F-2.md"), b"two\n")
+        raise ValueError("stop")
+    assert listing(tmp_path) == {"a/F-1.md": b"one\n"}

@@ -9,7 +9,7 @@ field for is kept in a section of the item's body and reported as unmapped.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -20,7 +20,7 @@ from medtrace.ingest.doorstop import DoorstopTree, parse_doorstop
 from medtrace.ingest.needs import Need, parse_needs
 from medtrace.model import Finding, Severity, SourceLocation
 from medtrace.model.schema import Schema
-from medtrace.store.files import create_files
+from medtrace.store.files import NewFiles, StagedFiles
 
 LINK_ROLES = ("derived-from", "verifies", "implements")  # preferred role of an imported link
 NEEDS_KINDS = {
@@ -306,54 +306,58 @@ def write_new_items(
     base: str,
     folder: str,
     taken: set[str],
-    new: Sequence[NewItem],
+    new: Iterable[NewItem],
     source: str,
     findings: Sequence[Finding],
     dry_run: bool,
+    files: NewFiles | None = None,
 ) -> MigrationReport:
-    planned: list[tuple[NewItem, str]] = []
+    """Write the items ``new`` (each checked, rendered and handed to ``files`` as it
+    comes: an iterator lets a large import map the next item while the files are
+    created), all or none; ``files`` defaults to creating them in this process."""
     seen: set[str] = set()
     prefix = "" if PurePosixPath(base) == PurePosixPath(".") else f"{PurePosixPath(base)}/"
     existing: dict[str, set[str]] = {}  # folder -> its file names, listed once
-    for item in new:
-        if item.id in taken:
-            raise MedtraceError(
-                f"{item.id} is already an item of the project (nothing was written)"
-            )
-        if item.id in seen:
-            raise MedtraceError(f"{item.id} appears twice in {source} (nothing was written)")
-        seen.add(item.id)
-        where = f"{prefix}{folder}/{item.kind}"
-        names = existing.get(where)
-        if names is None:
-            names = existing[where] = _names_in(root / where)
-        relative = f"{where}/{item.id}.md"
-        if f"{item.id}.md" in names:
-            raise MedtraceError(f"{relative} exists already; an import never overwrites")
-        planned.append((item, relative))
-    if not dry_run:
-        top = str(root)
+    created: list[MigratedItem] = []
+    top = str(root)
+    with files if files is not None else StagedFiles() as staged:
         try:
-            create_files(
-                [os.path.join(top, shown) for _, shown in planned],
-                lambda index: render_item(planned[index][0]).encode("utf-8"),
-            )
+            for item in new:
+                if item.id in taken:
+                    raise MedtraceError(
+                        f"{item.id} is already an item of the project (nothing was written)"
+                    )
+                if item.id in seen:
+                    raise MedtraceError(
+                        f"{item.id} appears twice in {source} (nothing was written)"
+                    )
+                seen.add(item.id)
+                where = f"{prefix}{folder}/{item.kind}"
+                names = existing.get(where)
+                if names is None:
+                    names = existing[where] = _names_in(root / where)
+                relative = f"{where}/{item.id}.md"
+                if f"{item.id}.md" in names:
+                    raise MedtraceError(f"{relative} exists already; an import never overwrites")
+                if not dry_run:
+                    staged.add(os.path.join(top, relative), render_item(item).encode("utf-8"))
+                created.append(
+                    MigratedItem(
+                        id=item.id,
+                        kind=item.kind,
+                        path=relative,
+                        links=sum(len(targets) for _, targets in item.links),
+                        unmapped=item.unmapped,
+                        source=item.source,
+                    )
+                )
+            if not dry_run:
+                staged.finish()
         except OSError as error:  # a full disk, a folder without write permission
             reason = " ".join(str(error).split())
             raise MedtraceError(
                 f"cannot write the new items under {root}: {reason} (nothing was written)"
             ) from error
-    created = tuple(
-        MigratedItem(
-            id=item.id,
-            kind=item.kind,
-            path=shown,
-            links=sum(len(targets) for _, targets in item.links),
-            unmapped=item.unmapped,
-            source=item.source,
-        )
-        for item, shown in planned
-    )
     return MigrationReport(
-        source=source, created=created, warnings=tuple(findings), dry_run=dry_run
+        source=source, created=tuple(created), warnings=tuple(findings), dry_run=dry_run
     )

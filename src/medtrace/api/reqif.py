@@ -69,11 +69,13 @@ from medtrace.model.config import ReqifConfig
 from medtrace.model.reqif import ReqifDocument, ReqifNode, ReqifObject
 from medtrace.model.schema import FieldSpec, Schema
 from medtrace.store.collector import collector_paused
-from medtrace.store.files import write_atomic
+from medtrace.store.files import NewFiles, StagedFiles, write_atomic
 from medtrace.store.git import GitError, GitRepository
+from medtrace.store.writer_process import BackgroundFiles
 
 SECTION = "reqif"
 DEFAULT_FIELDS = ((FOREIGN_ID, "id"), (NAME, "title"), (CHAPTER_NAME, "title"), (TEXT, "body"))
+BACKGROUND_BYTES = 1 << 20  # a file this large has its items created by a helper process
 TITLE_LIMIT = 120  # characters of a title taken from the body's first line
 _PARTS = ("id", "title", "body")
 _SEPARATORS = re.compile(r"[\s_]+")
@@ -85,24 +87,40 @@ def import_reqif(
     """Create an item per spec object of the ReqIF file ``file`` (.reqif or .reqifz);
     see the module's docstring for the mapping. A file that is not ReqIF, or
     names objects it does not hold, is refused and nothing is written."""
-    with collector_paused():  # objects by the 100,000, none in a cycle
-        document, findings = parse_reqif(read_source(file), str(file))
+    data = read_source(file)
+    with collector_paused(), _new_files(len(data), dry_run) as files:  # see below
+        document, findings = parse_reqif(data, str(file))
         stop_on_errors(file, findings, joined=False)
         assert document is not None
         project = load_project(start, options)
         config = project.config
         taken = {item.id for item in project.items}
-        mapped = reqif_items(document, config.schema, config.reqif, taken, str(file))
+        mapper = _Mapper(config.schema, config.reqif, taken, str(file))
+        drafts = mapper.prepare(document)
         return write_new_items(
             Path(project.root),
             config.paths[0],
             config.reqif.folder,
             taken,
-            mapped.items,
+            (mapper.item(draft) for draft in drafts),
             str(file),
-            mapped.warnings,
+            mapper.warnings,
             dry_run,
+            files,
         )
+
+
+def _new_files(size: int, dry_run: bool) -> NewFiles:
+    """Where the items of a file of ``size`` bytes are created: for a large file, a
+    helper process started now (before the file is parsed), which creates each item
+    file as soon as it is mapped and rendered; the garbage collector is paused
+    meanwhile (objects by the 100,000, none in a cycle)."""
+    if size >= BACKGROUND_BYTES and not dry_run:
+        try:
+            return BackgroundFiles()
+        except OSError:  # no interpreter to start: create them in this process
+            pass
+    return StagedFiles()
 
 
 def export_reqif(
@@ -196,8 +214,19 @@ class _Mapper:
         self.roles: dict[str, dict[str, str]] = {}  # kind -> attribute name -> part or field
         self.destinations: dict[tuple[str, str], tuple[str | None, FieldSpec | None]] = {}
         self.decoded: dict[tuple[str, str, str], object | None] = {}
+        self.links_kept = 0
 
     def map(self, document: ReqifDocument) -> MappedItems:
+        drafts = self.prepare(document)
+        return MappedItems(
+            items=[self.item(draft) for draft in drafts],
+            warnings=self.warnings,
+            links_kept=self.links_kept,
+        )
+
+    def prepare(self, document: ReqifDocument) -> list[_Draft]:
+        """Every object's draft, with its id, place and links (the relations that fit
+        no link counted in ``links_kept``), ready for :meth:`item`."""
         drafts = [self.draft(obj) for obj in document.objects]
         self.assign_ids(drafts)
         by_identifier = {draft.obj.identifier: draft for draft in drafts}
@@ -217,9 +246,8 @@ class _Mapper:
                 f"fits a {target.kind}; kept in the body only",
                 draft.id,
             )
-        return MappedItems(
-            items=[self.item(draft) for draft in drafts], warnings=self.warnings, links_kept=kept
-        )
+        self.links_kept = kept
+        return drafts
 
     def warn(self, code: str, message: str, item: str) -> None:
         self.warnings.append(

@@ -8,8 +8,10 @@ import os
 import secrets
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
+from types import TracebackType
+from typing import Protocol, Self
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -27,22 +29,24 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def create_files(paths: Sequence[str], content: Callable[[int], bytes]) -> int:
-    """Create the new files ``paths`` (absolute; the caller has checked that none
-    exists), the ``i``-th holding ``content(i)``, all or none, and make them durable;
-    returns how many.
+def create_files(entries: Iterable[tuple[str, bytes]]) -> int:
+    """Create the new files of ``entries`` (absolute path, content; the caller has
+    checked that none exists), all or none, and make them durable; returns how many.
 
-    The files of each folder are written to a hidden staging folder beside it, which
-    takes the folder's place in one rename when the folder is new (the common case of
-    an import), or whose files are renamed into it one by one. A failure before that
-    removes the staging folders: nothing is written. The files are synced once at the
-    end, not one by one (an import of tens of thousands of items spends most of its
-    time creating files)."""
+    ``entries`` may be a generator that renders each file as it is asked for: the
+    files are written as they come. Those of each folder go to a hidden staging
+    folder beside it, which takes the folder's place in one rename when the folder
+    is new (the common case of an import), or whose files are renamed into it one
+    by one. A failure before that (of writing, or raised by ``entries``) removes the
+    staging folders: nothing is written. The files are synced once at the end, not
+    one by one (an import of tens of thousands of items spends most of its time
+    creating files)."""
     stages: dict[str, str] = {}  # folder -> its staging folder
     new_folders: set[str] = set()
     made: list[str] = []  # folders made for the stages, parents first
+    count = 0
     try:
-        for index, path in enumerate(paths):
+        for path, data in entries:
             folder, name = _split(path)
             stage = stages.get(folder)
             if stage is None:
@@ -51,7 +55,8 @@ def create_files(paths: Sequence[str], content: Callable[[int], bytes]) -> int:
                 parent, base = os.path.split(folder)
                 made.extend(_make_folders(parent))
                 stage = stages[folder] = _make_stage(parent, base)
-            _write_new(f"{stage}{os.sep}{name}", content(index))
+            _write_new(f"{stage}{os.sep}{name}", data)
+            count += 1
         for folder, stage in sorted(stages.items()):
             if folder in new_folders and _rename_folder(stage, folder):
                 continue
@@ -67,7 +72,51 @@ def create_files(paths: Sequence[str], content: Callable[[int], bytes]) -> int:
         raise
     if hasattr(os, "sync"):  # Unix; elsewhere the files are left to the system to flush
         os.sync()
-    return len(paths)
+    return count
+
+
+class NewFiles(Protocol):
+    """New files handed over one by one and created all or none by :meth:`finish`
+    (see :func:`create_files`); leaving the ``with`` block without finishing, or on an
+    exception, creates none."""
+
+    def add(self, path: str, data: bytes) -> None: ...
+
+    def finish(self) -> int: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None: ...
+
+
+class StagedFiles:
+    """:class:`NewFiles` created in this process, when :meth:`finish` is called."""
+
+    def __init__(self) -> None:
+        self._entries: list[tuple[str, bytes]] = []
+
+    def add(self, path: str, data: bytes) -> None:
+        self._entries.append((path, data))
+
+    def finish(self) -> int:
+        entries, self._entries = self._entries, []
+        return create_files(entries)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self._entries = []
 
 
 def _split(path: str) -> tuple[str, str]:

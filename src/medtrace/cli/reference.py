@@ -51,8 +51,11 @@ def _commands(
 ) -> list[tuple[tuple[str, ...], click.Command]]:
     found = [(path, command)]
     if isinstance(command, click.Group):
-        for name in sorted(command.commands):
-            found.extend(_commands(command.commands[name], (*path, name)))
+        context = click.Context(command, info_name=path[-1])
+        for name in sorted(command.list_commands(context)):
+            sub = command.get_command(context, name)
+            assert sub is not None
+            found.extend(_commands(sub, (*path, name)))
     return found
 
 

@@ -2,7 +2,7 @@
 in under 10 s).
 
 Usage: ``python bench/run_reqif.py [--objects 50000] [--runs 3] [--stages] [--doors]
-[--folder DIR] [--pause S] [--in-process]`` with the ``python`` of the environment
+[--folder DIR] [--pause S] [--drop-caches] [--in-process]`` with the ``python`` of the environment
 that has medtrace installed. The file is written by medtrace's own ReqIF exporter
 from generated items (10% system requirements, 60% software requirements derived
 from them, 30% test cases verifying those, each with a Markdown body and a few
@@ -188,6 +188,13 @@ def main() -> None:
         default=0.0,
         help="seconds to wait before each run, for the disk to finish the previous one's work",
     )
+    parser.add_argument(
+        "--drop-caches",
+        action="store_true",
+        help="before each run, empty the kernel's page, inode and directory caches "
+        "(Linux, as root): each run starts from the same state, not from the caches "
+        "of the files earlier runs made",
+    )
     args = parser.parse_args()
     schema = parse_config(CONFIG.encode())[0].schema
     if args.doors:
@@ -203,6 +210,8 @@ def main() -> None:
             project.mkdir()
             (project / "medtrace.toml").write_text(CONFIG, "utf-8")
             time.sleep(args.pause)
+            if args.drop_caches:
+                drop_caches()
             runs.append(
                 in_process(source, project) if args.in_process else command(source, project)
             )
@@ -228,6 +237,15 @@ def main() -> None:
         f"| {statistics.median(run[2] for run in runs):.2f} s "
         f"| {max(run[3] for run in runs):.0f} MiB |"
     )
+
+
+def drop_caches() -> None:
+    """Write out what is dirty, then empty the kernel's caches (Linux, as root)."""
+    os.sync()
+    try:
+        Path("/proc/sys/vm/drop_caches").write_text("3\n", "ascii")
+    except OSError as error:
+        sys.exit(f"--drop-caches: cannot empty the caches: {error}")
 
 
 def command(source: Path, project: Path) -> tuple[float, float, float, float]:

@@ -75,6 +75,22 @@ def test_every_valid_real_file_has_the_objects_and_relations_it_holds() -> None:
         assert {node.obj for node in document.hierarchy} <= identifiers, name
 
 
+def test_the_trees_a_caller_keeps_are_the_files_documents() -> None:
+    files = corpus()
+    for name in sorted(files):
+        if name in DANGLING | NOT_REQIF:
+            continue
+        kept: list[object] = []
+        document, _ = parse_reqif(files[name].read_bytes(), name, keep=kept)
+        assert document is not None
+        [roots] = kept
+        assert isinstance(roots, list)
+        assert [etree.QName(root).localname for root in roots] == ["REQ-IF"] * len(
+            xml_documents(files[name])
+        ), name
+        assert count(roots, "SPEC-OBJECT") == len(document.objects), name
+
+
 def test_files_with_dangling_references_are_refused_naming_the_reference() -> None:
     files = corpus()
     for name in sorted(DANGLING):

@@ -43,7 +43,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,7 +89,8 @@ def import_reqif(
     names objects it does not hold, is refused and nothing is written."""
     data = read_source(file)
     with collector_paused(), _new_files(len(data), dry_run) as files:  # see below
-        document, findings = parse_reqif(data, str(file))
+        trees: list[object] = []  # freed once the last item is mapped (see _items)
+        document, findings = parse_reqif(data, str(file), keep=trees)
         stop_on_errors(file, findings, joined=False)
         assert document is not None
         project = load_project(start, options)
@@ -102,12 +103,21 @@ def import_reqif(
             config.paths[0],
             config.reqif.folder,
             taken,
-            (mapper.item(draft) for draft in drafts),
+            _items(mapper, drafts, trees),
             str(file),
             mapper.warnings,
             dry_run,
             files,
         )
+
+
+def _items(mapper: _Mapper, drafts: list[_Draft], trees: list[object]) -> Iterator[NewItem]:
+    """The items of ``drafts``; after the last one, the parsed XML ``trees`` are
+    freed, while the last files are created (freeing the tree of a 100 MB file, and
+    the allocator's tidying up after it, take about a second)."""
+    for draft in drafts:
+        yield mapper.item(draft)
+    trees.clear()
 
 
 def _new_files(size: int, dry_run: bool) -> NewFiles:

@@ -52,15 +52,24 @@ class _RejectedError(Exception):
         self.line = line
 
 
-def parse_reqif(data: bytes, path: str) -> tuple[ReqifDocument | None, tuple[Finding, ...]]:
-    """Read the ReqIF file at ``path`` (for findings' locations) from its bytes."""
+def parse_reqif(
+    data: bytes, path: str, *, keep: list[object] | None = None
+) -> tuple[ReqifDocument | None, tuple[Finding, ...]]:
+    """Read the ReqIF file at ``path`` (for findings' locations) from its bytes.
+
+    With ``keep``, the parsed XML trees are appended to it instead of being freed on
+    return: freeing the tree of a large file (millions of nodes) takes a noticeable
+    time, which a caller may rather spend while it waits for something else."""
+    roots: list[Element] = []
+    if keep is not None:
+        keep.append(roots)
     try:
         if data.startswith(b"PK\x03\x04") or path.lower().endswith(".reqifz"):
-            roots = [_root(member) for member in _members(data)]
+            roots.extend(_root(member) for member in _members(data))
             if not roots:
                 raise _RejectedError(UNREADABLE, "the archive holds no .reqif file")
         else:
-            roots = [_root(data)]
+            roots.append(_root(data))
         document = _Reader(roots).read()
     except _RejectedError as rejected:
         location = SourceLocation(path=path, line=rejected.line)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import io
+import json
 import os
 import signal
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 from tests.store.test_files import listing
 
+from medtrace.store import writer_process
 from medtrace.store.files import StagedFiles
 from medtrace.store.writer_process import (
     BATCH,
@@ -85,3 +87,41 @@ def test_frames_end_at_the_commit_and_a_cut_stream_is_abandoned() -> None:
     for cut in (frame, frame[:-1], frame + commit[:5], b""):
         with pytest.raises(AbandonedError):
             list(read_frames(io.BytesIO(cut)))
+
+
+class _Input:
+    def __init__(self, data: bytes) -> None:
+        self.buffer = io.BytesIO(data)
+
+
+def _stream(files: list[tuple[str, bytes]], commit: bool = True) -> bytes:
+    frames = [HEADER.pack(len(p.encode()), len(d)) + p.encode() + d for p, d in files]
+    return b"".join(frames) + (HEADER.pack(0, 0) if commit else b"")
+
+
+def test_the_helper_answers_what_it_did_in_one_line_of_json(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = entries(tmp_path / "ok", 5)
+    monkeypatch.setattr("sys.stdin", _Input(_stream(files)))
+    assert writer_process.main() == 0
+    assert json.loads(capsys.readouterr().out) == {"created": 6}
+    assert len(listing(tmp_path / "ok")) == 6
+    monkeypatch.setattr("sys.stdin", _Input(_stream(entries(tmp_path / "cut", 5), False)))
+    assert writer_process.main() == 1  # abandoned: no answer, nothing written
+    assert capsys.readouterr().out == ""
+    assert not (tmp_path / "cut").exists()
+
+
+def test_a_fault_of_the_helper_is_answered_not_printed_as_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken(entries: object) -> int:
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(writer_process, "create_files", broken)
+    monkeypatch.setattr("sys.stdin", _Input(_stream(entries(tmp_path, 2))))
+    assert writer_process.main() == 1
+    captured = capsys.readouterr()
+    assert json.loads(captured.out) == {"strerror": "internal error: ValueError: a bug"}
+    assert captured.err == ""

@@ -43,6 +43,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -124,8 +125,9 @@ def _new_files(size: int, dry_run: bool) -> NewFiles:
     """Where the items of a file of ``size`` bytes are created: for a large file, a
     helper process started now (before the file is parsed), which creates each item
     file as soon as it is mapped and rendered; the garbage collector is paused
-    meanwhile (objects by the 100,000, none in a cycle)."""
-    if size >= BACKGROUND_BYTES and not dry_run:
+    meanwhile (objects by the 100,000, none in a cycle). A frozen medtrace (a single
+    executable) has no interpreter to start the helper with."""
+    if size >= BACKGROUND_BYTES and not dry_run and not getattr(sys, "frozen", False):
         try:
             return BackgroundFiles()
         except OSError:  # no interpreter to start: create them in this process

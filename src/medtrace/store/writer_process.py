@@ -170,6 +170,8 @@ def main() -> int:
         reply = {"errno": error.errno, "strerror": error.strerror or str(error)}
         if isinstance(error.filename, str):
             reply["filename"] = error.filename
+    except Exception as error:  # a fault of medtrace's: the files are removed all the same
+        reply = {"strerror": f"internal error: {type(error).__name__}: {error}"}
     sys.stdout.write(json.dumps(reply) + "\n")
     sys.stdout.flush()
     return 0 if "created" in reply else 1

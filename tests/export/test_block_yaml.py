@@ -9,6 +9,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from medtrace.export import block_yaml as block_yaml_module
 from medtrace.export.block_yaml import TAGGED_PATTERN, block_yaml
 
 # Characters around every rule of the fast path: indicators, quotes, ": " and " #",
@@ -145,3 +146,16 @@ def test_what_is_quoted_at_once_pyyaml_reads_as_no_string(text: str) -> None:
     tag = yaml.resolver.Resolver().resolve(yaml.ScalarNode, text, (True, False))
     assert tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:timestamp")
     assert block_yaml({"a": text}) == pyyaml({"a": text})
+
+
+def test_remembered_scalars_are_written_the_same_and_forgotten_past_the_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(block_yaml_module, "_SCALARS", {})
+    monkeypatch.setattr(block_yaml_module, "_SCALARS_LIMIT", 3)
+    values = ["susan", "2011-07-01", "yes", "a: b", "ünï", "susan", "2011-07-01", "yes"]
+    for text in values * 2:
+        written = block_yaml_module._scalar(text)
+        assert written == block_yaml_module._written_as(text)
+        assert len(block_yaml_module._SCALARS) <= 3
+    assert block_yaml({"by": "susan", "date": "2011-07-01"}) == "by: susan\ndate: '2011-07-01'\n"

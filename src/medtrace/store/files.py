@@ -8,10 +8,11 @@ import os
 import secrets
 import shutil
 import tempfile
+from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Self
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -75,26 +76,35 @@ def create_files(entries: Iterable[tuple[str, bytes]]) -> int:
     return count
 
 
-class NewFiles(Protocol):
+class NewFiles(ABC):
     """New files handed over one by one and created all or none by :meth:`finish`
     (see :func:`create_files`); leaving the ``with`` block without finishing, or on an
     exception, creates none."""
 
+    @abstractmethod
     def add(self, path: str, data: bytes) -> None: ...
 
-    def finish(self) -> int: ...
+    @abstractmethod
+    def finish(self) -> int:
+        """Create the files; how many."""
 
-    def __enter__(self) -> Self: ...
+    @abstractmethod
+    def abandon(self) -> None:
+        """Create none of the files (nothing, once finished)."""
+
+    def __enter__(self) -> Self:
+        return self
 
     def __exit__(
         self,
         kind: type[BaseException] | None,
         error: BaseException | None,
         trace: TracebackType | None,
-    ) -> None: ...
+    ) -> None:
+        self.abandon()
 
 
-class StagedFiles:
+class StagedFiles(NewFiles):
     """:class:`NewFiles` created in this process, when :meth:`finish` is called."""
 
     def __init__(self) -> None:
@@ -107,15 +117,7 @@ class StagedFiles:
         entries, self._entries = self._entries, []
         return create_files(entries)
 
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
+    def abandon(self) -> None:
         self._entries = []
 
 

@@ -25,10 +25,9 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from types import TracebackType
-from typing import BinaryIO, Self
+from typing import BinaryIO
 
-from medtrace.store.files import create_files
+from medtrace.store.files import NewFiles, create_files
 
 HEADER = struct.Struct("<II")
 BATCH = 1 << 20  # bytes handed to the pipe at a time
@@ -38,7 +37,7 @@ class AbandonedError(Exception):
     """The stream ended without the frame that commits."""
 
 
-class BackgroundFiles:
+class BackgroundFiles(NewFiles):
     """:class:`~medtrace.store.files.NewFiles` created by a helper process as they
     are added (see the module's docstring). Use it in a ``with`` block; an error
     in the helper is raised as the :class:`OSError` that stopped it, at the next
@@ -76,15 +75,7 @@ class BackgroundFiles:
             return created
         raise self._failure(reply)
 
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
+    def abandon(self) -> None:
         if not self._closed:
             self._close(commit=False)
 

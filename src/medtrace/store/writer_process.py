@@ -51,6 +51,7 @@ class BackgroundFiles(NewFiles):
         )
         self._pending: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         self._broken = threading.Event()  # the helper stopped reading
+        self._dropping = threading.Event()  # abandoned: what is queued is not sent
         self._sender = threading.Thread(target=self._send, name="medtrace-writer", daemon=True)
         self._sender.start()
         self._parts: list[bytes] = []
@@ -88,8 +89,8 @@ class BackgroundFiles(NewFiles):
         stream = self._process.stdin
         assert stream is not None
         while (chunk := self._pending.get()) is not None:
-            if self._broken.is_set():
-                continue  # the helper has stopped: what is left is dropped
+            if self._broken.is_set() or self._dropping.is_set():
+                continue  # the helper has stopped, or will remove the files: dropped
             try:
                 stream.write(chunk)
             except OSError:  # a broken pipe: its answer says why
@@ -106,6 +107,7 @@ class BackgroundFiles(NewFiles):
             self._flush()
         else:
             self._parts = []
+            self._dropping.set()
         self._pending.put(None)
         self._sender.join()
         assert self._process.stdout is not None

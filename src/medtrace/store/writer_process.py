@@ -1,9 +1,9 @@
 """Creating new files in a helper process, while this one goes on working.
 
 A large import spends much of its time in the kernel creating files. Started
-before the import reads its source, :class:`BackgroundFiles` runs this module as
-a small program (``python -m medtrace.store.writer_process``) that receives the
-files through a pipe as they are rendered and creates them with
+before the import reads its source, :class:`BackgroundFiles` runs this module's
+:func:`main` as a small program (the same Python, the same module path) that
+receives the files through a pipe as they are rendered and creates them with
 :func:`~medtrace.store.files.create_files` on the other core: all or none, the
 same staging folders, one sync at the end.
 
@@ -29,6 +29,12 @@ from typing import BinaryIO
 
 from medtrace.store.files import NewFiles, create_files
 
+# The helper's program: this module, found where this process found it (a virtual
+# environment, a source tree on PYTHONPATH, a zip application).
+_START = (
+    "import json, sys; sys.path[:0] = json.loads(sys.argv[1]); "
+    f"from {__name__} import main; sys.exit(main())"
+)
 HEADER = struct.Struct("<II")
 BATCH = 1 << 20  # bytes handed to the pipe at a time
 
@@ -45,7 +51,7 @@ class BackgroundFiles(NewFiles):
 
     def __init__(self) -> None:
         self._process = subprocess.Popen(
-            [sys.executable, "-m", __name__],
+            [sys.executable, "-c", _START, json.dumps(sys.path)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
         )

@@ -8,6 +8,9 @@ import io
 import json
 import os
 import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -125,3 +128,23 @@ def test_a_fault_of_the_helper_is_answered_not_printed_as_a_traceback(
     captured = capsys.readouterr()
     assert json.loads(captured.out) == {"strerror": "internal error: ValueError: a bug"}
     assert captured.err == ""
+
+
+def test_the_helper_removes_its_files_when_this_process_dies(tmp_path: Path) -> None:
+    script = (
+        "import os, sys\n"
+        "from medtrace.store.writer_process import BATCH, BackgroundFiles\n"
+        "files = BackgroundFiles()\n"
+        "for index in range(40):\n"
+        "    files.add(os.path.join(sys.argv[1], 'a', f'F-{index}.md'), b'x' * (BATCH // 8))\n"
+        "files._flush()\n"
+        "files._pending.put(None)\n"
+        "files._sender.join()  # all of it sent, nothing committed\n"
+        "os._exit(3)  # as if killed: no clean-up here\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path)], check=False)
+    assert done.returncode == 3
+    deadline = time.monotonic() + 20
+    while list(tmp_path.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert list(tmp_path.iterdir()) == []

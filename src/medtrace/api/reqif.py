@@ -89,7 +89,7 @@ def import_reqif(
     see the module's docstring for the mapping. A file that is not ReqIF, or
     names objects it does not hold, is refused and nothing is written."""
     data = read_source(file)
-    with collector_paused(), _new_files(len(data), dry_run) as files:  # see below
+    with collector_paused(), _new_files(len(data), dry_run) as files:  # (see _new_files)
         trees: list[object] = []  # freed once the last item is mapped (see _items)
         document, findings = parse_reqif(data, str(file), keep=trees)
         stop_on_errors(file, findings, joined=False)

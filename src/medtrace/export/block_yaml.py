@@ -8,8 +8,8 @@ them and (in body sections) mappings of those, which PyYAML writes unquoted, or
 in single quotes when YAML would read them as something else. :func:`block_yaml`
 writes those (and integers and booleans) itself, and hands anything else (a
 float, a date, a string of several lines or of other than printable ASCII) to
-PyYAML unchanged, so the text
-is always the text PyYAML writes; a property test compares the two.
+PyYAML unchanged, so the text is always the text PyYAML writes; a property test
+compares the two.
 """
 
 from __future__ import annotations

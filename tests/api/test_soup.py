@@ -9,8 +9,9 @@ import pytest
 
 from medtrace.api import CheckOptions, LoadOptions, check_project
 from medtrace.api.load import load_project
-from medtrace.api.soup import audit_soup, export_sbom, set_front_matter, sync_soup
+from medtrace.api.soup import audit_soup, export_sbom, sync_soup
 from medtrace.errors import MedtraceError
+from medtrace.export.front_matter import set_front_matter
 from medtrace.export.soup import schema_errors
 from medtrace.graph import TraceGraph
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
+import pytest
+import yaml
 from click.testing import CliRunner
 
 from medtrace.api import CheckOptions, LoadOptions, check_project, load_project
@@ -44,8 +47,10 @@ def test_the_example_ships_reviewed_and_checks_clean(example: Path) -> None:
 
 
 def test_editing_a_system_requirement_flags_its_chain_until_each_is_reviewed(
-    example: Path,
+    example: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "Ana Ruiz")
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "ana@example.invalid")
     chain = expected_chain(example)
     assert all(chain.values()), chain  # the example has each link of the chain
     edit(example, SYS, " shall ", " shall always ")
@@ -54,13 +59,13 @@ def test_editing_a_system_requirement_flags_its_chain_until_each_is_reviewed(
         assert ids <= flagged, (part, ids - flagged)
     assert SYS_ID not in flagged  # the changed item itself is not suspect
     first, *rest = sorted(flagged)
-    result = CliRunner().invoke(cli, ["review", first, "--by", "Ana Ruiz", "--path", str(example)])
+    result = CliRunner().invoke(cli, ["review", first, "--path", str(example)])
     assert result.exit_code == 0, result.output
     assert suspects(example) == set(rest)
-    CliRunner().invoke(cli, ["review", *rest, "--by", "Ana Ruiz", "--path", str(example)])
+    CliRunner().invoke(cli, ["review", *rest, "--path", str(example)])
     assert suspects(example) == set()
     log = (example / "medtrace-reviews.yaml").read_text("utf-8")
-    assert log.count("by: Ana Ruiz") == len(flagged)
+    assert log.count("by: Ana Ruiz <ana@example.invalid>") == len(flagged)
 
 
 def test_whitespace_and_non_normative_edits_flag_nothing(example: Path) -> None:
@@ -88,13 +93,44 @@ def test_a_broken_reviews_file_is_a_located_finding(example: Path) -> None:
     assert (problems[0].location.line or 0) > 1000
 
 
-def test_review_refuses_unknown_items_and_needs_a_name(example: Path) -> None:
+def test_review_refuses_unknown_items_by_and_date_and_all_without_a_reason(
+    example: Path,
+) -> None:
     runner = CliRunner()
-    unknown = runner.invoke(cli, ["review", "SRS-999", "--by", "Ana", "--path", str(example)])
+    before = (example / "medtrace-reviews.yaml").read_bytes()
+    unknown = runner.invoke(cli, ["review", "SRS-999", "--path", str(example)])
     assert unknown.exit_code == 2
     assert "no item with id SRS-999" in unknown.stderr
-    nameless = runner.invoke(cli, ["review", "SRS-001", "--path", str(example)])
-    assert nameless.exit_code == 2
+    for option in (["--by", "Anyone at all"], ["--date", "2020-01-01"]):
+        refused = runner.invoke(cli, ["review", "SRS-001", *option, "--path", str(example)])
+        assert refused.exit_code == 2
+        assert "is gone" in refused.stderr
+    everything = runner.invoke(cli, ["review", "--all", "--path", str(example)])
+    assert everything.exit_code == 2
+    assert "needs a reason" in everything.stderr
+    assert (example / "medtrace-reviews.yaml").read_bytes() == before
+
+
+def test_review_all_records_the_reason_the_time_and_the_identity(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "Ana Ruiz")
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "ana@example.invalid")
+    edit(example, SYS, " shall ", " shall always ")
+    assert suspects(example)
+    result = CliRunner().invoke(
+        cli, ["review", "--all", "--reason", "re-baselined after the v2 rewrite", "--path",
+              str(example)]
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert suspects(example) == set()
+    entries = yaml.safe_load((example / "medtrace-reviews.yaml").read_text("utf-8"))
+    latest = [e for e in entries if e.get("reason")]
+    assert latest
+    assert {e["reason"] for e in latest} == {"re-baselined after the v2 rewrite"}
+    assert {e["by"] for e in latest} == {"Ana Ruiz <ana@example.invalid>"}
+    stamp = dt.datetime.fromisoformat(latest[0]["date"].replace("Z", "+00:00"))
+    assert abs(dt.datetime.now(dt.UTC) - stamp) < dt.timedelta(minutes=5)
 
 
 def test_diff_lists_the_items_newly_suspect(example: Path) -> None:

@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from medtrace.api.code import code_digests, unit_files
+from medtrace.api.code import stamps as code_stamps
+from medtrace.api.link_history import head_commit, history_note, link_history
 from medtrace.api.load import LoadOptions, OpenProject, open_project, read_reviews_file
 from medtrace.errors import MedtraceError, StoreError
 from medtrace.graph import TraceGraph, patch_structural, structural_findings
@@ -49,6 +52,7 @@ class CheckReport:
     findings: tuple[Finding, ...]
     fail_on: Severity
     changed: int  # files parsed or forgotten in this run
+    notes: tuple[str, ...] = ()  # what a result rests on, for people (no history...)
 
     @property
     def failed(self) -> bool:
@@ -65,7 +69,7 @@ def check_project(start: Path, options: CheckOptions | None = None) -> CheckRepo
     options = options or CheckOptions()
     with open_project(start, options.load) as opened:
         structural = _structural(opened)
-        rules, problems = _rules(opened) if options.rules else ((), ())
+        rules, problems, notes = _rules(opened) if options.rules else ((), (), ())
         attachments = _missing_attachments(opened) if options.rules else ()
         found = [
             *opened.diagnostics,
@@ -88,6 +92,7 @@ def check_project(start: Path, options: CheckOptions | None = None) -> CheckRepo
         findings=tuple(sorted(found, key=Finding.sort_key)),
         fail_on=options.fail_on or opened.config.fail_on,
         changed=opened.changed,
+        notes=notes,
     )
 
 
@@ -112,33 +117,56 @@ def _structural(opened: OpenProject) -> tuple[Finding, ...]:
     return result
 
 
-def _rules(opened: OpenProject) -> tuple[tuple[Finding, ...], tuple[Finding, ...]]:
-    """Findings of the IEC 62304 rules (the last run's when no file changed), and the
-    findings of reading the review stamps."""
+def _rules(
+    opened: OpenProject,
+) -> tuple[tuple[Finding, ...], tuple[Finding, ...], tuple[str, ...]]:
+    """Findings of the IEC 62304 rules (the last run's when no file changed), the
+    findings of reading the review stamps, and notes on what the results rest on."""
     data = read_reviews_file(opened.root)
     reviews, problems = parse_reviews(data) if data else ((), ())
     runs_folder = opened.root / RUNS_FOLDER
     soup = opened.config.soup
+    units = [p.item for p in opened.cache.parsed_of_kind("software-unit") if p.item is not None]
+    code_files = unit_files(opened.root, units)
+    head = head_commit(opened.root)
     stamps = [_stamp(p) for p in run_files(runs_folder)]
     stamps += [_stamp(opened.root / name) for name in soup.sources]
     if soup.advisories:
         stamps += [_stamp(p) for p in _files_under(opened.root / soup.advisories)]
-    # The review stamps, test runs, SOUP sources and advisories are inputs too.
-    inputs = data + repr(stamps).encode()
+    # The review stamps, test runs, SOUP sources, advisories, units' code and the commit
+    # the link history is at are inputs too.
+    inputs = (
+        data
+        + repr(
+            (stamps, code_files, code_stamps(opened.root, code_files), head and head[1])
+        ).encode()
+    )
     key = f"{_RULES}:{hashlib.sha256(inputs).hexdigest()}"
     previous = opened.memo.get(key)
+    notes = tuple(note for note in (history_note(head),) if note)
     if previous is not None and not opened.changes.paths:
-        return previous, problems
+        return previous, problems, notes
     items = [parsed.item for parsed in opened.cache.parsed().values() if parsed.item is not None]
     graph = TraceGraph(items, opened.config.schema)
     runs, unreadable = load_runs(opened.root, runs_folder)
     components, source_findings = _sources(opened)
     advisories, advisory_findings = _advisories(opened.root, soup.advisories)
-    found = evaluate(graph, opened.config, reviews, runs, components, advisories)
+    code = code_digests(opened.root, code_files)
+    history = link_history(opened.root, opened.config, opened.config_bytes, opened.cache)
+    found = evaluate(
+        graph,
+        opened.config,
+        reviews,
+        runs,
+        components,
+        advisories,
+        code,
+        link_bases=history.bases,
+    )
     result = (*found, *unreadable, *source_findings, *advisory_findings)
     with contextlib.suppress(StoreError):
         opened.cache.remember(key, result)
-    return result, problems
+    return result, problems, notes
 
 
 def _stamp(path: Path) -> tuple[str, int, int]:

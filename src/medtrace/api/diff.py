@@ -14,9 +14,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from medtrace.api.load import load_project
+from medtrace.api.link_history import link_history
+from medtrace.api.load import load_project, open_project
 from medtrace.api.revision import WORKTREE, locate, read_revisions, resolve
 from medtrace.graph import TraceGraph
+from medtrace.graph.fingerprint import Fingerprints
 from medtrace.model import FieldValue, Item, Project
 from medtrace.model.change import FieldChange, ItemChange, ItemMove, LinkRef, ProjectDiff
 from medtrace.standard.rules.change import suspect_items
@@ -146,7 +148,16 @@ def _by_id(items: Iterable[Item]) -> dict[str, Item]:
     return found
 
 
-def project_suspects(project: Project) -> frozenset[str]:
-    """The items suspect in ``project``, by its own review stamps (the default hook)."""
-    graph = TraceGraph(project.items, project.config.schema)
-    return suspect_items(graph, project.reviews, project.config.non_normative)
+def history_suspects(start: Path) -> SuspectFinder:
+    """A hook that finds the items suspect in a project at any revision: by its own review
+    stamps and by the link history as of ``HEAD`` (a link that lasted from its creation to
+    ``HEAD`` has the same base at every revision between)."""
+    with open_project(start) as opened:
+        bases = link_history(opened.root, opened.config, opened.config_bytes, opened.cache).bases
+
+    def find(project: Project) -> frozenset[str]:
+        graph = TraceGraph(project.items, project.config.schema)
+        fingerprints = Fingerprints(graph, project.config.non_normative)
+        return suspect_items(graph, fingerprints, project.reviews, bases)
+
+    return find

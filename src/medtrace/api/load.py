@@ -68,6 +68,7 @@ class OpenProject:
 
     root: Path
     config: ProjectConfig
+    config_bytes: bytes
     diagnostics: tuple[Finding, ...]  # about medtrace.toml and the item paths
     cache: ParseCache
     changes: Changes
@@ -104,6 +105,7 @@ def open_project(start: Path, options: LoadOptions | None = None) -> Iterator[Op
         yield OpenProject(
             root=root,
             config=config,
+            config_bytes=config_bytes,
             diagnostics=(*config_findings, *path_findings),
             cache=cache,
             changes=changes,

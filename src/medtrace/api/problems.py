@@ -25,8 +25,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from medtrace.api.load import LoadOptions, load_project
-from medtrace.api.soup import set_front_matter
 from medtrace.errors import MedtraceError
+from medtrace.export.front_matter import set_front_matter
 from medtrace.ingest.issues import parse_issues
 from medtrace.model import Item, ProjectConfig
 from medtrace.model.issues import (

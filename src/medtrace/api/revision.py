@@ -127,8 +127,8 @@ def read_revisions(
         files, path_findings = select_files(repository.tree_files(commit, prefix), prefix, config)
         plans.append((commit, config, (*findings, *path_findings), files))
     known = _from_worktree(located, plans, worktree) if worktree is not None else {}
-    units = {(c.digest, path, blob) for _, c, _, files in plans for path, blob in files.items()}
-    parsed = {**known, **_parse_units(repository, configs, sorted(units - known.keys()))}
+    versions = {(c.digest, path, blob) for _, c, _, files in plans for path, blob in files.items()}
+    parsed = {**known, **parse_versions(repository, configs, sorted(versions - known.keys()))}
     snapshots = []
     for commit, config, findings, files in plans:
         results = [(path, parsed[(config.digest, path, files[path])]) for path in sorted(files)]
@@ -140,21 +140,21 @@ def read_revisions(
 
 
 # A file version to parse: the configuration's digest (it decides the schema), path, blob id.
-_Unit = tuple[str, str, str]
+FileVersion = tuple[str, str, str]
 # What read_revisions plans for a commit: its configuration and findings, and its item files.
 _Plan = tuple[str, ProjectConfig, tuple[Finding, ...], dict[str, str]]
 
 
 def _from_worktree(
     located: Located, plans: Sequence[_Plan], worktree: Project
-) -> dict[_Unit, ParsedFile]:
+) -> dict[FileVersion, ParsedFile]:
     """Parse results of the working tree for the files git finds unchanged at a commit
     with the same configuration: the same bytes at the same path parse the same."""
     items = {item.source.path: item for item in worktree.items}
     findings: defaultdict[str, list[Finding]] = defaultdict(list)
     for finding in worktree.diagnostics:
         findings[finding.location.path].append(finding)
-    known: dict[_Unit, ParsedFile] = {}
+    known: dict[FileVersion, ParsedFile] = {}
     for commit, config, _, files in plans:
         if config.digest != worktree.config.digest:
             continue
@@ -173,13 +173,10 @@ def select_files(
     inside = {f.path[len(prefix) :]: f for f in tree if f.path.startswith(prefix)}
     folders = {posixpath.dirname(path) for path in inside}
     folders |= {parent for folder in folders for parent in _parents(folder)}
-    found: dict[str, str] = {}
     findings: list[Finding] = []
-    for entry in config.paths:
-        base = posixpath.normpath(entry)
-        if base == ".":
-            base = ""
-        if base.startswith(("/", "../")) or base == ".." or (base and base not in folders):
+    bases = []
+    for entry, base in _bases(config):
+        if base is None or (base and base not in folders):
             findings.append(
                 _finding(
                     "config/path-invalid",
@@ -187,24 +184,48 @@ def select_files(
                     CONFIG_FILE,
                 )
             )
-            continue
-        start = base + "/" if base else ""
-        for path, file in inside.items():
-            if path.startswith(start) and not file.symlink and _is_item_path(path[len(start) :]):
-                found[path] = file.blob
+        else:
+            bases.append(base)
+    found = {
+        path: file.blob
+        for path, file in inside.items()
+        if not file.symlink and _under(path, bases) and not _excluded(path, config)
+    }
     for path in [path for path in found if not is_utf8(path)]:
         del found[path]
         shown = path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
         findings.append(
             _finding("file/unreadable", "the file name is not UTF-8; rename the file", shown)
         )
-    if config.exclude:
-        found = {
-            path: blob
-            for path, blob in found.items()
-            if not any(fnmatch.fnmatchcase(path, pattern) for pattern in config.exclude)
-        }
     return found, findings
+
+
+def is_item_file(path: str, config: ProjectConfig) -> bool:
+    """Whether the project path ``path`` (a regular file) is an item file, as ``discover``
+    and :func:`select_files` decide it (configured folders that exist are not checked)."""
+    bases = [base for _, base in _bases(config) if base is not None]
+    return _under(path, bases) and not _excluded(path, config) and is_utf8(path)
+
+
+def _bases(config: ProjectConfig) -> Iterator[tuple[str, str | None]]:
+    """Each configured item folder, normalised (``""``: the project root; None: outside)."""
+    for entry in config.paths:
+        base = posixpath.normpath(entry)
+        if base == ".":
+            base = ""
+        yield entry, None if base.startswith(("/", "../")) or base == ".." else base
+
+
+def _under(path: str, bases: Sequence[str]) -> bool:
+    for base in bases:
+        start = base + "/" if base else ""
+        if path.startswith(start) and _is_item_path(path[len(start) :]):
+            return True
+    return False
+
+
+def _excluded(path: str, config: ProjectConfig) -> bool:
+    return any(fnmatch.fnmatchcase(path, pattern) for pattern in config.exclude)
 
 
 def _is_item_path(relative: str) -> bool:
@@ -246,31 +267,33 @@ def _project(
     )
 
 
-def _parse_units(
-    repository: GitRepository, configs: dict[str, bytes], units: Sequence[_Unit]
-) -> dict[_Unit, ParsedFile]:
-    """Parse every unit; the blobs are read in one ``cat-file`` process."""
-    blobs = sorted({blob for _, _, blob in units})
+def parse_versions(
+    repository: GitRepository, configs: dict[str, bytes], versions: Sequence[FileVersion]
+) -> dict[FileVersion, ParsedFile]:
+    """Parse file versions (configuration digest, path, blob id), each with the schema of
+    its configuration (``configs``: digest -> the bytes of ``medtrace.toml``); the blobs
+    are read in one ``cat-file`` process, and many are parsed in worker processes."""
+    blobs = sorted({blob for _, _, blob in versions})
     contents = dict(zip(blobs, repository.read_blobs(blobs), strict=True))
-    work = [(digest, path, contents[blob] or b"") for digest, path, blob in units]
+    work = [(digest, path, contents[blob] or b"") for digest, path, blob in versions]
     workers = min(os.cpu_count() or 1, 8)
     if workers < 2 or len(work) < PARALLEL_MIN_FILES:
         schemas = _schemas(configs)
         return {
-            unit: parse_item(data, path, schemas[digest])
-            for unit, (digest, path, data) in zip(units, work, strict=True)
+            version: parse_item(data, path, schemas[digest])
+            for version, (digest, path, data) in zip(versions, work, strict=True)
         }
     # Imported here, not at the top: most runs never start workers.
     import multiprocessing
 
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     chunks = [(start, min(start + _CHUNK, len(work))) for start in range(0, len(work), _CHUNK)]
-    parsed: dict[_Unit, ParsedFile] = {}
+    parsed: dict[FileVersion, ParsedFile] = {}
     with context.Pool(workers, _worker_start, (configs, work)) as pool:
         for (start, _), encoded in zip(chunks, pool.imap(_worker_parse, chunks), strict=True):
             for offset, blob in enumerate(encoded):
-                unit = units[start + offset]
-                parsed[unit] = decode(blob, unit[1])
+                version = versions[start + offset]
+                parsed[version] = decode(blob, version[1])
     return parsed
 
 

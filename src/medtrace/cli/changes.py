@@ -11,7 +11,7 @@ import click
 from medtrace.api.baseline import create_baseline, list_baselines, manifest_json, read_baseline
 from medtrace.api.change_control import audit_changes
 from medtrace.api.diff import diff as diff_revisions
-from medtrace.api.diff import project_suspects
+from medtrace.api.diff import history_suspects
 from medtrace.api.history import item_history
 from medtrace.api.revision import WORKTREE
 from medtrace.cli.boundary import EXIT_FINDINGS, EXIT_OK, user_errors
@@ -36,7 +36,7 @@ def diff(obj: Context, rev1: str, rev2: str | None, path: Path, output_format: s
     last review) are listed too.
     """
     with user_errors(obj.debug):
-        changes = diff_revisions(path, rev1, rev2 or WORKTREE, suspects=project_suspects)
+        changes = diff_revisions(path, rev1, rev2 or WORKTREE, suspects=history_suspects(path))
     render = {"json": diff_json, "html": diff_html}.get(output_format, diff_markdown)
     click.echo(render(changes), nl=False)
     raise SystemExit(EXIT_OK)

@@ -15,8 +15,10 @@ from medtrace.cli.context import SETTINGS, Context
 # The commands: name -> module and attribute, imported when the command is looked up (a
 # command runs with only its own modules loaded: importing them all took 0.7 s).
 COMMANDS = {
+    "approve": ("medtrace.cli.approve", "approve_command"),
     "baseline": ("medtrace.cli.changes", "baseline"),
     "change-control": ("medtrace.cli.changes", "change_control"),
+    "bind": ("medtrace.cli.approve", "bind_command"),
     "check": ("medtrace.cli.check", "check"),
     "classify": ("medtrace.cli.classify", "classify_command"),
     "coverage": ("medtrace.cli.trace", "coverage"),

@@ -14,29 +14,36 @@ from medtrace.cli.context import SETTINGS, Context, project_option
 
 @click.command(context_settings=SETTINGS)
 @click.argument("items", nargs=-1)
-@click.option("--by", required=True, help="Name of the reviewer.")
-@click.option("--date", help="Date of the review (YYYY-MM-DD) [default: today].")
 @click.option("--all", "every_item", is_flag=True, help="Review every item with trace links.")
+@click.option("--reason", default="", help="Why (required with --all; recorded in each stamp).")
+@click.option("--by", hidden=True, help="Gone: the reviewer is your git identity.")
+@click.option("--date", hidden=True, help="Gone: a review is dated by the clock.")
 @project_option
 @click.pass_obj
 def review(
-    obj: Context, items: tuple[str, ...], by: str, date: str | None, every_item: bool, path: Path
+    obj: Context,
+    items: tuple[str, ...],
+    every_item: bool,
+    reason: str,
+    by: str | None,
+    date: str | None,
+    path: Path,
 ) -> None:
-    """Record a review of ITEMS' trace links by a named person.
+    """Record that you reviewed ITEMS' trace links after a change upstream.
 
-    Appends to medtrace-reviews.yaml (plain text, for the pull request) the
-    fingerprint of everything each item depends on, as it is now. The item
-    stops being suspect; a later change upstream makes it suspect again.
+    Appends to medtrace-reviews.yaml (plain text, for the pull request) you as
+    reviewer (your git identity), the time, the commit, and the fingerprint of
+    everything each item depends on, as it is now. The item stops being
+    suspect; a later change upstream makes it suspect again.
     """
+    if by is not None:
+        raise click.UsageError("--by is gone: the reviewer is your git identity (git config)")
+    if date is not None:
+        raise click.UsageError("--date is gone: a review is dated by the clock")
     if not items and not every_item:
-        raise click.UsageError("name the items to review, or --all")
-    day = date or dt.date.today().isoformat()
-    try:
-        dt.date.fromisoformat(day)
-    except ValueError:
-        raise click.BadParameter(
-            f"{day!r} is not a date like 2026-03-14", param_hint="--date"
-        ) from None
+        raise click.UsageError("name the items to review, or --all with --reason")
     with user_errors(obj.debug):
-        recorded, written = record_reviews(path, items, by=by, date=day, every_item=every_item)
-    click.echo(f"Recorded {len(recorded)} review(s) by {by} in {written}.")
+        recorded, written = record_reviews(
+            path, items, now=dt.datetime.now(dt.UTC), every_item=every_item, reason=reason
+        )
+    click.echo(f"Recorded {len(recorded)} review(s) in {written}.")

@@ -60,6 +60,8 @@ def _review(node: yaml.Node, path: str, line: int) -> Review | None:
         date=date,
         seen=tuple(sorted(pairs)),
         source=SourceLocation(path=path, line=line),
+        commit=_text(fields.get("commit")) or "",
+        reason=_text(fields.get("reason")) or "",
     )
 
 

@@ -44,6 +44,11 @@ STRUCTURAL_CODES: dict[str, str] = {
     "results/test-unnamed": "A test case has no name.",
     "results/attachment-missing": "A test record names an attachment that is not in the project.",
     "results/run-invalid": "A file in verification/runs/ is not a medtrace test run.",
+    "results/not-in-git": "Results imported outside git are bound to a version label only, not "
+    "to a commit or to the code they tested (a warning of results import).",
+    "results/uncommitted-changes": "Project files differed from the tested commit when the "
+    "results were imported; a release of that commit does not count the run (a warning of "
+    "results import).",
     "code/marker-unknown-id": "A marker in source code names an id no item has.",
     "code/file-not-in-unit": "A source file with implements markers is in no unit's source-files.",
     "code/unit-implements-missing": "A unit's files mark requirements the unit does not implement.",

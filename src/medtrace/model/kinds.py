@@ -57,6 +57,13 @@ COMMON_FIELDS = (
     ),
     _f("tags", _L, "Free labels for filtering."),
     _f("owner", _S, "The person or role responsible for the item."),
+    _f(
+        "fingerprints",
+        _L,
+        "What a record vouches for, as it was when recorded: one `ID@FINGERPRINT` per item "
+        "(written by `medtrace approve` and `medtrace bind`); evidence whose item has changed "
+        "since is void. Never part of a fingerprint itself.",
+    ),
 )
 
 _CLASS_FIELDS = (

@@ -127,8 +127,13 @@ class ReportFile:
 class ResultRun:
     """One import of test reports, bound to the software revision they tested.
 
-    ``revision`` is what the user named (a tag, a commit); ``commit`` the git
-    commit it resolved to, when the project is in a git repository.
+    ``commit`` is the full git commit tested, resolved when the run was imported
+    (a symbolic name such as ``HEAD`` or a branch is never stored for later);
+    ``revision`` is how the user named it, for people (outside git: the version
+    label, and ``commit`` is ``None``). ``covers`` holds the fingerprint of each
+    item the run's tests exercised as it was then (test cases, the items they
+    verify, units with their code); ``uncommitted`` the project files that
+    differed from ``commit`` when the run was imported.
     """
 
     revision: str
@@ -137,6 +142,8 @@ class ResultRun:
     environment: str
     reports: tuple[ReportFile, ...]
     results: tuple[TestResult, ...]
+    covers: tuple[tuple[str, str], ...] = ()
+    uncommitted: tuple[str, ...] = ()
 
     @property
     def totals(self) -> Totals:

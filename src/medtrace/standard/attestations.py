@@ -2,14 +2,17 @@
 
 An attestation item lists the clauses it covers and names the plan section or
 checklist entry that shows them (``evidence``); it counts once it is signed
-off: ``signed-by`` and ``signed-date`` on the item, or an approving
-review-record that ``reviews`` it.
+off (``signed-by`` and ``signed-date`` on the item, or an approving
+review-record that ``reviews`` it) and while neither it nor the evidence it
+names (``documented-in``) changed since: the attestation records their
+fingerprints (``medtrace bind``, :mod:`medtrace.graph.evidence`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from medtrace.graph.evidence import Binding, approvals, pin, record_pins
 from medtrace.model import Item, Severity
 from medtrace.standard.clause import Clause, Method
 from medtrace.standard.clauses import CLAUSES
@@ -18,12 +21,30 @@ from medtrace.standard.registry import Violation, rule
 
 
 def signed_off(ctx: RuleContext, attestation: Item) -> bool:
+    return attestation_problem(ctx, attestation) is None
+
+
+def attestation_problem(ctx: RuleContext, attestation: Item) -> str | None:
+    """Why ``attestation`` does not count now (None: it is signed off, bound to what it says
+    and to the evidence it names, and none of them changed since)."""
+    fingerprints = ctx.fingerprints
+    named = [p for p in record_pins(attestation, fingerprints) if p.target != attestation.id]
+    stale = [p for p in named if p.binding is not Binding.CURRENT]
     if attestation.field("signed-by") and attestation.field("signed-date"):
-        return True
-    return any(
-        review.kind == "review-record" and review.field("meaning") == "approved"
-        for review in ctx.graph.sources(attestation.id, "reviews")
-    )
+        own = pin(attestation, attestation.id, fingerprints)
+        if own is not None and own.binding is not Binding.CURRENT:
+            stale.insert(0, own)
+        signed = True
+    else:
+        found = [a for a in approvals(attestation, fingerprints) if a.via != attestation.id]
+        signed = any(a.current for a in found)
+        if found and not signed:
+            stale = [a.pin for a in found] + stale
+        elif not found:
+            return "is not signed off (signed-by and signed-date, or an approving review record)"
+    if not stale and signed:
+        return None
+    return "is void: " + "; ".join(p.describe() for p in stale)
 
 
 def attestations_of(ctx: RuleContext, number: str) -> tuple[Item, ...]:
@@ -41,11 +62,14 @@ def _register(clause: Clause) -> None:
         if not ctx.applies_to_project:
             return
         found = attestations_of(ctx, clause.number)
-        if any(signed_off(ctx, item) for item in found):
+        problems = [(item, attestation_problem(ctx, item)) for item in found]
+        if any(problem is None for _, problem in problems):
             return
         if found:
-            names = ", ".join(item.id for item in found)
-            yield Violation(found[0], f"attestation {names} for {clause.number} is not signed off")
+            yield Violation(
+                found[0],
+                "; ".join(f"attestation {item.id} for {clause.number} {p}" for item, p in problems),
+            )
         else:
             yield Violation(
                 None,

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from medtrace.graph import TraceGraph
+from medtrace.graph.fingerprint import Fingerprints
 from medtrace.graph.verification import ResultIndex
 from medtrace.model import ALL_CLASSES, Item, ProjectConfig, SafetyClass
 from medtrace.model.components import ComponentList
 from medtrace.model.results import ResultRun
-from medtrace.model.review import Review
+from medtrace.model.review import LinkBase, Review
 from medtrace.standard.classes import Classes
 
 if TYPE_CHECKING:
@@ -34,11 +35,24 @@ class RuleContext:
     classes: Classes
     applies_at: frozenset[SafetyClass] = ALL_CLASSES
     reviews: tuple[Review, ...] = ()  # from medtrace-reviews.yaml
+    # (item, id it depends on) -> when the link was made, from git history (7.4.1)
+    link_bases: Mapping[tuple[str, str], LinkBase] = field(default_factory=dict)
     runs: tuple[ResultRun, ...] = ()  # imported test runs (verification/runs/)
     results: ResultIndex = field(default_factory=ResultIndex.empty)  # latest result per test
     # The components of the [soup] sources, None when the project names none.
     components: tuple[ComponentList, ...] | None = None
     advisories: AdvisoryIndex | None = None  # the OSV records of [soup] advisories
+    # The items' fingerprints (with their code), for evidence bound to content; the
+    # engine passes them, otherwise they are made from the graph (without code).
+    given_fingerprints: Fingerprints | None = None
+
+    @property
+    def fingerprints(self) -> Fingerprints:
+        if self.given_fingerprints is None:
+            ignore = self.config.non_normative
+            object.__setattr__(self, "given_fingerprints", Fingerprints(self.graph, ignore))
+        assert self.given_fingerprints is not None
+        return self.given_fingerprints
 
     def for_classes(self, classes: frozenset[SafetyClass]) -> RuleContext:
         return replace(self, applies_at=classes)

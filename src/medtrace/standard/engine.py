@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from medtrace.graph import TraceGraph
+from medtrace.graph.fingerprint import Fingerprints
 from medtrace.graph.verification import ResultIndex
 from medtrace.model import CONFIG_FILE, Finding, ProjectConfig, SourceLocation
 from medtrace.model.components import ComponentList
 from medtrace.model.results import ResultRun
-from medtrace.model.review import Review
+from medtrace.model.review import LinkBase, Review
 from medtrace.standard.classes import compute_classes
 from medtrace.standard.clauses import clause
 from medtrace.standard.context import RuleContext
@@ -30,22 +32,29 @@ def evaluate(
     runs: tuple[ResultRun, ...] = (),
     components: tuple[ComponentList, ...] | None = None,
     advisories: AdvisoryIndex | None = None,
+    code: Mapping[str, str] | None = None,
+    link_bases: Mapping[tuple[str, str], LinkBase] | None = None,
 ) -> list[Finding]:
     """Findings of every rule, each evaluated at the classes its clause applies to.
 
     A project without a software system gets only the finding that says so:
-    there is nothing to classify, so no other clause can be judged.
+    there is nothing to classify, so no other clause can be judged. ``code`` maps
+    each item with source files to their digest (:func:`~medtrace.graph.fingerprint.code_digest`);
+    ``link_bases`` say when each trace link was made (from git history).
     """
     verified = [item.id for kind in VERIFIED_KINDS for item in graph.of_kind(kind)]
+    fingerprints = Fingerprints(graph, config.non_normative, code)
     context = RuleContext(
         graph=graph,
         config=config,
         classes=compute_classes(graph),
         reviews=reviews,
+        link_bases=link_bases or {},
         runs=runs,
-        results=ResultIndex.build(runs, verified),
+        results=ResultIndex.build(runs, verified, fingerprints=fingerprints),
         components=components,
         advisories=advisories,
+        given_fingerprints=fingerprints,
     )
     rules = all_rules()
     if not graph.of_kind("software-system"):

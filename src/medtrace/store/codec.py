@@ -12,7 +12,7 @@ from typing import Any
 
 from medtrace.model import Finding, Item, Link, ParsedFile, Severity, SourceLocation
 
-FORMAT = 3
+FORMAT = 4  # 4: the built-in schema gained the fingerprints field
 
 _SEVERITIES = {severity.value: severity for severity in Severity}
 

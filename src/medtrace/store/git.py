@@ -241,6 +241,23 @@ class GitRepository:
         return tuple(sorted(paths))
 
 
+def identity(folder: Path) -> str:
+    """The identity git would record as the author of a commit made in ``folder`` now
+    (``Name <email>``: ``user.name`` and ``user.email``, or ``GIT_AUTHOR_NAME`` and
+    ``GIT_AUTHOR_EMAIL``), for records that name who made them."""
+    try:
+        out = _git(folder, "var", "GIT_AUTHOR_IDENT").decode("utf-8", "replace").strip()
+    except GitError:
+        out = ""
+    name = out.rsplit(" ", 2)[0] if out.count(" ") >= 2 else ""
+    if not name or name.startswith("<"):
+        raise GitError(
+            "no git identity is set: medtrace records you as the person who did this",
+            hint="git config --global user.name 'Your Name'; git config --global user.email ...",
+        )
+    return name
+
+
 def _git(folder: Path, *args: str, data: bytes | None = None) -> bytes:
     try:
         done = subprocess.run(

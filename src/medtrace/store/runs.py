@@ -21,7 +21,8 @@ from medtrace.model.results import (
 )
 from medtrace.store.files import write_atomic
 
-FORMAT = 1
+FORMAT = 2  # 2: runs record what they covered (fingerprints) and uncommitted files
+_READABLE = frozenset({1, FORMAT})
 
 
 def encode_run(run: ResultRun) -> bytes:
@@ -31,6 +32,8 @@ def encode_run(run: ResultRun) -> bytes:
         "commit": run.commit,
         "imported": run.imported,
         "environment": run.environment,
+        "uncommitted": list(run.uncommitted),
+        "covers": dict(run.covers),
         "totals": asdict(run.totals),
         "reports": [
             {
@@ -52,7 +55,7 @@ def encode_run(run: ResultRun) -> bytes:
 def decode_run(data: bytes) -> ResultRun:
     """A run file back; raises ``ValueError`` (or ``KeyError``) when it is not one."""
     raw: dict[str, Any] = json.loads(data.decode("utf-8"))
-    if raw.get("format") != FORMAT:
+    if raw.get("format") not in _READABLE:
         raise ValueError(f"unknown run format {raw.get('format')!r}")
     return ResultRun(
         revision=str(raw["revision"]),
@@ -70,6 +73,8 @@ def decode_run(data: bytes) -> ResultRun:
             for r in raw["reports"]
         ),
         results=tuple(_test_result(entry) for entry in raw["results"]),
+        covers=tuple(sorted((str(k), str(v)) for k, v in raw.get("covers", {}).items())),
+        uncommitted=tuple(str(path) for path in raw.get("uncommitted", ())),
     )
 
 

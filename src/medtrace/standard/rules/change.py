@@ -1,61 +1,97 @@
 """Suspect links (7.4.1): an item is suspect while something it depends on has changed
-since the item was last reviewed against it (``medtrace review``).
+since the link was last known clean.
 
-A link nobody has reviewed yet is trusted. Impact is transitive through deep
-fingerprints: a changed system requirement makes the requirements derived from
-it suspect, the units implementing those, their tests, and the risk controls
-the requirements carry out, each until it is reviewed itself.
+A link is clean when it is created (the link base, from git history:
+:mod:`medtrace.api.link_history`) and when someone reviews it (a stamp of
+``medtrace review``); whichever is later counts. Impact is transitive through
+deep fingerprints: a changed system requirement makes the requirements derived
+from it suspect, the units implementing those, their tests, and the risk
+controls the requirements carry out, each until it is reviewed itself. A link
+that exists only in the working tree, or that neither history nor a review
+knows, is new: clean.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 
 from medtrace.graph import TraceGraph
-from medtrace.graph.fingerprint import deep_fingerprints, dependencies
+from medtrace.graph.fingerprint import Fingerprints, dependencies
 from medtrace.model import Item, SourceLocation
-from medtrace.model.review import Review, Stamp, latest_stamps
+from medtrace.model.review import LinkBase, Review, Stamp, latest_stamps, moment
 from medtrace.standard.context import RuleContext
 from medtrace.standard.registry import Violation, rule
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SuspectLink:
+    """``item`` is suspect: ``other`` (or what it depends on) changed since ``since``."""
+
+    item: Item
+    other: str
+    since: str  # "the link was created in 3f9c2ab41d0e (2026-03-02)" or a review
 
 
 @rule(
     code="62304.7.4.1/suspect-link",
     clause="7.4.1",
-    summary="An item whose upstream changed since it was last reviewed is reviewed again "
-    "(medtrace review).",
+    summary="An item whose upstream changed since the link was created or last reviewed is "
+    "reviewed again (medtrace review).",
 )
 def links_are_reviewed_after_changes(ctx: RuleContext) -> Iterator[Violation]:
-    for item, other, stamp in stale_reviews(ctx.graph, ctx.reviews, ctx.config.non_normative):
-        line = next((link.line for link in item.links if link.target == other), None)
+    found = stale_links(ctx.graph, ctx.fingerprints, ctx.reviews, ctx.link_bases)
+    for suspect in found:
+        item = suspect.item
+        line = next((link.line for link in item.links if link.target == suspect.other), None)
         yield Violation(
             item,
-            f"{item.id} is suspect: {other} (or what it depends on) changed since "
-            f"{stamp.by} reviewed it on {stamp.date}; check it, then: medtrace review {item.id}",
+            f"{item.id} is suspect: {suspect.other} (or what it depends on) changed since "
+            f"{suspect.since}; check it, then: medtrace review {item.id}",
             SourceLocation(path=item.source.path, line=line or item.source.line),
         )
 
 
-def stale_reviews(
-    graph: TraceGraph, reviews: Sequence[Review], ignore: Iterable[str]
-) -> Iterator[tuple[Item, str, Stamp]]:
-    """(item, id it depends on, the stamp) for every review overtaken by a change upstream."""
-    if not reviews:
+def stale_links(
+    graph: TraceGraph,
+    fingerprints: Fingerprints,
+    reviews: Sequence[Review],
+    bases: Mapping[tuple[str, str], LinkBase],
+) -> Iterator[SuspectLink]:
+    """Every (item, id it depends on) whose reference fingerprint is overtaken."""
+    if not reviews and not bases:
         return
     stamps = latest_stamps(tuple(reviews))
-    deep = deep_fingerprints(graph, ignore)
-    for item_id in sorted({item for item, _ in stamps}):
-        item = graph.get(item_id)
-        if item is None:
-            continue
+    deep = fingerprints.deep()
+    for item in graph:
         for other in dependencies(graph, item):
-            stamp = stamps.get((item_id, other))
-            if stamp is not None and stamp.fingerprint != deep[other]:
-                yield item, other, stamp
+            pair = (item.id, other)
+            reference, since = _reference(stamps.get(pair), bases.get(pair))
+            if reference is not None and reference != deep.get(other):
+                yield SuspectLink(item=item, other=other, since=since)
+
+
+def _reference(stamp: Stamp | None, base: LinkBase | None) -> tuple[str | None, str]:
+    """The fingerprint the pair was last clean at, and when that was, in words."""
+    if stamp is not None and (base is None or _not_before(stamp.date, base.date)):
+        return stamp.fingerprint, f"{stamp.by} reviewed it on {stamp.date}"
+    if base is not None:
+        return base.fingerprint, f"the link was made in {base.commit[:12]} ({base.date[:10]})"
+    return None, ""
+
+
+def _not_before(first: str, second: str) -> bool:
+    one, two = moment(first), moment(second)
+    if one is None or two is None:
+        return first >= second
+    return one >= two
 
 
 def suspect_items(
-    graph: TraceGraph, reviews: Sequence[Review], ignore: Iterable[str]
+    graph: TraceGraph,
+    fingerprints: Fingerprints,
+    reviews: Sequence[Review],
+    bases: Mapping[tuple[str, str], LinkBase],
 ) -> frozenset[str]:
     """Ids of the items that are suspect."""
-    return frozenset(item.id for item, _, _ in stale_reviews(graph, reviews, ignore))
+    return frozenset(s.item.id for s in stale_links(graph, fingerprints, reviews, bases))

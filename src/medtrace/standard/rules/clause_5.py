@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from medtrace.graph.evidence import approval_problem
 from medtrace.model import Item
 from medtrace.model.kinds import SOFTWARE_KINDS
 from medtrace.standard.context import RuleContext
@@ -23,12 +24,12 @@ def _linked_from(ctx: RuleContext, item: Item, role: str, kinds: frozenset[str])
     return [source for source in ctx.graph.sources(item.id, role) if source.kind in kinds]
 
 
-def _approved(ctx: RuleContext, item: Item) -> bool:
-    """Approved by its own status, or by a review record with meaning approved."""
-    if item.field("status") == "approved":
-        return True
-    reviews = _linked_from(ctx, item, "reviews", frozenset({"review-record"}))
-    return any(review.field("meaning") == "approved" for review in reviews)
+def _unapproved(ctx: RuleContext, item: Item, how: str) -> Violation | None:
+    """A violation when ``item`` has no approval bound to its content as it is now."""
+    problem = approval_problem(item, ctx.fingerprints)
+    if problem is None:
+        return None
+    return Violation(item, f"{item.id} {problem} ({how})")
 
 
 def _development_plans(ctx: RuleContext) -> Iterator[Item]:
@@ -58,12 +59,9 @@ def development_plan_exists(ctx: RuleContext) -> Iterator[Violation]:
 )
 def development_plan_is_approved(ctx: RuleContext) -> Iterator[Violation]:
     for plan in _development_plans(ctx):
-        if not _approved(ctx, plan):
-            yield Violation(
-                plan,
-                f"{plan.id} is not approved (set status: approved, or add a review-record with "
-                f"meaning: approved and reviews: [{plan.id}])",
-            )
+        found = _unapproved(ctx, plan, f"approve it: medtrace approve {plan.id}")
+        if found is not None:
+            yield found
 
 
 @rule(
@@ -108,12 +106,9 @@ def risk_controls_are_required(ctx: RuleContext) -> Iterator[Violation]:
 )
 def requirements_are_approved(ctx: RuleContext) -> Iterator[Violation]:
     for requirement in ctx.items("software-requirement"):
-        if not _approved(ctx, requirement):
-            yield Violation(
-                requirement,
-                f"{requirement.id} is not approved (set status: approved, or add a review-record "
-                f"with meaning: approved and reviews: [{requirement.id}])",
-            )
+        found = _unapproved(ctx, requirement, f"approve it: medtrace approve {requirement.id}")
+        if found is not None:
+            yield found
 
 
 @rule(

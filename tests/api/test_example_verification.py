@@ -32,7 +32,7 @@ def test_the_suite_verifies_every_software_requirement(example: Path, example_re
     now = dt.datetime(2026, 3, 14, tzinfo=dt.UTC)
     run, _, _ = import_results(example, [report], revision="v1.2.0", now=now)
     assert run.totals.failures == 0 and run.totals.tests >= 70
-    _, statuses = verify(example, revision="v1.2.0", options=LoadOptions(use_cache=False))
+    statuses = verify(example, revision="v1.2.0", options=LoadOptions(use_cache=False)).statuses
     assert {entry.status for entry in statuses} == {Status.VERIFIED}
     assert check_project(example, NO_CACHE).findings == ()
 
@@ -47,7 +47,7 @@ def test_a_failing_test_fails_its_requirements_and_the_check(example: Path, tmp_
     run, _, _ = import_results(example, [report], revision="v1.2.1", now=now)
     failing = [r for r in run.results if r.outcome.value == "failed"]
     assert len(failing) == 1
-    _, statuses = verify(example, options=LoadOptions(use_cache=False))
+    statuses = verify(example, options=LoadOptions(use_cache=False)).statuses
     failed = {e.requirement.id for e in statuses if e.status is Status.FAILED}
     assert failed and failed <= set(failing[0].requirements)
     result = CliRunner().invoke(cli, ["check", str(example), "--no-cache"])

@@ -24,12 +24,8 @@ from click.testing import CliRunner
 from tests.api.test_git_changes import Git, git_in, shut_out_git_configuration
 
 from medtrace.api.load import LoadOptions, load_project
-from medtrace.api.release import (
-    RELEASE_TAG_PREFIX,
-    ReleaseBlockedError,
-    release_check,
-    release_make,
-)
+from medtrace.api.release import RELEASE_TAG_PREFIX, release_check
+from medtrace.api.release_make import ReleaseBlockedError, release_make
 from medtrace.api.results import import_results
 from medtrace.cli.context import Context
 from medtrace.cli.release import release
@@ -164,8 +160,7 @@ def test_a_failing_test_blocks_the_release_until_it_passes_again(
     commit(git, "Results with TC-006 failing")
     check = release_check(project, VERSION, options=NO_CACHE)
     assert [str(r) for r in check.reasons] == [
-        "5.8.1 release/test-failed: TC-006 failed: SRS-004, SRS-005",
-        "5.5.5 release/open-findings: 62304.5.5.5/unit-test-failed: 1 (SWU-002)",
+        "5.8.1 release/test-failed: TC-006 failed: SRS-004, SRS-005, SWU-002",
         "5.8.6 release/clause-gap: compliance matrix gaps at class C: 5.5.5, 5.7.1",
     ]
 
@@ -221,10 +216,19 @@ def test_make_archives_tags_and_records_the_release(
     assert "weasyprint" in manifest["tools"]
     assert {s["id"] for s in manifest["soup"]} >= {"SOUP-001", "SOUP-003"}
     # Every document in the archive, and only those, with its hash.
-    assert {d["path"]: d["sha256"] for d in manifest["documents"]} == {
+    assert {d["path"]: d["sha256"] for d in manifest["files"]} == {
         name: hashlib.sha256(content).hexdigest() for name, content in members.items()
     }
-    assert members and all(name.startswith("documents/") for name in members)
+    documents = [name for name in members if name.startswith("documents/")]
+    assert documents
+    runs = [name for name in members if name.startswith("evidence/runs/")]
+    assert len(runs) == 1  # the run bound to the released commit
+    assert json.loads(members[runs[0]])["commit"] == git("rev-parse", "v1.2.0").strip()
+    assert [n for n in members if n.startswith("evidence/records/")]  # the manual records
+    sbom = json.loads(members["sbom.cdx.json"])
+    assert sbom["bomFormat"] == "CycloneDX" and sbom["components"]
+    assert set(members) == {*documents, *(n for n in members if n.startswith("evidence/")),
+                            "sbom.cdx.json"}  # fmt: skip
     # Every item file of the project at the commit, with the hash of its bytes there.
     items = manifest["configuration_items"]
     assert len(items) == count
@@ -245,7 +249,8 @@ def test_make_archives_tags_and_records_the_release(
     text = record.read_text("utf-8")
     assert f"id: REL-{VERSION}" in text and "kind: release" in text
     assert f'revision: "{head}"' in text and f"date: {manifest['date'][:10]}" in text
-    assert "build: |-" in text and made.archive_sha256 in text
+    assert "build: |-" in text and "No build command, CI run or artifact" in text
+    assert manifest["release_record"]["sha256"] == hashlib.sha256(record.read_bytes()).hexdigest()
     record_item = next(i for i in load_project(project, NO_CACHE).items if i.id == f"REL-{VERSION}")
     assert record_item.field("version") == VERSION
 

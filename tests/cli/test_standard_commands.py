@@ -12,15 +12,21 @@ from medtrace.cli import cli
 from medtrace.standard import CLAUSES
 
 
-def test_gaps_shows_every_clause_met_on_the_example(runner: CliRunner, example: Path) -> None:
+def test_gaps_shows_every_clause_met_or_not_applicable_on_the_example(
+    runner: CliRunner, example: Path
+) -> None:
     result = runner.invoke(cli, ["gaps", str(example), "--format", "json"])
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
     assert document["class"] == "C"
     assert [row["clause"] for row in document["clauses"]] == [c.number for c in CLAUSES]
     statuses = {row["clause"]: row["status"] for row in document["clauses"]}
-    assert statuses["7.3.2"] == "not applicable"
-    assert {s for n, s in statuses.items() if n != "7.3.2"} == {"met"}
+    reasons = {row["clause"]: row["reason"] for row in document["clauses"]}
+    # Removed by Amendment 1, and nothing to evaluate: no item claims a lower class.
+    assert statuses["7.3.2"] == statuses["5.3.5"] == "not applicable"
+    assert reasons["7.3.2"] == "removed by Amendment 1"
+    assert "segregation" in reasons["5.3.5"]
+    assert {s for n, s in statuses.items() if n not in ("7.3.2", "5.3.5")} == {"met"}
     attested = next(row for row in document["clauses"] if row["clause"] == "5.1.4")
     assert attested["evidence"] and attested["method"] == "attestation"
 

@@ -20,14 +20,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from medtrace.api.code import code_digests, unit_files
+from medtrace.api.code import project_fingerprints
 from medtrace.api.discover import find_root
 from medtrace.api.load import load_project
 from medtrace.errors import ProjectError
 from medtrace.export.front_matter import set_front_matter, yaml_list
 from medtrace.graph import TraceGraph
 from medtrace.graph.evidence import APPROVING_RECORD, COVERING_LINKS, covered
-from medtrace.graph.fingerprint import BINDING_FIELD, Fingerprints
+from medtrace.graph.fingerprint import BINDING_FIELD
 from medtrace.model import Item, Project
 from medtrace.store.files import write_atomic
 from medtrace.store.git import GitError, GitRepository, identity
@@ -71,7 +71,7 @@ def approve(
         if missing:
             raise ProjectError(f"no item with id {', '.join(missing)} in the project")
         reviewer = by or identity(root)
-        fingerprints = _fingerprints(project, graph)
+        fingerprints = project_fingerprints(project, graph)
         chosen = list(dict.fromkeys(item_ids))
         record_id = _next_id(graph)
         path = root / _folder(project, graph) / f"{record_id}.md"
@@ -101,7 +101,7 @@ def bind(start: Path, record_ids: Sequence[str], *, every: bool = False) -> tupl
         if missing:
             raise ProjectError(f"no item with id {', '.join(missing)} in the project")
         chosen = _unbound_records(graph) if every else _named(graph, record_ids)
-        fingerprints = _fingerprints(project, graph)
+        fingerprints = project_fingerprints(project, graph)
         written = []
         for record in chosen:
             ids = [item_id for item_id in covered(record) if item_id in graph]
@@ -143,12 +143,6 @@ def _named(graph: TraceGraph, record_ids: Sequence[str]) -> list[Item]:
             )
         records.append(record)
     return records
-
-
-def _fingerprints(project: Project, graph: TraceGraph) -> Fingerprints:
-    root = Path(project.root)
-    code = code_digests(root, unit_files(root, graph.of_kind("software-unit")))
-    return Fingerprints(graph, project.config.non_normative, code)
 
 
 def _next_id(graph: TraceGraph) -> str:

@@ -19,8 +19,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from medtrace.graph.fingerprint import code_digest
-from medtrace.model import CACHE_DIR, Item
+from medtrace.graph import TraceGraph
+from medtrace.graph.fingerprint import Fingerprints, code_digest
+from medtrace.model import CACHE_DIR, Item, Project
 from medtrace.store.git import GitError, GitRepository
 
 SOURCE_FIELD = "source-files"
@@ -33,6 +34,13 @@ class UnitFiles:
 
     unit: str
     files: tuple[tuple[str, str | None], ...]  # (as listed, project path or None)
+
+
+def project_fingerprints(project: Project, graph: TraceGraph) -> Fingerprints:
+    """The fingerprints of a loaded project's items now, units with their code."""
+    root = Path(project.root)
+    code = code_digests(root, unit_files(root, graph.of_kind("software-unit")))
+    return Fingerprints(graph, project.config.non_normative, code)
 
 
 def listed_files(item: Item) -> tuple[str, ...]:

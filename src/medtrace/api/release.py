@@ -1,98 +1,65 @@
-"""Releases (5.8, 6.3): check that a revision may be released, then release it.
+"""The release gate (5.8): every reason a revision may not be released as a version.
 
-``release_check`` lists every reason a revision cannot be released as a
-version yet, each naming the clause and the items at fault (docs/release.md).
-``release_make`` runs the check; when it passes (or a justification overrides
-it) it builds the document set, archives it with a manifest of SHA-256 hashes,
-tags the commit ``medtrace/release/VERSION`` and writes the release record
-``releases/REL-VERSION.md``. The tag and the record are made only once the
-archive is written; a blocked release without a justification writes nothing.
+``release_check`` is the union of what every other command reports, so that
+nothing a command would flag passes it: every finding of ``check`` at warning or
+above (attestations needed at the class, stale evidence, suspect links, SOUP not
+current among them), every ``scan`` finding (code markers), ``change-control``
+since the previous release or baseline, the compliance matrix's gaps, SOUP
+advisories not evaluated and SOUP versions not audited, known anomalies not
+evaluated, change requests not closed, and a build that is not a clean commit.
+Verification is judged afresh: only results bound to the released commit count
+(its own, or those of an ancestor from which only imported runs changed:
+committing the evidence of a tested commit does not make it stale), runs made
+with uncommitted changes do not, manual records count by the version or a tag
+or commit of the release and only while they still cover their test, and a test
+with mixed outcomes in a run blocks. Each reason names its clause and the items.
 
-Results count for the released commit when they are bound to it, or to an
-earlier commit from which only imported runs (``verification/runs``) changed:
-committing the evidence of a tested commit does not make the evidence stale.
+``release make`` is :mod:`medtrace.api.release_make`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import importlib.metadata
-import io
-import json
-import platform
-import re
-import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from medtrace import __version__
 from medtrace.api.check import CheckOptions, CheckReport, check_project
+from medtrace.api.code import project_fingerprints
 from medtrace.api.load import LoadOptions, load_project
-from medtrace.api.revision import Located, locate, read_revisions
-from medtrace.api.soup import audit_soup
-from medtrace.errors import MedtraceError, ProjectError
+from medtrace.api.release_inputs import SOUP_PREFIXES, change_reasons, scan_reasons, soup_reasons
+from medtrace.api.revision import Located, locate
+from medtrace.errors import ProjectError
 from medtrace.graph import TraceGraph
-from medtrace.graph.verification import BAD_OUTCOMES, Status, verification_status
-from medtrace.model import CACHE_DIR, CONFIG_FILE, SafetyClass, Severity
+from medtrace.graph.verification import (
+    BAD_OUTCOMES,
+    RequirementStatus,
+    ResultIndex,
+    Status,
+    verification_status,
+)
+from medtrace.model import CACHE_DIR, SafetyClass
+from medtrace.model.release import Reason, named
 from medtrace.model.results import RUNS_FOLDER, ResultRun
 from medtrace.standard.classes import compute_classes
 from medtrace.standard.matrix import Status as ClauseStatus
 from medtrace.standard.matrix import compliance_matrix
 from medtrace.standard.rules.fields import blank
-from medtrace.store.files import write_atomic
 from medtrace.store.git import GitError, GitRepository
-from medtrace.store.runs import load_runs
+from medtrace.store.runs import decode_run, load_runs, run_files
 
 RELEASE_TAG_PREFIX = "medtrace/release/"
 RELEASES_FOLDER = "releases"
-MANIFEST_NAME = "MANIFEST.json"
-MANIFEST_FORMAT = 1
-DOCUMENT_FORMATS = ("html", "md", "pdf", "docx")
-# Libraries whose versions go into the manifest: they shape the documents and the SBOM.
-LIBRARIES = (
-    "cyclonedx-python-lib",
-    "weasyprint",
-    "python-docx",
-    "Jinja2",
-    "markdown-it-py",
-    "nh3",
-    "lxml",
-    "PyYAML",
-    "openpyxl",
-    "click",
-)
-_VERSION = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,58}[A-Za-z0-9])?$")
+_VERSION_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
 # Change requests whose change is in the code but not yet closed: a release needs them
 # closed (or rejected). Proposed and approved ones are work for a later release.
 _OPEN_CHANGES = ("implemented", "verified")
-_SOUP_PREFIXES = ("62304.7.1.3/", "62304.8.1.2/")
 SUSPECT_LINK = "62304.7.4.1/suspect-link"
-# Verification findings the release's own check replaces (it counts only the results
-# bound to the released commit; check counts the latest of all).
-_REPLACED = frozenset(
-    {
-        "62304.5.7.1/requirement-not-run",
-        "62304.5.7.1/requirement-not-tested",
-        "62304.5.7.1/requirement-test-failed",
-    }
-)
+# What the release's own verification replaces: check counts the latest results of any
+# revision, the release only those bound to the released commit.
+VERIFIED = ("software-requirement", "software-unit", "software-item")
+_REPLACED_PREFIXES = ("62304.5.7.1/requirement-", "62304.5.5.5/unit-", "62304.5.6.3/")
 _EVIDENCE_DEPTH = 200  # commits walked back looking for the tested commit
-_SHOWN = 12  # ids named in one reason before "+N more"
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Reason:
-    """One thing that stops a release: the clause, a stable code, and a one-line message."""
-
-    clause: str
-    code: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.clause} {self.code}: {self.message}"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -100,7 +67,8 @@ class ReleaseCheck:
     """Whether ``revision`` (a full commit) may be released as ``version``.
 
     ``anomalies`` lists the problem reports not closed (the known residual
-    anomalies, 5.8.2), one line each; ``tested`` the commits whose results count.
+    anomalies, 5.8.2), one line each; ``tested`` the commits whose results count;
+    ``since`` the release or baseline change control started from (None: none).
     """
 
     version: str
@@ -110,6 +78,8 @@ class ReleaseCheck:
     reasons: tuple[Reason, ...]
     anomalies: tuple[str, ...] = ()
     tested: tuple[str, ...] = ()
+    since: str | None = None
+    evidence: tuple[str, ...] = ()  # project paths of the runs and records that count
 
     @property
     def passed(self) -> bool:
@@ -120,36 +90,15 @@ class ReleaseCheck:
         return RELEASE_TAG_PREFIX + self.version
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ReleaseMade:
-    """What ``release_make`` wrote: the archive, the record, the tag and the manifest."""
-
-    check: ReleaseCheck
-    tag: str
-    record: Path
-    archive: Path
-    archive_sha256: str
-    documents: tuple[Path, ...]
-    manifest: dict[str, object] = field(repr=False)
-    justification: str | None = None
-
-
-class ReleaseBlockedError(MedtraceError):
-    """The release check failed and no justification was given: nothing was written."""
-
-    def __init__(self, check: ReleaseCheck) -> None:
-        count = len(check.reasons)
-        super().__init__(
-            f"release {check.version} is blocked by {count} reason{'s' if count != 1 else ''};"
-            " nothing was written",
-            hint="fix them (medtrace release check lists them) or give --justification",
-        )
-        self.check = check
-
-
 def release_tag(version: str) -> str:
     """The tag of release ``version``; refuses a malformed version."""
-    if not _VERSION.match(version) or ".." in version or version.endswith(".lock"):
+    valid = (
+        0 < len(version) <= 60
+        and set(version) <= _VERSION_CHARS
+        and version[0].isalnum()
+        and version[-1].isalnum()
+    )
+    if not valid or ".." in version or version.endswith(".lock"):
         raise ProjectError(
             f"version {version[:60]!r} is malformed: use letters, digits, '.', '-' or '_'"
             " (e.g. 1.2.0)"
@@ -190,11 +139,20 @@ def release_check(
         for f in unreadable
     ]
     bound = _Binding(repository, version, commit, tested)
-    reasons += _verification_reasons(graph, runs, bound, commit)
+    chosen = [run for run in runs if bound.run(run)]
+    bound_files = _bound_files(located.root, graph, bound)
+    index = ResultIndex.build(
+        chosen, [item.id for item in graph], fingerprints=project_fingerprints(project, graph)
+    )
+    reasons += _verification_reasons(graph, bound, index, commit)
+    reasons += _mixed_reasons(chosen)
     anomalies, anomaly_reasons = _anomalies(graph)
     reasons += anomaly_reasons
     reasons += _finding_reasons(report)
-    reasons += _advisory_reasons(located.root, load, bool(project.config.soup.advisories))
+    reasons += scan_reasons(located.root)
+    since, changes = change_reasons(located, commit)
+    reasons += changes
+    reasons += soup_reasons(located.root, load, project.config.soup.advisories)
     reasons += _matrix_reasons(graph, report)
     reasons += _change_reasons(graph)
     return ReleaseCheck(
@@ -205,6 +163,8 @@ def release_check(
         reasons=tuple(reasons),
         anomalies=anomalies,
         tested=tested,
+        since=since,
+        evidence=bound_files,
     )
 
 
@@ -227,7 +187,7 @@ def _build_reasons(
                 clause="5.8.5",
                 code="release/uncommitted-changes",
                 message=f"{len(dirty)} uncommitted file{'s' if len(dirty) != 1 else ''} in the "
-                f"project ({_named(dirty)}): commit them, a release is a commit",
+                f"project ({named(dirty)}): commit them, a release is a commit",
             )
         )
     head = repository.rev_parse("HEAD")
@@ -239,7 +199,7 @@ def _build_reasons(
                     clause="5.8.5",
                     code="release/revision-not-checked-out",
                     message=f"{commit[:12]} is not the checked-out HEAD ({head[:12]} differs in "
-                    f"{_named(changed)}): check out the revision to release",
+                    f"{named(changed)}): check out the revision to release",
                 )
             )
     if repository.ref_exists(f"refs/tags/{tag}"):
@@ -250,13 +210,13 @@ def _build_reasons(
                 message=f"version {version} is already released (tag {tag})",
             )
         )
-    record = located.root / _record_path(version)
+    record = located.root / record_path(version)
     if record.exists():
         reasons.append(
             Reason(
                 clause="5.8.4",
                 code="release/already-released",
-                message=f"{_record_path(version)} exists already",
+                message=f"{record_path(version)} exists already",
             )
         )
     return reasons
@@ -281,9 +241,14 @@ def _tested_commits(repository: GitRepository, commit: str, evidence: str) -> tu
 
 
 class _Binding:
-    """Whether a run or record is bound to the release: by a tested commit, or by a
-    name that git resolves to one (a tag, a branch); a name git does not know counts
-    when it is the version itself (``1.2.0`` or ``v1.2.0``)."""
+    """Whether a run or record is bound to the release.
+
+    A run counts by the commit it recorded when it was imported (never by the
+    name it was given, which may have moved since) and only when nothing in the
+    project differed from that commit then. A manual record counts by the
+    version itself (``1.2.0`` or ``v1.2.0``), a tag that git resolves to a tested
+    commit, or a commit id (or its prefix) of one; never by a branch or ``HEAD``.
+    """
 
     def __init__(
         self, repository: GitRepository, version: str, commit: str, tested: Sequence[str]
@@ -291,30 +256,52 @@ class _Binding:
         self._repository = repository
         self._tested = frozenset(tested)
         self._versions = frozenset({version, f"v{version}"})
-        self._names: dict[str, bool] = {commit: True}
+        self._names: dict[str, bool] = {}
 
     def name(self, name: str) -> bool:
         name = name.strip()
         if not name:
             return False
         if name not in self._names:
-            try:
-                self._names[name] = self._repository.rev_parse(name) in self._tested
-            except GitError:
-                self._names[name] = name in self._versions
+            self._names[name] = name in self._versions or self._resolves(name)
         return self._names[name]
 
+    def _resolves(self, name: str) -> bool:
+        if len(name) >= 7 and all(c in "0123456789abcdef" for c in name.lower()):
+            return any(commit.startswith(name.lower()) for commit in self._tested)
+        try:
+            return self._repository.rev_parse(f"refs/tags/{name}") in self._tested
+        except GitError:
+            return False
+
     def run(self, run: ResultRun) -> bool:
-        return (run.commit or "") in self._tested or self.name(run.revision)
+        return (run.commit or "") in self._tested and not run.uncommitted
+
+
+def _bound_files(root: Path, graph: TraceGraph, bound: _Binding) -> tuple[str, ...]:
+    """The run files and test records that count for the release, as project paths."""
+    paths = []
+    for path in run_files(root / RUNS_FOLDER):
+        try:
+            run = decode_run(path.read_bytes())
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if bound.run(run):
+            paths.append(path.relative_to(root).as_posix())
+    paths += [
+        record.source.path
+        for record in graph.of_kind("test-record")
+        if bound.name(str(record.field("revision") or ""))
+    ]
+    return tuple(sorted(paths))
 
 
 # -- 5.8.1: verification complete --------------------------------------------------------
 
 
 def _verification_reasons(
-    graph: TraceGraph, runs: Sequence[ResultRun], bound: _Binding, commit: str
+    graph: TraceGraph, bound: _Binding, index: ResultIndex, commit: str
 ) -> list[Reason]:
-    chosen = [run for run in runs if bound.run(run)]
     # Manual tests count only through records of the released revision.
     items = [
         item
@@ -322,20 +309,36 @@ def _verification_reasons(
         if item.kind != "test-record" or bound.name(str(item.field("revision") or ""))
     ]
     scoped = TraceGraph(items, graph.schema)
-    statuses = verification_status(scoped, chosen, ("software-requirement",))
+    classes = compute_classes(graph)
+    statuses: list[RequirementStatus] = []
+    for kind in VERIFIED:
+        found = verification_status(scoped, index, (kind,))
+        if kind != "software-requirement":  # units (5.5.5) and items (5.6.3): B and C
+            found = tuple(s for s in found if classes.of(graph, s.requirement) is not SafetyClass.A)
+        statuses += found
+    return _status_reasons(statuses, commit)
+
+
+def _status_reasons(statuses: Iterable[RequirementStatus], commit: str) -> list[Reason]:
     failed: dict[str, list[str]] = defaultdict(list)
     not_run: list[str] = []
     not_covered: list[str] = []
+    stale: list[str] = []
     for entry in statuses:
-        requirement = entry.requirement.id
+        requirement, evidence = entry.requirement.id, entry.evidence
         if entry.status is Status.FAILED:
-            for evidence in entry.evidence:
-                if evidence.outcome in BAD_OUTCOMES:
-                    failed[evidence.test].append(requirement)
+            for found in evidence:
+                if found.outcome in BAD_OUTCOMES:
+                    failed[found.test].append(requirement)
         elif entry.status is Status.NOT_RUN:
-            tests = [e.test for e in entry.evidence if e.outcome not in BAD_OUTCOMES]
+            tests = [e.test for e in evidence if e.outcome not in BAD_OUTCOMES]
             not_run.append(f"{requirement} ({', '.join(tests)})" if tests else requirement)
-        elif entry.status is Status.NOT_COVERED:
+        elif entry.status is Status.STALE:
+            changed = sorted({c for e in evidence for c in e.changed})
+            stale.append(f"{requirement} ({', '.join(changed)} changed)")
+        elif (
+            entry.status is Status.NOT_COVERED and entry.requirement.kind == "software-requirement"
+        ):
             not_covered.append(requirement)
     reasons = [
         Reason(
@@ -350,7 +353,15 @@ def _verification_reasons(
             Reason(
                 clause="5.8.1",
                 code="release/verification-incomplete",
-                message=f"not run at {commit[:12]}: {_named(not_run)}",
+                message=f"not run at {commit[:12]}: {named(not_run)}",
+            )
+        )
+    if stale:
+        reasons.append(
+            Reason(
+                clause="5.8.1",
+                code="release/verification-stale",
+                message=f"results no longer cover what is there: {named(stale)}",
             )
         )
     if not_covered:
@@ -358,10 +369,31 @@ def _verification_reasons(
             Reason(
                 clause="5.8.1",
                 code="release/verification-incomplete",
-                message=f"no test verifies {_named(not_covered)}",
+                message=f"no test verifies {named(not_covered)}",
             )
         )
     return reasons
+
+
+def _mixed_reasons(runs: Sequence[ResultRun]) -> list[Reason]:
+    mixed: dict[str, set[str]] = defaultdict(set)
+    for run in runs:
+        outcomes: dict[str, set[str]] = defaultdict(set)
+        for result in run.results:
+            outcomes[result.test_id].add(result.outcome.value)
+        for test, found in outcomes.items():
+            if len(found) > 1:
+                mixed[test] |= found
+    if not mixed:
+        return []
+    shown = [f"{test} ({'/'.join(sorted(found))})" for test, found in sorted(mixed.items())]
+    return [
+        Reason(
+            clause="5.7.4",
+            code="release/result-mixed",
+            message=f"tests with more than one outcome in a run: {named(shown)}",
+        )
+    ]
 
 
 # -- 5.8.2/5.8.3: known residual anomalies -----------------------------------------------
@@ -393,13 +425,13 @@ def _anomalies(graph: TraceGraph) -> tuple[tuple[str, ...], list[Reason]]:
                 clause="5.8.3",
                 code="release/anomaly-not-evaluated",
                 message=f"known anomalies not evaluated at class {project_class.value}: "
-                f"{_named(unevaluated)}",
+                f"{named(unevaluated)}",
             )
         )
     return listed, reasons
 
 
-# -- 7.1.3/8.1.2, 7.4.1 and every other error: findings of check -----------------------
+# -- every finding of check at warning or above --------------------------------------------
 
 
 def _finding_reasons(report: CheckReport) -> list[Reason]:
@@ -409,18 +441,18 @@ def _finding_reasons(report: CheckReport) -> list[Reason]:
     clauses: dict[str, str] = {}
     for finding in report.findings:
         what = finding.item or str(finding.location)
-        if finding.code.startswith(_SOUP_PREFIXES):
+        if finding.code.startswith(SOUP_PREFIXES):
             soup[finding.code].append(what)
         elif finding.code == SUSPECT_LINK:
             suspect.append(what)
-        elif finding.severity is Severity.ERROR and finding.code not in _REPLACED:
+        elif finding.severity.value != "info" and not finding.code.startswith(_REPLACED_PREFIXES):
             other[finding.code].append(what)
             clauses.setdefault(finding.code, finding.clause or "5.8.6")
     reasons = [
         Reason(
             clause=code.removeprefix("62304.").partition("/")[0],
             code="release/soup-not-current",
-            message=f"{code}: {_named(_unique(items))}",
+            message=f"{code}: {named(unique(items))}",
         )
         for code, items in sorted(soup.items())
     ]
@@ -430,39 +462,18 @@ def _finding_reasons(report: CheckReport) -> list[Reason]:
                 clause="7.4.1",
                 code="release/suspect-links",
                 message=f"{len(suspect)} suspect link{'s' if len(suspect) != 1 else ''}"
-                f" not reviewed: {_named(_unique(suspect))}",
+                f" not reviewed: {named(unique(suspect))}",
             )
         )
     reasons += [
         Reason(
             clause=clauses[code],
             code="release/open-findings",
-            message=f"{code}: {len(items)} ({_named(_unique(items))})",
+            message=f"{code}: {len(items)} ({named(unique(items))})",
         )
         for code, items in sorted(other.items())
     ]
     return reasons
-
-
-def _advisory_reasons(root: Path, load: LoadOptions, configured: bool) -> list[Reason]:
-    if not configured:
-        return []
-    try:
-        entries, _ = audit_soup(root, options=load)
-    except MedtraceError as error:
-        return [Reason(clause="7.1.3", code="release/advisories-unreadable", message=str(error))]
-    unevaluated = _unique(
-        f"{e.soup.id} {e.match.advisory.id}" for e in entries if e.evaluation is None
-    )
-    if not unevaluated:
-        return []
-    return [
-        Reason(
-            clause="7.1.3",
-            code="release/advisory-not-evaluated",
-            message=f"advisories not evaluated: {_named(unevaluated)}",
-        )
-    ]
 
 
 def _matrix_reasons(graph: TraceGraph, report: CheckReport) -> list[Reason]:
@@ -495,243 +506,23 @@ def _change_reasons(graph: TraceGraph) -> list[Reason]:
         Reason(
             clause="8.2",
             code="release/change-open",
-            message=f"change requests implemented but not closed: {_named(open_requests)}",
+            message=f"change requests implemented but not closed: {named(open_requests)}",
         )
     ]
 
 
-# -- release make ---------------------------------------------------------------------------
-
-
-def release_make(
-    start: Path,
-    version: str,
-    justification: str | None = None,
-    output: Path | None = None,
-    formats: Sequence[str] = ("html", "md"),
-    options: LoadOptions | None = None,
-) -> ReleaseMade:
-    """Release ``HEAD`` as ``version``: check, build the documents, archive them with a
-    manifest, tag the commit and write the release record.
-
-    A failing check raises :class:`ReleaseBlockedError` (nothing written) unless a
-    ``justification`` is given; it is then recorded with the reasons in the
-    record, the manifest and the tag. A version released already is refused.
-    """
-    unknown = [f for f in formats if f not in DOCUMENT_FORMATS]
-    if unknown or not formats:
-        raise ProjectError(
-            f"unknown document format {', '.join(unknown) or '(none)'}: choose from "
-            f"{', '.join(DOCUMENT_FORMATS)}"
-        )
-    justification = (justification or "").strip() or None
-    check = release_check(start, version, "HEAD", options)
-    located = locate(start)
-    repository = located.repository
-    taken = [r for r in check.reasons if r.code == "release/already-released"]
-    if taken:
-        raise GitError(f"{taken[0].message}: choose a new version")
-    if not check.passed and justification is None:
-        raise ReleaseBlockedError(check)
-    commit = check.revision
-    output = output or located.root / "dist" / f"release-{version}"
-    archive = output / f"medtrace-release-{version}.zip"
-
-    snapshot = read_revisions(located, [commit])[0]
-    items = snapshot.project.items
-    config_blob, *contents = repository.read_blobs(
-        [f"{commit}:{located.prefix}{CONFIG_FILE}", *(snapshot.blobs[i.source.path] for i in items)]
-    )
-    from medtrace.api.documents import build_documents  # imported when a release is made
-
-    built = build_documents(located.root, output / "documents", tuple(formats))
-    members = _members(output / "documents", built.files)
-    manifest: dict[str, object] = {
-        "format": MANIFEST_FORMAT,
-        "project": check.project,
-        "version": version,
-        "commit": commit,
-        "date": check.date,
-        "tag": check.tag,
-        "project_folder": located.prefix.rstrip("/") or ".",
-        "tools": _tools(),
-        "soup": [
-            {
-                "id": s.id,
-                "title": s.title,
-                "version": str(s.field("version") or ""),
-                "purl": str(s.field("purl") or ""),
-            }
-            for s in sorted(items, key=lambda i: i.id)
-            if s.kind == "soup"
-        ],
-        "config_sha256": _sha256(config_blob or b""),
-        "configuration_items": sorted(
-            (
-                {
-                    "path": item.source.path,
-                    "id": item.id,
-                    "kind": item.kind,
-                    "sha256": _sha256(data or b""),
-                }
-                for item, data in zip(items, contents, strict=True)
-            ),
-            key=lambda entry: entry["path"],
-        ),
-        "documents": [{"path": name, "sha256": _sha256(data)} for name, data in members],
-        "known_anomalies": list(check.anomalies),
-        "overridden": [str(r) for r in check.reasons],
-        "justification": justification,
-    }
-    manifest_bytes = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
-    data = _zip([*members, (MANIFEST_NAME, manifest_bytes)], check.date)
-    write_atomic(archive, data)
-    archive_sha = _sha256(data)
-
-    message = _tag_message(check, manifest, archive.name, archive_sha, justification)
-    repository.create_tag(check.tag, commit, message)
-    record = located.root / _record_path(version)
-    write_atomic(record, _record(check, archive.name, archive_sha, justification).encode())
-    return ReleaseMade(
-        check=check,
-        tag=check.tag,
-        record=record,
-        archive=archive,
-        archive_sha256=archive_sha,
-        documents=tuple(built.files),
-        manifest=manifest,
-        justification=justification,
-    )
-
-
-def _members(folder: Path, files: Iterable[Path]) -> list[tuple[str, bytes]]:
-    """The archive's document members: ``documents/PATH`` by path, sorted."""
-    found = {}
-    for path in files:
-        try:
-            name = path.resolve().relative_to(folder.resolve()).as_posix()
-        except ValueError:
-            name = path.name
-        found[f"documents/{name}"] = path.read_bytes()
-    return sorted(found.items())
-
-
-def _zip(members: Sequence[tuple[str, bytes]], date: str) -> bytes:
-    """A deterministic zip: members sorted, every timestamp the commit's, no extra fields."""
-    moment = dt.datetime.fromisoformat(date)
-    stamp = (max(moment.year, 1980), moment.month, moment.day, moment.hour, moment.minute,
-             moment.second // 2 * 2)  # fmt: skip
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in sorted(members):
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = 0o100644 << 16
-            archive.writestr(info, data, compresslevel=9)
-    return buffer.getvalue()
-
-
-def _tools() -> dict[str, str]:
-    tools = {"medtrace": __version__, "python": platform.python_version()}
-    for name in LIBRARIES:
-        try:
-            tools[name] = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            continue
-    return tools
-
-
-def _tag_message(
-    check: ReleaseCheck,
-    manifest: dict[str, object],
-    archive: str,
-    archive_sha: str,
-    justification: str | None,
-) -> str:
-    items = manifest["configuration_items"]
-    documents = manifest["documents"]
-    lines = [
-        f"medtrace release {check.version}",
-        "",
-        f"project: {check.project}",
-        f"commit: {check.revision}",
-        f"date: {check.date}",
-        f"archive: {archive} sha256 {archive_sha}",
-        f"configuration items: {len(items) if isinstance(items, list) else 0}",
-        f"documents: {len(documents) if isinstance(documents, list) else 0}",
-        f"known anomalies: {len(check.anomalies)}",
-    ]
-    if justification is not None:
-        lines += ["", f"released over {len(check.reasons)} reasons: {justification}"]
-        lines += [f"- {reason}" for reason in check.reasons]
-    return "\n".join(lines) + "\n"
-
-
-def _record(check: ReleaseCheck, archive: str, archive_sha: str, justification: str | None) -> str:
-    tools = _tools()
-    build = [
-        f"Commit {check.revision} ({check.date}), released with medtrace release make.",
-        f"medtrace {tools['medtrace']} on Python {tools['python']}; "
-        + ", ".join(f"{k} {v}" for k, v in tools.items() if k not in ("medtrace", "python")),
-        f"Archive {archive}, SHA-256 {archive_sha}; its {MANIFEST_NAME} holds the SHA-256 of "
-        "every configuration item and document.",
-    ]
-    lines = [
-        "---",
-        f"id: REL-{check.version}",
-        "kind: release",
-        f"title: {json.dumps(f'Release {check.version}')}",
-        "status: approved",
-        f"version: {json.dumps(check.version)}",
-        f"date: {check.date[:10]}",
-        f"revision: {json.dumps(check.revision)}",
-        "build: |-",
-        *(f"  {line}" for line in build),
-        "---",
-        f"Release {check.version} of {check.project}, tag `{check.tag}`.",
-        "",
-    ]
-    if check.anomalies:
-        lines += ["Known residual anomalies (5.8.2):", ""]
-        lines += [f"- {anomaly}" for anomaly in check.anomalies]
-        lines.append("")
-    if justification is not None:
-        lines += [
-            f"Released although the release check gave {len(check.reasons)} reasons.",
-            "",
-            f"Justification: {justification}",
-            "",
-        ]
-        lines += [f"- {reason}" for reason in check.reasons]
-        lines.append("")
-    return "\n".join(lines)
-
-
-def _record_path(version: str) -> str:
+def record_path(version: str) -> str:
     return f"{RELEASES_FOLDER}/REL-{version}.md"
 
 
-def _named(names: Sequence[str]) -> str:
-    shown = ", ".join(names[:_SHOWN])
-    return shown if len(names) <= _SHOWN else f"{shown} and {len(names) - _SHOWN} more"
-
-
-def _unique(names: Iterable[str]) -> list[str]:
+def unique(names: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(names))
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 __all__ = [
     "RELEASE_TAG_PREFIX",
     "Reason",
-    "ReleaseBlockedError",
     "ReleaseCheck",
-    "ReleaseMade",
     "release_check",
-    "release_make",
     "release_tag",
 ]

@@ -22,12 +22,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from medtrace.api.code import code_digests, unit_files
+from medtrace.api.code import project_fingerprints
 from medtrace.api.discover import find_root
 from medtrace.api.load import load_project
 from medtrace.errors import ProjectError
 from medtrace.graph import TraceGraph
-from medtrace.graph.fingerprint import Fingerprints
 from medtrace.graph.verification import ResultIndex, normal_test_id
 from medtrace.ingest.junit import parse_results
 from medtrace.model import CACHE_DIR, Finding, Severity, SourceLocation
@@ -162,8 +161,7 @@ def _with_covers(root: Path, run: ResultRun) -> ResultRun:
     """``run`` with the fingerprint of everything its tests exercised, as it is now."""
     project = load_project(root)
     graph = TraceGraph(project.items, project.config.schema)
-    code = code_digests(root, unit_files(root, graph.of_kind("software-unit")))
-    fingerprints = Fingerprints(graph, project.config.non_normative, code)
+    fingerprints = project_fingerprints(project, graph)
     index = ResultIndex.build([run], [item.id for item in graph])
     covered: set[str] = set()
     for test in graph.of_kind("test-case"):

@@ -1,9 +1,17 @@
-"""The verification report: per requirement, its tests, their latest results, a status."""
+"""The verification report: per requirement, its tests, their latest results, a status.
+
+Results are judged against the items as they are now: a result whose covered
+content changed since it was recorded is stale (:mod:`medtrace.graph.verification`).
+``head`` is the commit checked out, so a report can say which results are of it.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
+from medtrace.api.code import project_fingerprints
+from medtrace.api.link_history import head_commit
 from medtrace.api.load import LoadOptions, load_project
 from medtrace.errors import ProjectError
 from medtrace.graph import TraceGraph
@@ -12,13 +20,22 @@ from medtrace.model.results import RUNS_FOLDER
 from medtrace.store.runs import load_runs
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Verification:
+    """The project's name, the commit checked out (``""``: none) and each item's status."""
+
+    project: str
+    head: str
+    statuses: tuple[RequirementStatus, ...]
+
+
 def verify(
     start: Path,
     revision: str | None = None,
     kinds: tuple[str, ...] = ("software-requirement",),
     options: LoadOptions | None = None,
-) -> tuple[str, tuple[RequirementStatus, ...]]:
-    """The project's name and the status of each requirement (at ``revision``, if given)."""
+) -> Verification:
+    """The status of each item of ``kinds`` (with ``revision``, only its results count)."""
     project = load_project(start, options)
     graph = TraceGraph(project.items, project.config.schema)
     unknown = [kind for kind in kinds if kind not in project.config.schema.kinds]
@@ -29,4 +46,9 @@ def verify(
     if unreadable:
         first = unreadable[0]
         raise ProjectError(f"{first.location}: {first.message}")
-    return project.config.name, verification_status(graph, runs, kinds, revision)
+    fingerprints = project_fingerprints(project, graph)
+    statuses = verification_status(graph, runs, kinds, revision, fingerprints)
+    head = head_commit(root)
+    return Verification(
+        project=project.config.name, head=head[1] if head else "", statuses=statuses
+    )

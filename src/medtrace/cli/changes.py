@@ -134,17 +134,22 @@ def show(obj: Context, name: str, path: Path) -> None:
 def change_control(
     obj: Context, rev1: str, rev2: str | None, path: Path, output_format: str
 ) -> None:
-    """Check that every change to an approved item from REV1 to REV2 (default: the
-    working tree) is covered by an approved change request (8.2.1, 6.2.4).
+    """Check that every change to a configuration item from REV1 to REV2 (default:
+    the working tree) is covered by a change request approved before it (8.2,
+    6.2.4).
 
-    A change request covers an item when it lists it under changes, is approved,
-    implemented, verified or closed, and records approved-by and approved-date.
-    Changes only to status, tags or owner ([trace] ignore-fields) do not count;
-    neither do records (change requests, problem reports, test and review
-    records, releases). Exit 1 when a change is not covered.
+    Configuration items are the approved items (a change to status, tags or
+    owner does not count; records do not count), and the code and test files
+    of units (source-files) and test cases (test-id) and those their markers
+    name. A change request covers an item when it lists it under changes, is
+    approved, implemented, verified or closed, records approved-by and
+    approved-date, and that date is not after the first commit of the change.
+    The commits a request written in the range names must exist and lie in it.
+    Exit 1 when a change is not covered or a request does not hold.
     """
     with user_errors(obj.debug):
         audit = audit_changes(path, rev1, rev2 or WORKTREE)
+    failed = bool(audit.uncovered or audit.problems)
     if output_format == "json":
         document = {
             "from": audit.diff.old_label,
@@ -157,17 +162,30 @@ def change_control(
                     "path": c.path,
                     "what": c.what,
                     "change-requests": list(c.requests),
+                    "approved-after-change": list(c.late),
+                    "first-commit": c.first_commit or None,
                 }
                 for c in audit.changes
+            ],
+            "problems": [
+                {"code": f.code, "item": f.item, "path": f.location.path, "message": f.message}
+                for f in audit.problems
             ],
         }
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
     else:
         click.echo(
-            f"Controlled items changed from {audit.diff.old_label} to {audit.diff.new_label}:"
+            f"Configuration items changed from {audit.diff.old_label} to {audit.diff.new_label}:"
         )
         for c in audit.changes:
             covered = ", ".join(c.requests) if c.requests else "NO APPROVED CHANGE REQUEST"
-            click.echo(f"  {c.id:<12} {c.what:<8} {covered}")
-        click.echo(f"{len(audit.changes)} changed, {len(audit.uncovered)} not covered")
-    raise SystemExit(EXIT_FINDINGS if audit.uncovered else EXIT_OK)
+            if c.late and not c.requests:
+                covered += f" ({', '.join(c.late)} approved after the change)"
+            click.echo(f"  {c.id:<12} {covered}: {c.what}")
+        for problem in audit.problems:
+            click.echo(f"  {problem.location}: {problem.message}")
+        click.echo(
+            f"{len(audit.changes)} changed, {len(audit.uncovered)} not covered, "
+            f"{len(audit.problems)} other problem(s)"
+        )
+    raise SystemExit(EXIT_FINDINGS if failed else EXIT_OK)

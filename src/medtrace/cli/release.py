@@ -7,11 +7,11 @@ from pathlib import Path
 
 import click
 
-from medtrace.api.release import (
+from medtrace.api.release import ReleaseCheck, release_check
+from medtrace.api.release_make import (
     DOCUMENT_FORMATS,
+    Build,
     ReleaseBlockedError,
-    ReleaseCheck,
-    release_check,
     release_make,
 )
 from medtrace.cli.boundary import EXIT_FINDINGS, EXIT_OK, user_errors
@@ -35,10 +35,12 @@ def release() -> None:
 @format_option("text", "json", default="text")
 @click.pass_obj
 def check(obj: Context, version: str, path: Path, revision: str, output_format: str) -> None:
-    """List every reason REVISION cannot be released as VERSION: verification
-    incomplete at that commit, known anomalies not evaluated, SOUP not current,
-    suspect links, open findings and gaps, change requests not closed, a build
-    that is not a clean commit or a version released already.
+    """List every reason REVISION cannot be released as VERSION: everything check,
+    scan, change-control (since the previous release or baseline) and gaps
+    report at warning or above, verification incomplete or stale at that commit
+    (only results bound to it count), tests with mixed outcomes, known anomalies
+    not evaluated, SOUP advisories not evaluated, change requests not closed, a
+    build that is not a clean commit or a version released already.
 
     Exit 0 when there is none, 1 when there are (all listed), 2 on bad input.
     """
@@ -71,6 +73,15 @@ def check(obj: Context, version: str, path: Path, revision: str, output_format: 
     show_default=True,
     help=f"Document formats, comma-separated ({','.join(DOCUMENT_FORMATS)}).",
 )
+@click.option(
+    "--artifact",
+    "artifacts",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A built file that ships (repeatable): its name and SHA-256 go into the record.",
+)
+@click.option("--build-command", default="", help="The command that built the release.")
+@click.option("--ci-run", default="", help="The CI run that built it (an id or a URL).")
 @click.pass_obj
 def make(
     obj: Context,
@@ -79,18 +90,24 @@ def make(
     justification: str | None,
     output: Path | None,
     formats: str,
+    artifacts: tuple[Path, ...],
+    build_command: str,
+    ci_run: str,
 ) -> None:
-    """Release HEAD as VERSION: run the check; build the documents; archive them
-    with MANIFEST.json; tag the commit medtrace/release/VERSION; write the record
-    releases/REL-VERSION.md (commit it afterwards).
+    """Release HEAD as VERSION: run the check; write the record
+    releases/REL-VERSION.md (commit it afterwards) with the build record; build
+    the documents; archive them with the SBOM, the test runs and records of the
+    commit and MANIFEST.json; tag the commit medtrace/release/VERSION.
 
     When the check fails and no --justification is given, nothing is written:
-    the reasons are listed and the exit code is 1.
+    the reasons are listed and the exit code is 1. A failure on the way removes
+    what was written: no tag without its record.
     """
     chosen = tuple(part.strip() for part in formats.split(",") if part.strip())
+    build = Build(artifacts=artifacts, command=build_command, ci_run=ci_run)
     with user_errors(obj.debug):
         try:
-            made = release_make(path, version, justification, output, chosen)
+            made = release_make(path, version, justification, output, chosen, build=build)
         except ReleaseBlockedError as blocked:
             _show(blocked.check)
             click.echo(f"{blocked} (hint: {blocked.hint})", err=True)
@@ -111,6 +128,7 @@ def check_document(found: ReleaseCheck) -> dict[str, object]:
         "project": found.project,
         "passed": found.passed,
         "tested": list(found.tested),
+        "change_control_since": found.since,
         "reasons": [
             {"clause": r.clause, "code": r.code, "message": r.message} for r in found.reasons
         ],
@@ -120,6 +138,8 @@ def check_document(found: ReleaseCheck) -> dict[str, object]:
 
 def _show(found: ReleaseCheck) -> None:
     where = f"{found.project} {found.version} at {found.revision[:12]} ({found.date})"
+    since = found.since or "nothing: no earlier release or baseline"
+    click.echo(f"Change control since {since}.")
     if found.anomalies:
         click.echo(f"Known residual anomalies ({len(found.anomalies)}):")
         for anomaly in found.anomalies:

@@ -35,23 +35,27 @@ def verify(
     obj: Context, path: Path, revision: str | None, kinds: tuple[str, ...], output_format: str
 ) -> None:
     """Report, per requirement, its tests, their latest results and a status:
-    verified, failed, not run or not covered.
+    verified, stale, failed, not run or not covered.
 
     Automated tests are matched to imported results (medtrace results import)
     by test-id, by verifies properties and by ids in test names; manual tests
     to their latest test records. A unit is also verified by the tests of its
-    detailed design. Exit 1 when any requirement is not verified.
+    detailed design. Each result names the commit it tested (this revision or
+    an older one) or its record; a result is stale when the test, the
+    requirement or a unit's code changed since. Exit 1 when any requirement is
+    not verified.
     """
     with user_errors(obj.debug):
-        name, statuses = verify_project(path, revision, kinds)
+        report = verify_project(path, revision, kinds)
+    name, statuses, head = report.project, report.statuses, report.head
     if output_format == "json":
-        click.echo(verification_json(name, revision, statuses), nl=False)
+        click.echo(verification_json(name, revision, statuses, head), nl=False)
     elif output_format == "html":
-        click.echo(verification_html(name, revision, statuses), nl=False)
+        click.echo(verification_html(name, revision, statuses, head), nl=False)
     else:
         from rich.console import Console
 
-        verification_table(statuses, Console(highlight=False))
+        verification_table(statuses, Console(highlight=False), head)
         click.echo(f"{name}: {verification_summary(statuses)}")
     verified = all(entry.status is Status.VERIFIED for entry in statuses)
     raise SystemExit(EXIT_OK if verified else EXIT_FINDINGS)

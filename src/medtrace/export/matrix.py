@@ -30,24 +30,27 @@ def matrix_summary(matrix: Matrix) -> str:
 
 
 def matrix_table(matrix: Matrix, console: Console) -> None:
-    """One row per clause: number, title, classes it applies to, status, findings."""
+    """One row per clause: number, title, classes it applies to, status, and why: its
+    findings, what is missing, or why it does not apply."""
     from rich.table import Table
     from rich.text import Text
 
     table = Table(box=None, header_style="bold", pad_edge=False)
     table.add_column("Clause", no_wrap=True)
-    table.add_column("Title", overflow="ellipsis", no_wrap=True, max_width=34)
+    table.add_column("Title (and why)", overflow="fold")
     table.add_column("Classes", no_wrap=True)
     table.add_column("Status", no_wrap=True)
     table.add_column("Found", justify="right", no_wrap=True)
     for row in matrix.rows:
         table.add_row(
             row.clause.number,
-            row.clause.title,
+            Text(row.clause.title, no_wrap=True, overflow="ellipsis"),
             _classes(row),
             Text(row.status.value, style=_STYLE[row.status]),
             str(len(row.findings)) if row.findings else "",
         )
+        if row.reason:
+            table.add_row("", Text(row.reason, style="dim"), "", "", "")
     console.print(table)
 
 
@@ -65,6 +68,7 @@ def matrix_json(project: str, matrix: Matrix) -> str:
                 "method": row.clause.method.value,
                 "applies": row.applies,
                 "status": row.status.value,
+                "reason": row.reason or None,
                 "findings": [finding_record(f) for f in row.findings],
                 "evidence": list(row.evidence),
             }
@@ -95,6 +99,8 @@ def matrix_html(project: str, matrix: Matrix) -> str:
         notes = "".join(
             f"<br><small>{esc(str(f.location))}: {esc(f.message)}</small>" for f in row.findings
         )
+        if row.reason:
+            notes += f"<br><small>{esc(row.reason)}</small>"
         shown = ", ".join(f'<span class="id">{esc(i)}</span>' for i in row.evidence[:12])
         more = len(row.evidence) - 12
         evidence = shown + (f" and {more} more" if more > 0 else "")

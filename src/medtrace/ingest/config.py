@@ -41,7 +41,19 @@ from medtrace.model.schema import ANY_KIND, Schema
 _NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 _TOML_LINE = re.compile(r"at line (\d+)")
 _TOP_KEYS = frozenset(
-    {"project", "kinds", "links", "fields", "trace", "soup", "risk", "problems", "docs", "reqif"}
+    {
+        "project",
+        "kinds",
+        "links",
+        "fields",
+        "trace",
+        "change-control",
+        "soup",
+        "risk",
+        "problems",
+        "docs",
+        "reqif",
+    }
 )
 _REQIF_KEYS = frozenset({"kinds", "fields", "links", "default-kind", "id-prefix", "folder"})
 _REQIF_ITEM_PARTS = ("id", "title", "body")  # what [reqif] fields may name besides fields
@@ -51,6 +63,7 @@ _PROBLEMS_KEYS = frozenset({"states", "criticality", "folder"})
 _PROBLEM_STATES = ("open", "investigating", "resolved", "verified", "closed")
 _CRITICALITIES = ("low", "medium", "high")
 _TRACE_KEYS = frozenset({"ignore-fields"})
+_CHANGE_KEYS = frozenset({"files"})
 _SOUP_KEYS = frozenset({"sources", "folder", "scopes", "advisories"})
 _PROJECT_KEYS = frozenset({"name", "paths", "exclude", "fail-on", "standard"})
 _KIND_KEYS = frozenset({"title", "prefix", "description", "fields", "links"})
@@ -129,6 +142,7 @@ class _ConfigReader:
             fail_on=self._severity(project.get("fail-on", "error")),
             standard=self._standard(project.get("standard", STANDARDS[0])),
             non_normative=self._non_normative(raw.get("trace", {})),
+            controlled_files=self._controlled_files(raw.get("change-control", {})),
             soup=self._soup(raw.get("soup", {})),
             risk=self._risk(raw.get("risk", {})),
             problems=self._problems(raw.get("problems", {})),
@@ -170,6 +184,11 @@ class _ConfigReader:
                 "config/value-invalid", "'fail-on' must be error, warning or info", "fail-on"
             )
             return Severity.ERROR
+
+    def _controlled_files(self, value: object) -> tuple[str, ...]:
+        table = self._table(value, "[change-control]")
+        self._unknown(table, _CHANGE_KEYS, "[change-control] key")
+        return self._strings(table.get("files", []), "files")
 
     def _non_normative(self, value: object) -> tuple[str, ...]:
         table = self._table(value, "[trace]")

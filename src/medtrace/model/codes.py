@@ -60,8 +60,18 @@ STRUCTURAL_CODES: dict[str, str] = {
     "osv/unreadable": "An OSV record is not JSON or not an OSV record.",
     "osv/archive-unsafe": "An OSV archive holds a path that escapes its folder; it is refused.",
     "osv/range-invalid": "An OSV range holds a version its ecosystem cannot read (skipped).",
-    "change/uncontrolled": "An approved item changed between two revisions with no approved "
-    "change request naming it (8.2.1; medtrace change-control, check --since).",
+    "change/uncontrolled": "An approved item (or the code of an approved unit or test case) "
+    "changed between two revisions with no approved change request naming it (8.2.1; "
+    "medtrace change-control, check --since).",
+    "change/approved-after-change": "The change request naming a changed item was approved "
+    "only after the first commit of the change: an approval after the fact covers nothing "
+    "(8.2.1).",
+    "change/commit-unknown": "A change request written in the range names a commit the "
+    "repository does not have (8.2.4).",
+    "change/commit-outside-range": "A change request written in the range names a commit "
+    "outside the range audited (8.2.4).",
+    "change/file-unclaimed": "A file matching [change-control] files changed, and no unit "
+    "lists it and no test case names it: its change is under no item's control (8.1.1).",
     "problems/export-unreadable": "An issue tracker export is not JSON (empty, not UTF-8, or "
     "a syntax error).",
     "problems/export-invalid": "An export is JSON but not a GitHub or GitLab issue list, or "

@@ -117,6 +117,9 @@ class ProjectConfig:
     fail_on: Severity = Severity.ERROR
     standard: str = STANDARDS[0]  # the edition rules are applied from
     non_normative: tuple[str, ...] = NON_NORMATIVE
+    # [change-control] files: globs of project files that are configuration items besides
+    # the item files; a change to one that no unit or test case claims is a finding.
+    controlled_files: tuple[str, ...] = ()
     soup: SoupConfig = SoupConfig()
     risk: RiskConfig = RiskConfig()
     problems: ProblemsConfig = ProblemsConfig()

@@ -434,6 +434,7 @@ def compliance(src: Sources) -> tuple[Section, ...]:
         evidence = ", ".join(row.evidence[:IDS_SHOWN])
         if len(row.evidence) > IDS_SHOWN:
             evidence += f" and {len(row.evidence) - IDS_SHOWN} more"
+        evidence = evidence or row.reason
         rows.append(
             (
                 row.clause.number,
@@ -445,7 +446,8 @@ def compliance(src: Sources) -> tuple[Section, ...]:
             )
         )
         if row.status.value in ("gap", "attestation needed"):
-            detail = next((f.message for f in row.findings if f.severity.value != "info"), "")
+            failing = (f.message for f in row.findings if f.severity.value != "info")
+            detail = next(failing, row.reason)
             message = f"{row.clause.title}: {row.status.value}" + (f" ({detail})" if detail else "")
             gaps.append(Gap(message=message, clause=row.clause.number))
     summary = (

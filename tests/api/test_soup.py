@@ -137,8 +137,8 @@ def test_the_sbom_and_vex_are_valid_cyclonedx_and_deterministic(example: Path) -
 
 
 def test_the_audit_finds_the_one_advisory_and_its_evaluation(example: Path) -> None:
-    entries, findings = audit_soup(example)
-    assert findings == ()
+    audit = audit_soup(example)
+    assert audit.findings == ()
     assert [
-        (e.soup.id, e.match.advisory.id, e.evaluation and e.evaluation.id) for e in entries
+        (e.soup.id, e.match.advisory.id, e.evaluation and e.evaluation.id) for e in audit.entries
     ] == [("SOUP-003", "GHSA-h4gh-qq45-vh27", "VE-001")]

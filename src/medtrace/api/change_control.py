@@ -12,16 +12,18 @@ to them:
   normative field or a link. Deleting a controlled item is a change;
 - a code file belongs to the software units whose ``source-files`` list it, a
   test file to the test cases whose ``test-id`` names it, and any file to the
-  units and test cases its markers name (``# implements: SWU-003``); a change to
-  it is a change to those (when they are controlled);
+  units and test cases its markers name (``# implements: SWU-003``; a marker
+  naming a requirement says what the code implements, not who owns it); a
+  change to it is a change to those (when they are controlled);
 - files matching ``[change-control] files`` are configuration items too: one
   that changed and belongs to no unit or test case is reported.
 
 A change is *covered* by a change request at the newer revision that lists the
 item under ``changes``, is past approval (approved, implemented, verified or
-closed) with ``approved-by`` and ``approved-date`` recorded, and was approved
-no later than the first commit of the range that made the change (an approval
-after the fact covers nothing: 8.2.1). The commits a change request names must
+closed) with ``approved-by`` and ``approved-date`` recorded, was not closed or
+rejected at the older revision already (that request covered an earlier change),
+and was approved no later than the first commit of the range that made the
+change (an approval after the fact covers nothing: 8.2.1). The commits a change request names must
 exist and lie in the range (8.2.4).
 """
 
@@ -143,7 +145,10 @@ def audit_changes(start: Path, rev1: str, rev2: str | None = WORKTREE) -> Change
         if _controlled(item) and item is not None and item_id not in {t[0].id for t in touched}:
             what = f"code changed: {', '.join(paths[:3])}" + (" ..." if len(paths) > 3 else "")
             touched.append((item, item.source.path, what, paths))
-    changes = [span.checked(graph, item, path, what, paths) for item, path, what, paths in touched]
+    done = frozenset(i.id for i in old.items if i.kind == "change-request" and _finished(i))
+    changes = [
+        span.checked(graph, item, path, what, paths, done) for item, path, what, paths in touched
+    ]
     problems = [*_commit_problems(graph, span), *_unclaimed(new, unclaimed)]
     return ChangeAudit(
         diff=found,
@@ -176,7 +181,7 @@ class _Span:
             self.commits.append((sha, date.strip()))
             for name in names.split("\x00"):
                 name = name.strip("\n")
-                if name.startswith(prefix):
+                if name and name.startswith(prefix):
                     self.first.setdefault(name[len(prefix) :], (sha, date.strip()))
 
         self.touched = frozenset(self._touched())
@@ -213,13 +218,23 @@ class _Span:
         return any(sha == commit for sha, _ in self.commits)
 
     def checked(
-        self, graph: TraceGraph, item: Item, path: str, what: str, paths: Sequence[str]
+        self,
+        graph: TraceGraph,
+        item: Item,
+        path: str,
+        what: str,
+        paths: Sequence[str],
+        done: frozenset[str],
     ) -> ControlledChange:
+        """The change with the requests that cover it; ``done`` are the requests closed or
+        rejected at the older revision already (they covered earlier changes)."""
         first_commit, first_date = self.when(paths)
         valid: list[str] = []
         late: list[str] = []
         for request in graph.sources(item.id, "changes"):
             if request.kind != "change-request" or request.field("state") not in APPROVED_STATES:
+                continue
+            if request.id in done:
                 continue
             if blank(request.field("approved-by")) or blank(request.field("approved-date")):
                 continue
@@ -236,6 +251,10 @@ class _Span:
             first_commit=first_commit,
             first_date=first_date,
         )
+
+
+def _finished(request: Item) -> bool:
+    return request.field("state") in ("closed", "rejected")
 
 
 def _controlled(item: Item | None) -> bool:
@@ -279,12 +298,19 @@ def _claims(
         ids = [
             item_id for listed, item_id in claims if path == listed or path.endswith("/" + listed)
         ]
-        ids += [i for marked in _markers(root, path, known) for i in marked if i in graph]
+        ids += [i for marked in _markers(root, path, known) for i in marked if _owner(graph, i)]
         for item_id in dict.fromkeys(ids):
             owners.setdefault(item_id, []).append(path)
         if not ids:
             unclaimed.append(path)
     return owners, unclaimed
+
+
+def _owner(graph: TraceGraph, item_id: str) -> bool:
+    """Whether a marker naming ``item_id`` makes the file part of that item: units own code,
+    test cases their test code (a requirement a file implements does not change with it)."""
+    item = graph.get(item_id)
+    return item is not None and item.kind in ("software-unit", "test-case")
 
 
 def _markers(root: Path, path: str, known: frozenset[str]) -> list[tuple[str, ...]]:

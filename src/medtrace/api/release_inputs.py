@@ -79,21 +79,30 @@ def soup_reasons(root: Path, load: LoadOptions, advisories: str) -> list[Reason]
     from medtrace.api.soup import audit_soup  # the version libraries, only when configured
 
     try:
-        entries, _ = audit_soup(root, options=load)
+        audit = audit_soup(root, options=load)
     except MedtraceError as error:
         return [Reason(clause="7.1.3", code="release/advisories-unreadable", message=str(error))]
-    unevaluated = list(
-        dict.fromkeys(f"{e.soup.id} {e.match.advisory.id}" for e in entries if e.evaluation is None)
-    )
-    if not unevaluated:
-        return []
-    return [
-        Reason(
-            clause="7.1.3",
-            code="release/advisory-not-evaluated",
-            message=f"advisories not evaluated: {named(unevaluated)}",
+    reasons = []
+    unevaluated = list(dict.fromkeys(f"{e.soup.id} {e.match.advisory.id}" for e in audit.open))
+    if unevaluated:
+        reasons.append(
+            Reason(
+                clause="7.1.3",
+                code="release/advisory-not-evaluated",
+                message=f"advisories not evaluated: {named(unevaluated)}",
+            )
         )
-    ]
+    if audit.not_audited:
+        skipped = [f"{soup.id} ({why})" for soup, why in audit.not_audited]
+        reasons.append(
+            Reason(
+                clause="7.1.3",
+                code="release/soup-not-audited",
+                message=f"SOUP versions the advisories could not be matched against: "
+                f"{named(skipped)}",
+            )
+        )
+    return reasons
 
 
 def _grouped(findings: Iterable[Finding], code: str, default_clause: str) -> list[Reason]:

@@ -22,7 +22,14 @@ from medtrace.errors import MedtraceError
 from medtrace.export.front_matter import set_front_matter
 from medtrace.graph import TraceGraph
 from medtrace.graph.advisory_match import AdvisoryIndex, Match
-from medtrace.graph.soup import SoupDrift, VersionChange, advisories_of, compare
+from medtrace.graph.soup import (
+    SoupDrift,
+    VersionChange,
+    advisories_of,
+    compare,
+    monitored_elsewhere,
+    not_audited,
+)
 from medtrace.ingest.components import parse_components
 from medtrace.ingest.osv import parse_advisory
 from medtrace.model import Finding, Item, ProjectConfig, Severity, SourceLocation
@@ -236,11 +243,31 @@ class AuditEntry:
     evaluation: Item | None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SoupAudit:
+    """What an audit found: each match, each SOUP record it could not audit and why, and
+    the findings of reading the advisories."""
+
+    entries: tuple[AuditEntry, ...]
+    not_audited: tuple[tuple[Item, str], ...]  # and why; none says how it is followed
+    monitored: tuple[tuple[Item, str], ...]  # not audited against OSV, followed so
+    findings: tuple[Finding, ...]
+
+    @property
+    def open(self) -> tuple[AuditEntry, ...]:
+        return tuple(entry for entry in self.entries if entry.evaluation is None)
+
+    @property
+    def passed(self) -> bool:
+        return not self.open and not self.not_audited
+
+
 def audit_soup(
     start: Path, advisories: Path | None = None, options: LoadOptions | None = None
-) -> tuple[tuple[AuditEntry, ...], tuple[Finding, ...]]:
-    """Every (SOUP record, advisory) match with its evaluation, and the findings of
-    reading the advisories (default: ``[soup] advisories``)."""
+) -> SoupAudit:
+    """Every (SOUP record, advisory) match with its evaluation, every record that cannot be
+    audited, and the findings of reading the advisories (default: ``[soup] advisories``).
+    Each SOUP record is one shipped version, so every shipped version is audited."""
     project = load_project(start, options)
     root = Path(project.root)
     source = advisories or (
@@ -256,12 +283,24 @@ def audit_soup(
     index = AdvisoryIndex(records)
     graph = TraceGraph(project.items, project.config.schema)
     entries = []
+    skipped: list[tuple[Item, str]] = []
+    monitored: list[tuple[Item, str]] = []
     for soup in graph.of_kind("soup"):
         if soup.field("status") == "obsolete":
             continue
+        why = not_audited(soup)
+        if why is not None:
+            how = monitored_elsewhere(soup)
+            (monitored if how else skipped).append((soup, how or why))
+            continue
         for match, evaluation in advisories_of(graph, soup, index):
             entries.append(AuditEntry(soup=soup, match=match, evaluation=evaluation))
-    return tuple(entries), findings
+    return SoupAudit(
+        entries=tuple(entries),
+        not_audited=tuple(skipped),
+        monitored=tuple(monitored),
+        findings=findings,
+    )
 
 
 def export_sbom(start: Path, vex: bool = False, options: LoadOptions | None = None) -> str:

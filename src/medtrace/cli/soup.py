@@ -106,7 +106,10 @@ def sync(obj: Context, sources: tuple[Path, ...], dry_run: bool, path: Path) -> 
             f"re-evaluate it and its users ({users})"
         )
     for record in report.drift.removed:
-        click.echo(f"removed  {record.id} {record.title}: no source lists it any more")
+        version = record.field("version") or "(no version)"
+        click.echo(f"removed  {record.id} {record.title} {version}: no source lists it any more")
+    for record in report.drift.unchanged:
+        click.echo(f"kept     {record.id} {record.title} {record.field('version') or ''}")
     click.echo(
         f"{len(report.drift.unchanged)} unchanged, {len(report.created)} new, "
         f"{len(report.updated)} changed, {len(report.drift.removed)} removed"
@@ -127,13 +130,18 @@ def sync(obj: Context, sources: tuple[Path, ...], dry_run: bool, path: Path) -> 
 def audit(obj: Context, advisories: Path | None, output_format: str, path: Path) -> None:
     """Match every SOUP version against OSV vulnerability records, offline.
 
-    Lists each advisory that affects a SOUP record's version (withdrawn ones
-    never do) with the vulnerability-evaluation that answers it. Exit 1 when
-    any has none.
+    Each SOUP record is one shipped version. Lists each advisory that affects a
+    SOUP record's version (withdrawn ones never do) with the
+    vulnerability-evaluation that answers it, and each record that cannot be
+    audited (no purl, an ecosystem OSV does not cover, no version) with how its
+    vulnerabilities are followed instead (vulnerability-monitoring), if it says.
+    Exit 1 when an advisory has no evaluation or a record was not audited and
+    says nothing of how it is followed.
     """
     with user_errors(obj.debug):
-        entries, findings = audit_soup(path, advisories)
-    for finding in findings:
+        found = audit_soup(path, advisories)
+    entries = found.entries
+    for finding in found.findings:
         click.echo(f"warning: {_located(finding)}", err=True)
     if output_format == "json":
         document = [
@@ -148,7 +156,18 @@ def audit(obj: Context, advisories: Path | None, output_format: str, path: Path)
             }
             for e in entries
         ]
-        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        skipped = [
+            {"soup": soup.id, "title": soup.title, "not_audited": why}
+            for soup, why in found.not_audited
+        ]
+        skipped += [
+            {"soup": soup.id, "title": soup.title, "not_audited": "monitored elsewhere",
+             "vulnerability_monitoring": how}
+            for soup, how in found.monitored
+        ]  # fmt: skip
+        click.echo(
+            json.dumps({"matches": document, "not_audited": skipped}, indent=2, ensure_ascii=False)
+        )
     else:
         for e in entries:
             answer = (
@@ -158,9 +177,15 @@ def audit(obj: Context, advisories: Path | None, output_format: str, path: Path)
             )
             click.echo(f"{e.soup.id} {e.soup.field('version')}  {e.match.advisory.id}  {answer}")
             click.echo(f"    {e.match.reason}")
-        open_count = sum(1 for e in entries if e.evaluation is None)
-        click.echo(f"{len(entries)} affecting advisories, {open_count} not evaluated")
-    raise SystemExit(EXIT_FINDINGS if any(e.evaluation is None for e in entries) else EXIT_OK)
+        for soup, why in found.not_audited:
+            click.echo(f"{soup.id} {soup.title}  NOT AUDITED: {why}")
+        for soup, how in found.monitored:
+            click.echo(f"{soup.id} {soup.title}  not in OSV; followed by: {how[:60]}")
+        click.echo(
+            f"{len(entries)} affecting advisories, {len(found.open)} not evaluated, "
+            f"{len(found.not_audited)} SOUP record(s) not audited"
+        )
+    raise SystemExit(EXIT_OK if found.passed else EXIT_FINDINGS)
 
 
 def _write(text: str, output: Path | None) -> None:

@@ -1,11 +1,17 @@
 """SOUP records against the components the lockfiles and SBOMs list: what is new,
 what changed version, what is gone.
 
-A record is matched to components by its package URL (type, namespace and name;
-PyPI names compared PEP 503 normalised) or, without one, by its title as a
-package name. Only ecosystems that some source covers are compared: a record
-of ``pkg:generic/linux`` is never "removed" because a Python lockfile does not
-list the kernel.
+There is one SOUP record per package *and version* that ships: a product that
+ships ``semver`` 5.1.0 and 7.6.3 (an npm tree often does) has two records, each
+evaluated and audited for its own version. A record is matched to components
+by its package URL (type, namespace and name; PyPI names compared PEP 503
+normalised) or, without one, by its title as a package name, and then by its
+version. When a package has one record and the sources one version of it,
+another version is a version *change* of that record; otherwise each version
+no record names is *new*, and each record of a version no source lists any more
+is *removed*. Only ecosystems that some source covers are compared: a record of
+``pkg:generic/linux`` is never "removed" because a Python lockfile does not list
+the kernel.
 """
 
 from __future__ import annotations
@@ -66,38 +72,53 @@ def package_of(record: Item) -> tuple[str, str] | None:
 
 def compare(records: Sequence[Item], components: Sequence[Component]) -> SoupDrift:
     """Compare SOUP records with components (already filtered to the scopes that count)."""
-    by_key: dict[str, list[Component]] = {}
+    by_key: dict[str, dict[str, Component]] = {}  # package -> version -> first component
     for component in components:
-        by_key.setdefault(component.key, []).append(component)
+        by_key.setdefault(component.key, {}).setdefault(component.version, component)
     ecosystems = sorted({c.ecosystem for c in components if c.ecosystem})
-    matched: set[str] = set()
-    changed: list[VersionChange] = []
+    records_of: dict[str, list[Item]] = {}
     removed: list[Item] = []
-    unchanged: list[Item] = []
     for record in sorted(records, key=lambda r: r.id):
         if record.field("status") == "obsolete":
             continue
         key = _key_among(record, ecosystems, by_key)
-        if key is None:
-            package = package_of(record)
-            if package is not None and package[0] in ecosystems:
-                removed.append(record)
+        if key is not None:
+            records_of.setdefault(key, []).append(record)
             continue
-        matched.add(key)
-        found = by_key[key]
-        version = str(record.field("version") or "")
-        if version in {c.version for c in found}:
-            unchanged.append(record)
-        else:
-            changed.append(VersionChange(record=record, before=version, component=found[0]))
-    new = [group[0] for key, group in sorted(by_key.items()) if key not in matched]
+        package = package_of(record)
+        if package is not None and package[0] in ecosystems:
+            removed.append(record)
+    new: list[Component] = []
+    changed: list[VersionChange] = []
+    unchanged: list[Item] = []
+    for key, versions in sorted(by_key.items()):
+        found = records_of.get(key, [])
+        named = {str(r.field("version") or ""): r for r in found}
+        unmatched = [v for v in versions if v not in named]
+        stale = [r for v, r in named.items() if v not in versions]
+        unchanged += [r for v, r in named.items() if v in versions]
+        if len(found) == 1 and len(versions) == 1 and stale and unmatched:
+            component = versions[unmatched[0]]
+            changed.append(
+                VersionChange(record=stale[0], before=_version(stale[0]), component=component)
+            )
+            continue
+        new += [versions[v] for v in sorted(unmatched)]
+        removed += stale
     return SoupDrift(
-        new=tuple(new), changed=tuple(changed), removed=tuple(removed), unchanged=tuple(unchanged)
+        new=tuple(new),
+        changed=tuple(changed),
+        removed=tuple(sorted(removed, key=lambda r: r.id)),
+        unchanged=tuple(sorted(unchanged, key=lambda r: r.id)),
     )
 
 
+def _version(record: Item) -> str:
+    return str(record.field("version") or "")
+
+
 def _key_among(
-    record: Item, ecosystems: Sequence[str], by_key: dict[str, list[Component]]
+    record: Item, ecosystems: Sequence[str], by_key: dict[str, dict[str, Component]]
 ) -> str | None:
     package = package_of(record)
     if package is not None:
@@ -111,6 +132,27 @@ def _key_among(
         if key in by_key:
             return key
     return None
+
+
+def not_audited(soup: Item) -> str | None:
+    """Why the advisories cannot be matched against ``soup`` (None: they can): no purl, a
+    purl of an ecosystem OSV does not cover, or no version. A record that says how its
+    vulnerabilities are followed otherwise (``vulnerability-monitoring``) is still not
+    audited against OSV: :func:`monitored_elsewhere` tells the two apart."""
+    purl = soup.field("purl")
+    if not isinstance(purl, str) or not purl.strip():
+        return "no purl"
+    if package_of(soup) is None:
+        return f"purl {purl.strip()[:60]} names no ecosystem OSV covers"
+    if not str(soup.field("version") or "").strip():
+        return "no version"
+    return None
+
+
+def monitored_elsewhere(soup: Item) -> str:
+    """How ``soup``'s vulnerabilities are followed outside OSV (``""``: not said)."""
+    value = soup.field("vulnerability-monitoring")
+    return " ".join(str(value).split()) if value else ""
 
 
 def advisories_of(

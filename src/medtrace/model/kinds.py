@@ -412,6 +412,13 @@ KINDS = (
                 "The version the anomaly evaluation was made for; when `version` moves on, "
                 "the evaluation and the users' change impact are due again (7.1.3, 7.4.1).",
             ),
+            _f(
+                "vulnerability-monitoring",
+                _T,
+                "How known vulnerabilities are followed for a component the OSV advisories "
+                "cannot be matched against (no purl, a pkg:generic purl): the source (NVD by "
+                "CPE, the vendor's security bulletins) and how often (7.1.3).",
+            ),
         ),
         links=("used-by",),
     ),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from medtrace.graph.soup import advisories_of, compare
+from medtrace.graph.soup import advisories_of, compare, monitored_elsewhere, not_audited
 from medtrace.model import Item, Severity, SourceLocation
 from medtrace.model.components import Component
 from medtrace.standard.context import RuleContext
@@ -150,6 +150,30 @@ def vulnerabilities_are_evaluated(ctx: RuleContext) -> Iterator[Violation]:
                     f"{match.advisory.id} ({match.reason}) and no vulnerability-evaluation of "
                     f"it holds for {version}",
                 )
+
+
+@rule(
+    code="62304.7.1.3/soup-not-audited",
+    clause="7.1.3",
+    summary="Where advisories are configured, every SOUP record can be matched against them "
+    "(a purl of an ecosystem OSV covers, and a version), or says how its vulnerabilities "
+    "are followed otherwise (vulnerability-monitoring).",
+    severity=Severity.WARNING,
+)
+def soups_are_audited(ctx: RuleContext) -> Iterator[Violation]:
+    if ctx.advisories is None:
+        return
+    for soup in ctx.items("soup"):
+        if soup.field("status") == "obsolete":
+            continue
+        why = not_audited(soup)
+        if why is not None and not monitored_elsewhere(soup):
+            yield Violation(
+                soup,
+                f"{soup.id} {soup.title} is not audited against the advisories: {why} (give it "
+                "a purl such as pkg:pypi/NAME@VERSION, or say in vulnerability-monitoring how "
+                "its vulnerabilities are followed)",
+            )
 
 
 @rule(

@@ -28,7 +28,7 @@ from medtrace.api.check import CheckOptions, CheckReport, check_project
 from medtrace.api.code import project_fingerprints
 from medtrace.api.load import LoadOptions, load_project
 from medtrace.api.release_inputs import SOUP_PREFIXES, change_reasons, scan_reasons, soup_reasons
-from medtrace.api.revision import Located, locate
+from medtrace.api.revision import Located, locate, tested_commits
 from medtrace.errors import ProjectError
 from medtrace.graph import TraceGraph
 from medtrace.graph.verification import (
@@ -59,7 +59,6 @@ SUSPECT_LINK = "62304.7.4.1/suspect-link"
 # revision, the release only those bound to the released commit.
 VERIFIED = ("software-requirement", "software-unit", "software-item")
 _REPLACED_PREFIXES = ("62304.5.7.1/requirement-", "62304.5.5.5/unit-", "62304.5.6.3/")
-_EVIDENCE_DEPTH = 200  # commits walked back looking for the tested commit
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -123,7 +122,7 @@ def release_check(
     commit = repository.rev_parse(revision)
     date = repository.commit_date(commit)
     evidence = located.prefix + RUNS_FOLDER + "/"
-    tested = _tested_commits(repository, commit, evidence)
+    tested = tested_commits(repository, commit, evidence)
     reasons: list[Reason] = []
     reasons += _build_reasons(located, commit, version, tag, evidence)
 
@@ -225,19 +224,6 @@ def _build_reasons(
 def _changed(repository: GitRepository, old: str, new: str) -> list[str]:
     out = repository.run("diff", "--name-only", "-z", "--no-renames", "--no-ext-diff", old, new)
     return sorted(p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p)
-
-
-def _tested_commits(repository: GitRepository, commit: str, evidence: str) -> tuple[str, ...]:
-    """``commit`` and the ancestors (first parents) from which only run files changed."""
-    out = repository.run("rev-list", "--first-parent", f"--max-count={_EVIDENCE_DEPTH}", commit)
-    found = []
-    for candidate in out.decode("ascii").split():
-        if candidate != commit and any(
-            not path.startswith(evidence) for path in _changed(repository, candidate, commit)
-        ):
-            break
-        found.append(candidate)
-    return tuple(found) or (commit,)
 
 
 class _Binding:

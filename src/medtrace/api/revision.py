@@ -89,6 +89,27 @@ def resolve(repository: GitRepository, name: str) -> str:
     return repository.rev_parse(name)
 
 
+EVIDENCE_DEPTH = 200  # commits walked back looking for the commit whose content it is
+
+
+def tested_commits(repository: GitRepository, commit: str, evidence: str) -> tuple[str, ...]:
+    """``commit`` and its ancestors (first parents) from which only files under
+    ``evidence`` (a repository path ending in ``/``: the imported runs) changed: the
+    commits whose test results are results of ``commit``."""
+    out = repository.run("rev-list", "--first-parent", f"--max-count={EVIDENCE_DEPTH}", commit)
+    found = []
+    for candidate in out.decode("ascii").split():
+        if candidate != commit:
+            changed = repository.run(
+                "diff", "--name-only", "-z", "--no-renames", "--no-ext-diff", candidate, commit
+            )
+            paths = (p.decode("utf-8", "surrogateescape") for p in changed.split(b"\0") if p)
+            if any(not path.startswith(evidence) for path in paths):
+                break
+        found.append(candidate)
+    return tuple(found) or (commit,)
+
+
 def project_at(start: Path, rev: str | None = WORKTREE) -> Project:
     """The project at or above ``start`` as it was at ``rev``: a git revision or a
     baseline name, or :data:`WORKTREE` (or ``None``) for the files on disk."""

@@ -13,6 +13,7 @@ from pathlib import Path
 from medtrace.api.code import project_fingerprints
 from medtrace.api.link_history import head_commit
 from medtrace.api.load import LoadOptions, load_project
+from medtrace.api.revision import tested_commits
 from medtrace.errors import ProjectError
 from medtrace.graph import TraceGraph
 from medtrace.graph.verification import RequirementStatus, verification_status
@@ -22,10 +23,13 @@ from medtrace.store.runs import load_runs
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Verification:
-    """The project's name, the commit checked out (``""``: none) and each item's status."""
+    """The project's name, the commit checked out (``""``: none) with the commits whose
+    results are of its content (it and the ancestors from which only runs changed), and
+    each item's status."""
 
     project: str
     head: str
+    current: tuple[str, ...]
     statuses: tuple[RequirementStatus, ...]
 
 
@@ -48,7 +52,12 @@ def verify(
         raise ProjectError(f"{first.location}: {first.message}")
     fingerprints = project_fingerprints(project, graph)
     statuses = verification_status(graph, runs, kinds, revision, fingerprints)
-    head = head_commit(root)
-    return Verification(
-        project=project.config.name, head=head[1] if head else "", statuses=statuses
-    )
+    found = head_commit(root)
+    head = found[1] if found else ""
+    current: tuple[str, ...] = ()
+    if found and head:
+        repository = found[0]
+        prefix = root.resolve().relative_to(repository.top).as_posix()
+        runs_path = ("" if prefix == "." else prefix + "/") + RUNS_FOLDER + "/"
+        current = tested_commits(repository, head, runs_path)
+    return Verification(project=project.config.name, head=head, current=current, statuses=statuses)

@@ -47,15 +47,15 @@ def verify(
     """
     with user_errors(obj.debug):
         report = verify_project(path, revision, kinds)
-    name, statuses, head = report.project, report.statuses, report.head
+    name, statuses, current = report.project, report.statuses, report.current
     if output_format == "json":
-        click.echo(verification_json(name, revision, statuses, head), nl=False)
+        click.echo(verification_json(name, revision, statuses, current), nl=False)
     elif output_format == "html":
-        click.echo(verification_html(name, revision, statuses, head), nl=False)
+        click.echo(verification_html(name, revision, statuses, current), nl=False)
     else:
         from rich.console import Console
 
-        verification_table(statuses, Console(highlight=False), head)
+        verification_table(statuses, Console(highlight=False), current)
         click.echo(f"{name}: {verification_summary(statuses)}")
     verified = all(entry.status is Status.VERIFIED for entry in statuses)
     raise SystemExit(EXIT_OK if verified else EXIT_FINDINGS)

@@ -30,9 +30,10 @@ def _outcome(evidence: Evidence) -> str:
     return evidence.outcome.value if evidence.outcome is not None else "no result"
 
 
-def bound_to(evidence: Evidence, head: str = "") -> str:
-    """Where a result comes from, in words: ``at 3f9c2ab41d0e (this revision), 2026-03-02``,
-    ``record TR-004 (v1.2.0), 2026-02-10``; and, for a stale one, what changed since."""
+def bound_to(evidence: Evidence, current: Sequence[str] = ()) -> str:
+    """Where a result comes from, in words: ``at 3f9c2ab41d0e (this revision), 2026-03-02``
+    (``current``: the commits whose content is the checked-out one's), ``record TR-004
+    (v1.2.0), 2026-02-10``; and, for a stale one, what changed since."""
     if evidence.outcome is None:
         return ""
     if evidence.record:
@@ -40,7 +41,7 @@ def bound_to(evidence: Evidence, head: str = "") -> str:
             f" ({evidence.revision})" if evidence.revision else ""
         )
     elif evidence.commit:
-        here = " (this revision)" if head and evidence.commit == head else ""
+        here = " (this revision)" if evidence.commit in current else ""
         where = f"at {evidence.commit[:12]}{here}"
     else:
         where = f"at {evidence.revision or 'an unknown revision'} (no commit)"
@@ -63,7 +64,7 @@ def verification_summary(statuses: Sequence[RequirementStatus]) -> str:
 
 
 def verification_table(
-    statuses: Sequence[RequirementStatus], console: Console, head: str = ""
+    statuses: Sequence[RequirementStatus], console: Console, current: Sequence[str] = ()
 ) -> None:
     from rich.table import Table
     from rich.text import Text
@@ -74,7 +75,7 @@ def verification_table(
     table.add_column("Tests and latest results", overflow="fold")
     for entry in statuses:
         tests = "\n".join(
-            f"{e.test} {_outcome(e)}" + (f" {bound_to(e, head)}" if e.outcome else "")
+            f"{e.test} {_outcome(e)}" + (f" {bound_to(e, current)}" if e.outcome else "")
             for e in entry.evidence
         )
         table.add_row(
@@ -84,12 +85,15 @@ def verification_table(
 
 
 def verification_json(
-    project: str, revision: str | None, statuses: Sequence[RequirementStatus], head: str = ""
+    project: str,
+    revision: str | None,
+    statuses: Sequence[RequirementStatus],
+    current: Sequence[str] = (),
 ) -> str:
     document = {
         "project": project,
         "revision": revision,
-        "head": head or None,
+        "head": current[0] if current else None,
         "summary": {s.value: sum(1 for e in statuses if e.status is s) for s in Status},
         "requirements": [
             {
@@ -102,7 +106,7 @@ def verification_json(
                         "outcome": e.outcome.value if e.outcome else None,
                         "revision": e.revision,
                         "commit": e.commit or None,
-                        "this_revision": bool(head) and e.commit == head,
+                        "this_revision": bool(e.commit) and e.commit in current,
                         "date": e.date,
                         "environment": e.environment or None,
                         "manual": e.manual,
@@ -120,14 +124,17 @@ def verification_json(
 
 
 def verification_html(
-    project: str, revision: str | None, statuses: Sequence[RequirementStatus], head: str = ""
+    project: str,
+    revision: str | None,
+    statuses: Sequence[RequirementStatus],
+    current: Sequence[str] = (),
 ) -> str:
     esc = html.escape
     rows = []
     for entry in statuses:
         tests = "<br>".join(
             f"{esc(e.test)}: {esc(_outcome(e))}"
-            + (f" <small>({esc(bound_to(e, head))})</small>" if e.outcome else "")
+            + (f" <small>({esc(bound_to(e, current))})</small>" if e.outcome else "")
             for e in entry.evidence
         )
         status = entry.status.value.replace(" ", "-")
@@ -137,7 +144,7 @@ def verification_html(
             f'<td class="{status}">{esc(entry.status.value)}</td><td>{tests or "-"}</td></tr>'
         )
     at = f" at {esc(revision)}" if revision else " (latest results)"
-    checked_out = f"; checked out: {esc(head[:12])}" if head else ""
+    checked_out = f"; checked out: {esc(current[0][:12])}" if current else ""
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>Verification: {esc(project)}</title><style>"

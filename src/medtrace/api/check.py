@@ -16,6 +16,7 @@ from medtrace.ingest.reviews import parse_reviews
 from medtrace.model import CONFIG_FILE, Finding, ProjectConfig, Severity, SourceLocation
 from medtrace.model.codes import STRUCTURAL_CODES
 from medtrace.model.results import RUNS_FOLDER
+from medtrace.model.review import Review
 from medtrace.standard import all_rules, evaluate
 from medtrace.store.runs import load_runs, run_files
 
@@ -131,14 +132,22 @@ def _rules(opened: OpenProject) -> tuple[tuple[Finding, ...], tuple[Finding, ...
         return previous, problems
     items = [parsed.item for parsed in opened.cache.parsed().values() if parsed.item is not None]
     graph = TraceGraph(items, opened.config.schema)
-    runs, unreadable = load_runs(opened.root, runs_folder)
-    components, source_findings = _sources(opened)
-    advisories, advisory_findings = _advisories(opened.root, soup.advisories)
-    found = evaluate(graph, opened.config, reviews, runs, components, advisories)
-    result = (*found, *unreadable, *source_findings, *advisory_findings)
+    result = rule_findings(opened.root, opened.config, graph, reviews)
     with contextlib.suppress(StoreError):
         opened.cache.remember(key, result)
     return result, problems
+
+
+def rule_findings(
+    root: Path, config: ProjectConfig, graph: TraceGraph, reviews: tuple[Review, ...]
+) -> tuple[Finding, ...]:
+    """Findings of the IEC 62304 rules on ``graph`` (the project's items, or items as they
+    would be), with the project's test runs, SOUP sources and advisories as evidence."""
+    runs, unreadable = load_runs(root, root / RUNS_FOLDER)
+    components, source_findings = _sources(root, config)
+    advisories, advisory_findings = _advisories(root, config.soup.advisories)
+    found = evaluate(graph, config, reviews, runs, components, advisories)
+    return (*found, *unreadable, *source_findings, *advisory_findings)
 
 
 def _stamp(path: Path) -> tuple[str, int, int]:
@@ -155,13 +164,15 @@ def _files_under(path: Path) -> list[Path]:
     return sorted(p for p in path.rglob("*") if p.is_file())
 
 
-def _sources(opened: OpenProject) -> tuple[tuple[ComponentList, ...] | None, tuple[Finding, ...]]:
+def _sources(
+    root: Path, config: ProjectConfig
+) -> tuple[tuple[ComponentList, ...] | None, tuple[Finding, ...]]:
     """The components of ``[soup] sources`` (None when there are none)."""
-    if not opened.config.soup.sources:
+    if not config.soup.sources:
         return None, ()
     from medtrace.api.soup import read_sources  # the SBOM and lockfile readers, when needed
 
-    return read_sources(opened.root, opened.config)
+    return read_sources(root, config)
 
 
 def _advisories(root: Path, name: str) -> tuple[AdvisoryIndex | None, tuple[Finding, ...]]:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from packageurl import PackageURL
 
+from medtrace.api.front_matter import update_front_matter
 from medtrace.api.load import LoadOptions, load_project
 from medtrace.errors import MedtraceError
 from medtrace.graph import TraceGraph
@@ -226,35 +227,10 @@ def _new_purl(record: Item, component: Component) -> str:
     return component.purl
 
 
-_KEY = re.compile(r"^([A-Za-z0-9_-]+)\s*:")
-
-
 def set_front_matter(text: str, values: dict[str, str]) -> str:
     """``text`` with the top-level front matter keys in ``values`` set to the given
     (already YAML-quoted) values; every other line kept as it is."""
-    lines = text.splitlines(keepends=True)
-    if not lines or lines[0].rstrip("\r\n") != "---":
-        raise MedtraceError("the record has no front matter to update")
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip("\r\n") in ("---", "...")), None)
-    if end is None:
-        raise MedtraceError("the record's front matter is not closed")
-    newline = "\r\n" if lines[0].endswith("\r\n") else "\n"
-    pending = dict(values)
-    out = [lines[0]]
-    index = 1
-    while index < end:
-        line = lines[index]
-        match = _KEY.match(line)
-        index += 1
-        if match and match.group(1) in pending:
-            out.append(f"{match.group(1)}: {pending.pop(match.group(1))}{newline}")
-            while index < end and lines[index][:1] in (" ", "\t"):  # the old value's other lines
-                index += 1
-            continue
-        out.append(line)
-    out += [f"{key}: {value}{newline}" for key, value in pending.items()]
-    out += lines[end:]
-    return "".join(out)
+    return update_front_matter(text, {key: f"{key}: {value}" for key, value in values.items()})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -1,0 +1,70 @@
+"""Change an item file's front matter keys and body, keeping every other line as written.
+
+An edit (from the web application's forms, or a SOUP record's new version)
+changes some keys; the person's other lines, their order, comments and line
+ends stay exactly as they were. Each changed key is given as its YAML lines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from medtrace.errors import MedtraceError
+
+_KEY = re.compile(r"^([A-Za-z0-9_-]+)\s*:")
+_ENDS = ("---", "...")
+
+
+def _split(text: str) -> tuple[list[str], int, str]:
+    """The lines of ``text``, the index of the line closing its front matter, and its
+    line end; raises :class:`MedtraceError` without front matter."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].rstrip("\r\n") != "---":
+        raise MedtraceError("the record has no front matter to update")
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip("\r\n") in _ENDS), None)
+    if end is None:
+        raise MedtraceError("the record's front matter is not closed")
+    return lines, end, "\r\n" if lines[0].endswith("\r\n") else "\n"
+
+
+def update_front_matter(text: str, keys: Mapping[str, str | None]) -> str:
+    """``text`` with each top-level key of ``keys`` replaced by its YAML lines (``key:
+    value`` and any indented lines after it; ``None`` removes the key), keys it does not
+    hold yet added at the end of the front matter, and every other line kept."""
+    lines, end, newline = _split(text)
+    pending = dict(keys)
+    out = [lines[0]]
+    index = 1
+    while index < end:
+        line = lines[index]
+        match = _KEY.match(line)
+        index += 1
+        if match and match.group(1) in pending:
+            out.extend(_lines(pending.pop(match.group(1)), newline))
+            while index < end and lines[index][:1] in (" ", "\t", "-"):  # the old value's lines
+                index += 1
+            continue
+        out.append(line)
+    for value in pending.values():
+        out.extend(_lines(value, newline))
+    out += lines[end:]
+    return "".join(out)
+
+
+def replace_body(text: str, body: str) -> str:
+    """``text`` with everything after its front matter replaced by ``body`` (in the file's
+    line ends, ending in one)."""
+    lines, end, newline = _split(text)
+    normal = body.replace("\r\n", "\n").replace("\r", "\n")
+    if normal and not normal.endswith("\n"):
+        normal += "\n"
+    closing = lines[end] if lines[end].endswith(("\n", "\r")) else lines[end] + newline
+    return "".join([*lines[:end], closing, normal.replace("\n", newline)])
+
+
+def _lines(value: str | None, newline: str) -> list[str]:
+    if value is None:
+        return []
+    normal = value.replace("\r\n", "\n").rstrip("\n")
+    return [line + newline for line in normal.split("\n")]

@@ -42,7 +42,7 @@ class Snapshot:
     project: Project
     graph: TraceGraph
     _derived: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
-    _guard: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    _guard: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
     def derived(self, key: str, compute: Callable[[Snapshot], T]) -> T:
         """``compute(self)``, once per snapshot and ``key`` (threads wait for the first)."""

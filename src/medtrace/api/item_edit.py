@@ -27,7 +27,8 @@ from medtrace.api.load import load_project
 from medtrace.api.would_be import WouldBe, check_would_be
 from medtrace.errors import MedtraceError, ProjectError
 from medtrace.export.block_yaml import block_yaml
-from medtrace.model import Item, Project
+from medtrace.ingest import parse_item
+from medtrace.model import Item, Project, Schema
 from medtrace.store import write_atomic
 from medtrace.store.lock import project_lock
 
@@ -265,3 +266,59 @@ def _yaml_value(value: FieldText | None) -> object:
     if isinstance(value, tuple):
         return [v.strip() for v in value if v.strip()]
     return (value or "").strip()
+
+
+def compose_edit(
+    schema: Schema, path: str, base: str, values: Mapping[str, FieldText | None], body: str
+) -> str:
+    """The would-be file of an edit opened at the text ``base`` of the file ``path``."""
+    parsed = parse_item(base.encode("utf-8"), path, schema).item
+    return compose(parsed, base, values, body)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Merged:
+    """Yours merged onto theirs key by key: ``values`` and ``body`` take theirs where you
+    left the base as it was, and yours elsewhere; ``conflicts`` are the keys (``body``
+    included) that both changed differently."""
+
+    values: dict[str, FieldText | None]
+    body: str
+    conflicts: tuple[str, ...]
+    theirs: dict[str, FieldText]
+
+
+def merge_edit(
+    schema: Schema, path: str, conflict: EditConflictError, values: Mapping[str, FieldText | None],
+    body: str,
+) -> Merged:  # fmt: skip
+    """Merge an edit that met :class:`EditConflictError` onto the file as it is now."""
+    base_item = parse_item(conflict.base.encode("utf-8"), path, schema).item
+    theirs_item = (
+        parse_item(conflict.theirs.encode("utf-8"), path, schema).item if conflict.theirs else None
+    )
+    base = current_values(base_item) if base_item else {}
+    theirs = current_values(theirs_item) if theirs_item else {}
+    merged: dict[str, FieldText | None] = {}
+    conflicts = []
+    for key, yours in values.items():
+        if _normal(yours) == _normal(base.get(key)):
+            merged[key] = theirs.get(key)
+        else:
+            merged[key] = yours
+            if _normal(theirs.get(key)) not in (_normal(base.get(key)), _normal(yours)):
+                conflicts.append(key)
+    base_body = base_item.body if base_item else ""
+    theirs_body = theirs_item.body if theirs_item else ""
+    merged_body = theirs_body if _same(body, base_body) else body
+    if (
+        not _same(body, base_body)
+        and not _same(theirs_body, base_body)
+        and not _same(body, theirs_body)
+    ):
+        conflicts.append("body")
+    return Merged(values=merged, body=merged_body, conflicts=tuple(conflicts), theirs=theirs)
+
+
+def _same(one: str, other: str) -> bool:
+    return one.replace("\r\n", "\n").strip() == other.replace("\r\n", "\n").strip()

@@ -17,7 +17,7 @@ from medtrace.api.check import check_project
 from medtrace.api.workspace import Snapshot
 from medtrace.errors import ProjectError
 from medtrace.export.documents import render_markdown_safe
-from medtrace.graph.fingerprint import own_fingerprint
+from medtrace.graph.fingerprint import deep_fingerprints, own_fingerprint
 from medtrace.model import Finding, Item
 from medtrace.model.safety import SafetyClass
 from medtrace.standard.classes import Classes, compute_classes
@@ -134,3 +134,14 @@ def _text(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+def deep_fingerprints_of(snapshot: Snapshot) -> Mapping[str, str]:
+    """Every item's deep fingerprint (what link reviews record), once per snapshot."""
+    ignore = snapshot.project.config.non_normative
+    return snapshot.derived("deep", lambda snap: deep_fingerprints(snap.graph, ignore))
+
+
+def fingerprint_of(snapshot: Snapshot, item: Item) -> str:
+    """The item's own fingerprint (what approvals are bound to)."""
+    return own_fingerprint(item, snapshot.project.config.non_normative)

@@ -28,10 +28,18 @@ from medtrace.api.trace import trace
 from medtrace.errors import MedtraceError
 from medtrace.model import Finding
 from medtrace.web import audit
-from medtrace.web.roles import Role, may
+from medtrace.web.roles import Role, may, requires
 from medtrace.web.services import project
 
-api = NinjaAPI(title="medtrace", version="1", urls_namespace="rest", auth=django_auth)
+# No interactive docs page: it would load script from elsewhere, which the CSP forbids.
+api = NinjaAPI(
+    title="medtrace",
+    version="1",
+    urls_namespace="rest",
+    auth=django_auth,
+    docs_url=None,
+    docs_decorator=requires(Role.VIEWER),
+)
 
 
 class FindingOut(Schema):

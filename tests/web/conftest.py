@@ -66,7 +66,9 @@ def people(db: None) -> dict[str, AbstractBaseUser]:
 
     found: dict[str, AbstractBaseUser] = {}
     for name, role in PEOPLE.items():
-        add_account(name, role, PASSWORD, email=f"{name}@example.org", full_name=f"{name.title()} Tester")
+        add_account(
+            name, role, PASSWORD, email=f"{name}@example.org", full_name=f"{name.title()} Tester"
+        )
         found[name] = get_user_model().objects.get(username=name)
     found["olga"] = get_user_model().objects.create_user("olga", password=PASSWORD)
     return found

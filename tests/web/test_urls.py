@@ -16,7 +16,11 @@ PUBLIC = {
     "web:login": "the sign-in form",
     "web:health": "a probe for a reverse proxy or a service manager",
 }
-SAMPLE = {"item_id": SUSPECT_ITEM, "upstream": SUSPECT_UPSTREAM, "version": "1.0"}  # a missing kwarg is a KeyError
+SAMPLE = {
+    "item_id": SUSPECT_ITEM,
+    "upstream": SUSPECT_UPSTREAM,
+    "version": "1.0",
+}  # a missing kwarg is a KeyError
 
 
 def _walk(patterns: list[object], namespace: str = "") -> Iterator[tuple[str, URLPattern]]:

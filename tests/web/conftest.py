@@ -14,9 +14,8 @@ import pytest
 
 pytest.importorskip("django")
 
-from tests.web.served import PASSWORD, make_served_project, reset  # noqa: E402
-
-from medtrace.web.config import web_config_for  # noqa: E402
+from medtrace.web.config import web_config_for
+from tests.web.served import PASSWORD, make_served_project, reset
 
 _ROOT = make_served_project(Path(tempfile.mkdtemp(prefix="medtrace-web-")) / "pump")
 os.environ.update(web_config_for(_ROOT).to_environ())

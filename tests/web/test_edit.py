@@ -4,7 +4,6 @@ signed-in person with their reason, conflicts lose nothing, and check's errors b
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -33,8 +32,13 @@ def _form(client: Client, item_id: str) -> dict[str, str]:
 
 
 def _unescape(text: str) -> str:
-    return (text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
-            .replace("&#x27;", "'").replace("&amp;", "&"))  # fmt: skip
+    return (
+        text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", '"')
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
+    )
 
 
 def _post(client: Client, url: str, data: dict[str, str]) -> object:
@@ -113,41 +117,42 @@ def _form_from(page: str) -> dict[str, str]:
     return {key: _unescape(value) for key, value in data.items()}
 
 
-def test_creating_items_at_once_gives_each_the_next_free_id(
+def test_creating_items_gives_each_the_next_free_id_of_its_kind(
     served: Path, signed_in: Callable[[str], Client]
 ) -> None:
-    clients = [signed_in("arno"), signed_in("adam")]
-    tokens = [csrf_token(c) for c in clients]
-    answers: list[str] = []
-
-    def create(client: Client, token: str, n: int) -> None:
-        data = {"kind": "problem-report", "title": f"Problem {n}", "body": "Seen.",
-                "f_state": "open", "reason": f"found in test {n}"}  # fmt: skip
-        response = client.post("/items/new/", data, headers={"X-CSRFToken": token})
-        answers.append(
-            response["Location"] if response.status_code == 303 else str(response.status_code)
-        )
-
-    threads = [
-        threading.Thread(target=create, args=(c, t, n))
-        for n, (c, t) in enumerate(zip(clients, tokens, strict=True))
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(answers) == ["/items/PR-006/", "/items/PR-007/"]
-    assert (served / "problems" / "PR-006.md").is_file() and (
-        served / "problems" / "PR-007.md"
-    ).is_file()
+    # Two people at once is tested in tests/api/test_item_edit.py (threads and the lock).
+    client = signed_in("arno")
+    answers = []
+    for n in (1, 2):
+        data = {
+            "kind": "problem-report",
+            "title": f"Problem {n}",
+            "body": "Seen.",
+            "f_state": "open",
+            "reason": f"found in test {n}",
+        }
+        response = _post(client, "/items/new/", data)
+        assert response.status_code == 303
+        answers.append(response["Location"])
+    assert answers == ["/items/PR-006/", "/items/PR-007/"]
+    text = (served / "problems" / "PR-006.md").read_text("utf-8")
+    assert (
+        text == "---\nid: PR-006\nkind: problem-report\ntitle: Problem 1\nstate: open\n---\nSeen.\n"
+    )
+    assert git(served, "log", "-1", "--format=%s") == "Create PR-007: Problem 2\n"
 
 
 def test_preview_renders_the_body_and_checks_the_would_be_file(
     served: Path, signed_in: Callable[[str], Client]
 ) -> None:
     client = signed_in("arno")
-    data = {**_form(client, ITEM), "body": "**bold** <script>x</script>", "kind": "software-requirement",
-            "item_id": ITEM, "l_derived-from": "SYS-404"}  # fmt: skip
+    data = {
+        **_form(client, ITEM),
+        "body": "**bold** <script>x</script>",
+        "kind": "software-requirement",
+        "item_id": ITEM,
+        "l_derived-from": "SYS-404",
+    }
     text = _post(client, "/items/preview/", data).content.decode()
     assert "<strong>bold</strong>" in text and "<script>" not in text
     assert "link/dangling" in text and "(blocks saving)" in text

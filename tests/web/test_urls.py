@@ -34,8 +34,7 @@ def _walk(patterns: list[object], namespace: str = "") -> Iterator[tuple[str, UR
 
 ROUTES = dict(_walk(get_resolver().url_patterns))
 PAGES = sorted(name for name in ROUTES if name.startswith("web:") and name not in PUBLIC)
-API = sorted(name for name in ROUTES if name.startswith("rest:") and name != "rest:api-root"
-             )  # fmt: skip
+API = sorted(name for name in ROUTES if name.startswith("rest:") and name != "rest:api-root")
 
 
 def _url(name: str) -> str:

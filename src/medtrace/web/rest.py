@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Query, Schema
+from ninja.responses import Status
 from ninja.security import django_auth
 
 from medtrace.api import reports
@@ -152,6 +153,9 @@ class SearchParams(Schema):
     per_page: int = 50
 
 
+DENIED: dict[int, type[Schema]] = {401: ProblemOut, 403: ProblemOut}  # every route may answer
+
+
 def _need(request: HttpRequest, role: Role) -> None:
     if not may(request.user, role):
         raise PermissionDenied(f"this needs the {role.value} role")
@@ -180,7 +184,7 @@ def _denied(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
     return api.create_response(request, {"detail": str(error) or "not allowed"}, status=403)
 
 
-@api.get("/items", response=ItemsOut, tags=["items"])
+@api.get("/items", response={200: ItemsOut, **DENIED}, tags=["items"])
 def list_items(request: HttpRequest, params: Query[SearchParams]) -> ItemsOut:
     """Items matching the full-text query ``q`` (all words), of ``kind`` if given."""
     _need(request, Role.VIEWER)
@@ -198,7 +202,7 @@ def list_items(request: HttpRequest, params: Query[SearchParams]) -> ItemsOut:
     return ItemsOut(total=page.total, page=page.page, pages=page.pages, items=rows)
 
 
-@api.get("/items/{item_id}", response={200: ItemOut, 404: ProblemOut}, tags=["items"])
+@api.get("/items/{item_id}", response={200: ItemOut, 404: ProblemOut, **DENIED}, tags=["items"])
 def get_item(request: HttpRequest, item_id: str) -> ItemOut:
     """One item: its file with the version to update it at, fields, links both ways, findings."""
     _need(request, Role.VIEWER)
@@ -224,18 +228,18 @@ def get_item(request: HttpRequest, item_id: str) -> ItemOut:
 
 @api.put(
     "/items/{item_id}",
-    response={200: SavedOut, 400: ProblemOut, 404: ProblemOut, 409: ProblemOut},
+    response={200: SavedOut, 400: ProblemOut, 404: ProblemOut, 409: ProblemOut, **DENIED},
     tags=["items"],
 )
 def update_item(
     request: HttpRequest, item_id: str, change: ItemUpdate
-) -> tuple[int, SavedOut | ProblemOut]:
+) -> Status[SavedOut | ProblemOut]:
     """Replace the item's file with ``text`` if it is still at ``version`` (else 409)."""
     _need(request, Role.AUTHOR)
     snap = project.snapshot()
     item = snap.item(item_id)
     if item is None:
-        return 404, ProblemOut(detail=f"no item {item_id!r} in the project")
+        return Status(404, ProblemOut(detail=f"no item {item_id!r} in the project"))
     try:
         saved = save_item(
             snap.root,
@@ -249,11 +253,9 @@ def update_item(
     except EditConflictError as conflict:
         theirs = conflict.theirs
         version = open_item(snap.root, item.source.path).version if theirs is not None else ""
-        return 409, ProblemOut(detail=str(conflict), theirs=theirs, version=version)
+        return Status(409, ProblemOut(detail=str(conflict), theirs=theirs, version=version))
     except InvalidEditError as error:
-        return 400, ProblemOut(
-            detail=str(error), findings=[_finding(f) for f in error.would_be.findings]
-        )
+        return Status(400, _invalid(error))
     project.workspace().invalidate()
     audit.record(
         actor=request.user.get_username(),
@@ -263,11 +265,11 @@ def update_item(
         reason=change.reason,
         before=change.version,
     )
-    return 200, _saved(saved)
+    return Status(200, _saved(saved))
 
 
-@api.post("/items", response={201: SavedOut, 400: ProblemOut}, tags=["items"])
-def create(request: HttpRequest, new: ItemCreate) -> tuple[int, SavedOut | ProblemOut]:
+@api.post("/items", response={201: SavedOut, 400: ProblemOut, **DENIED}, tags=["items"])
+def create(request: HttpRequest, new: ItemCreate) -> Status[SavedOut | ProblemOut]:
     """Create an item of ``kind`` with the next free id of its kind."""
     _need(request, Role.AUTHOR)
     values: dict[str, str | tuple[str, ...] | None] = {"title": new.title, **new.fields}
@@ -282,9 +284,7 @@ def create(request: HttpRequest, new: ItemCreate) -> tuple[int, SavedOut | Probl
             reason=new.reason,
         )
     except InvalidEditError as error:
-        return 400, ProblemOut(
-            detail=str(error), findings=[_finding(f) for f in error.would_be.findings]
-        )
+        return Status(400, _invalid(error))
     project.workspace().invalidate()
     audit.record(
         actor=request.user.get_username(),
@@ -293,7 +293,11 @@ def create(request: HttpRequest, new: ItemCreate) -> tuple[int, SavedOut | Probl
         commit=saved.commit,
         reason=new.reason,
     )
-    return 201, _saved(saved)
+    return Status(201, _saved(saved))
+
+
+def _invalid(error: InvalidEditError) -> ProblemOut:
+    return ProblemOut(detail=str(error), findings=[_finding(f) for f in error.would_be.findings])
 
 
 def _saved(saved: Saved) -> SavedOut:
@@ -302,7 +306,7 @@ def _saved(saved: Saved) -> SavedOut:
     return SavedOut(id=saved.item_id, commit=saved.commit, version=version, findings=findings)
 
 
-@api.get("/findings", response=list[FindingOut], tags=["checks"])
+@api.get("/findings", response={200: list[FindingOut], **DENIED}, tags=["checks"])
 def findings(request: HttpRequest, item: str = "") -> list[FindingOut]:
     """Every finding of ``check`` (of one item, if given)."""
     _need(request, Role.VIEWER)
@@ -311,7 +315,7 @@ def findings(request: HttpRequest, item: str = "") -> list[FindingOut]:
     return [_finding(f) for f in sorted(chosen, key=Finding.sort_key)]
 
 
-@api.get("/trace", response={200: TraceOut, 400: ProblemOut}, tags=["checks"])
+@api.get("/trace", response={200: TraceOut, 400: ProblemOut, **DENIED}, tags=["checks"])
 def trace_matrix(
     request: HttpRequest, source: str = "software-requirement", target: str = "test-case"
 ) -> TraceOut:
@@ -332,7 +336,7 @@ def trace_matrix(
     )
 
 
-@api.get("/coverage", response=list[CoverageOut], tags=["checks"])
+@api.get("/coverage", response={200: list[CoverageOut], **DENIED}, tags=["checks"])
 def coverage(request: HttpRequest) -> list[CoverageOut]:
     """Coverage per kind (as ``medtrace coverage``)."""
     _need(request, Role.VIEWER)
@@ -348,7 +352,9 @@ def coverage(request: HttpRequest) -> list[CoverageOut]:
     ]
 
 
-@api.get("/release/{version}", response={200: ReleaseOut, 400: ProblemOut}, tags=["checks"])
+@api.get(
+    "/release/{version}", response={200: ReleaseOut, 400: ProblemOut, **DENIED}, tags=["checks"]
+)
 def release(request: HttpRequest, version: str) -> ReleaseOut:
     """Whether ``HEAD`` may be released as ``version`` (as ``medtrace release check``)."""
     _need(request, Role.VIEWER)

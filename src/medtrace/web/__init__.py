@@ -22,6 +22,7 @@ def require_web() -> None:
     missing = [name for name in _MODULES if importlib.util.find_spec(name) is None]
     if missing:
         raise MedtraceError(
-            f"the web application needs {', '.join(missing)}, which are not installed",
+            f"the web application needs {', '.join(missing)}, which "
+            f"{'is' if len(missing) == 1 else 'are'} not installed",
             hint=f"install them with: {INSTALL}",
         )

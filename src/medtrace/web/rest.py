@@ -264,6 +264,7 @@ def update_item(
         commit=saved.commit,
         reason=change.reason,
         before=change.version,
+        request_id=getattr(request, "request_id", ""),
     )
     return Status(200, _saved(saved))
 
@@ -292,6 +293,7 @@ def create(request: HttpRequest, new: ItemCreate) -> Status[SavedOut | ProblemOu
         item=saved.item_id,
         commit=saved.commit,
         reason=new.reason,
+        request_id=getattr(request, "request_id", ""),
     )
     return Status(201, _saved(saved))
 

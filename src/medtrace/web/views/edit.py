@@ -19,6 +19,7 @@ from medtrace.api.item_edit import (
     new_path,
     open_item,
     save_item,
+    version_of,
 )
 from medtrace.api.item_view import render_body
 from medtrace.api.would_be import check_would_be
@@ -175,8 +176,6 @@ def _conflict(
 
 
 def _version(text: str) -> str:
-    from medtrace.api.item_edit import version_of
-
     return version_of(text.encode("utf-8")) if text else ""
 
 

@@ -103,3 +103,10 @@ def test_an_unknown_item_is_a_404_page(viewer: Client) -> None:
     response = viewer.get("/items/NOPE-1/")
     assert response.status_code == 404
     assert "no item &#x27;NOPE-1&#x27;" in response.content.decode()
+
+
+def test_link_pickers_suggest_items_as_one_types(viewer: Client) -> None:
+    text = viewer.get("/items/suggest/", {"l_derived-from": "SYS-001, dose limits"}).content
+    options = text.decode()
+    assert '<option value="SYS-006">SYS-006 Dose limits</option>' in options
+    assert options.count("<option") <= 15

@@ -17,6 +17,7 @@ from medtrace.api.item_edit import (
     current_values,
     merge_edit,
     new_path,
+    next_id,
     open_item,
     save_item,
     version_of,
@@ -145,8 +146,9 @@ def preview(request: HttpRequest) -> HttpResponse:
         path = item.source.path
         text = compose_edit(schema, path, data["base"], values, data["body"])
     else:
-        path = new_path(snap.project, kind, "NEW-1")
-        text = compose(None, None, {"id": "NEW-1", "kind": kind, **values}, data["body"])
+        new_id = next_id(snap.project, kind)  # the id it would get if saved now
+        path = new_path(snap.project, kind, new_id)
+        text = compose(None, None, {"id": new_id, "kind": kind, **values}, data["body"])
     would_be = check_would_be(snap.project, path, text.encode("utf-8"))
     context = {"body_html": render_body(data["body"]), "would_be": would_be, "text": text}
     return render(request, "medtrace/preview.html", context)

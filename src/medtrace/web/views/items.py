@@ -82,8 +82,8 @@ def suggest(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "") or next(
         (str(v) for k, v in request.GET.items() if k.startswith("l_")), ""
     )
-    last = text.replace(",", " ").split()[-1:] or [""]
-    page = search(project.snapshot(), SearchQuery(text=last[0], per_page=15))
+    typing = text.rsplit(",", 1)[-1].strip()  # what is being typed after the last comma
+    page = search(project.snapshot(), SearchQuery(text=typing, per_page=15))
     return render(request, "medtrace/suggest.html", {"rows": page.rows})
 
 

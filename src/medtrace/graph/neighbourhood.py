@@ -2,8 +2,9 @@
 links away in each direction, laid out in columns by distance.
 
 Column 0 holds the item; column -1 what it links to, column 1 what links to
-it, and so on outwards. Each column is sorted by id; every edge is a link
-between two shown items. The layout is data: :mod:`medtrace.export.neighbourhood`
+it, and so on outwards. Each column is sorted by id; the edges are the links
+between items of neighbouring columns (links that skip a column or stay in
+one are left out of the drawing; the item pages list them). The layout is data: :mod:`medtrace.export.neighbourhood`
 draws it.
 """
 
@@ -66,13 +67,13 @@ def neighbourhood(graph: TraceGraph, item_id: str, depth: int = 2) -> Neighbourh
         if len(columns[column]) > len(shown):
             hidden.append((column, len(columns[column]) - len(shown)))
         nodes.extend(Node(item=item, column=column, row=row) for row, item in enumerate(shown))
-    present = {node.item.id for node in nodes}
+    placed = {node.item.id: node.column for node in nodes}
     edges = sorted(
         {
             Edge(source=node.item.id, target=link.target, role=link.role)
             for node in nodes
             for link in node.item.links
-            if link.target in present and link.target != node.item.id
+            if link.target in placed and abs(placed[link.target] - node.column) == 1
         },
         key=lambda e: (e.source, e.target, e.role),
     )

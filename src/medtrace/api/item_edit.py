@@ -268,6 +268,14 @@ def _yaml_value(value: FieldText | None) -> object:
     return (value or "").strip()
 
 
+def opened_values(schema: Schema, opened: ItemFile) -> tuple[dict[str, FieldText], str]:
+    """The front matter values and the body of an opened item file, as an editor holds them."""
+    parsed = parse_item(opened.text.encode("utf-8"), opened.path, schema).item
+    if parsed is None:
+        raise ProjectError(f"{opened.path}: the file does not hold an item that can be edited")
+    return current_values(parsed), parsed.body
+
+
 def compose_edit(
     schema: Schema, path: str, base: str, values: Mapping[str, FieldText | None], body: str
 ) -> str:

@@ -4,8 +4,8 @@ links away in each direction, laid out in columns by distance.
 Column 0 holds the item; column -1 what it links to, column 1 what links to
 it, and so on outwards. Each column is sorted by id; the edges are the links
 between items of neighbouring columns (links that skip a column or stay in
-one are left out of the drawing; the item pages list them). The layout is data: :mod:`medtrace.export.neighbourhood`
-draws it.
+one are left out of the drawing; the item pages list them). The layout is
+data: :mod:`medtrace.export.neighbourhood` draws it.
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@ a save committed by the signed-in person with their reason, and the conflict vie
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,17 +16,18 @@ from medtrace.api.item_edit import (
     compose,
     compose_edit,
     create_item,
-    current_values,
     merge_edit,
     new_path,
     next_id,
     open_item,
+    opened_values,
     save_item,
     version_of,
 )
 from medtrace.api.item_view import render_body
 from medtrace.api.would_be import check_would_be
 from medtrace.errors import ProjectError
+from medtrace.model import Schema
 from medtrace.web import audit
 from medtrace.web.forms import ItemForm, initial_of
 from medtrace.web.roles import Role, requires
@@ -43,15 +46,12 @@ def edit(request: HttpRequest, item_id: str) -> HttpResponse:
         raise ProjectError(f"no item {item_id!r} in the project")
     schema = snap.project.config.schema
     if request.method == "GET":
-        opened = open_item(snap.root, item.source.path)
-        initial = {
-            **initial_of(current_values(item), schema, item.kind),
-            "body": item.body,
-            "version": opened.version,
-            "base": opened.text,
-        }
-        form = ItemForm(initial=initial, schema=schema, kind=item.kind)
-        return _page(request, form, item_id=item_id, kind=item.kind)
+        return _page(
+            request,
+            _opened_form(snap.root, schema, item.source.path, item.kind),
+            item_id=item_id,
+            kind=item.kind,
+        )
     form = ItemForm(request.POST, schema=schema, kind=item.kind)
     if not form.is_valid():
         return _page(request, form, item_id=item_id, kind=item.kind, status=400)
@@ -71,15 +71,7 @@ def edit(request: HttpRequest, item_id: str) -> HttpResponse:
     except EditConflictError as conflict:
         return _conflict(request, form, conflict, item_id, item.kind, path)
     except InvalidEditError as error:
-        return _page(
-            request,
-            form,
-            item_id=item_id,
-            kind=item.kind,
-            status=400,
-            problem=str(error),
-            findings=error.would_be.findings,
-        )
+        return _invalid(request, form, error, item_id=item_id, kind=item.kind)
     project.workspace().invalidate()
     _audit(request, "edit", saved.item_id, saved.commit, data["reason"], data["version"])
     return after_write(request, reverse("web:item", args=[saved.item_id]))
@@ -114,15 +106,7 @@ def create(request: HttpRequest) -> HttpResponse:
             reason=data["reason"],
         )
     except InvalidEditError as error:
-        return _page(
-            request,
-            form,
-            item_id="",
-            kind=kind,
-            status=400,
-            problem=str(error),
-            findings=error.would_be.findings,
-        )
+        return _invalid(request, form, error, item_id="", kind=kind)
     project.workspace().invalidate()
     _audit(request, "create", saved.item_id, saved.commit, data["reason"], "")
     return after_write(request, reverse("web:item", args=[saved.item_id]))
@@ -152,6 +136,33 @@ def preview(request: HttpRequest) -> HttpResponse:
     would_be = check_would_be(snap.project, path, text.encode("utf-8"))
     context = {"body_html": render_body(data["body"]), "would_be": would_be, "text": text}
     return render(request, "medtrace/preview.html", context)
+
+
+def _opened_form(root: Path, schema: Schema, path: str, kind: str) -> ItemForm:
+    """The form of the file as it is on disk now, with its version and text (the base)."""
+    opened = open_item(root, path)
+    values, body = opened_values(schema, opened)
+    initial = {
+        **initial_of(values, schema, kind),
+        "body": body,
+        "version": opened.version,
+        "base": opened.text,
+    }
+    return ItemForm(initial=initial, schema=schema, kind=kind)
+
+
+def _invalid(
+    request: HttpRequest, form: ItemForm, error: InvalidEditError, *, item_id: str, kind: str
+) -> HttpResponse:
+    return _page(
+        request,
+        form,
+        item_id=item_id,
+        kind=kind,
+        status=400,
+        problem=str(error),
+        findings=error.would_be.findings,
+    )
 
 
 def _conflict(

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from medtrace.api.trace import trace
+from medtrace.api.trace import TraceReport, trace
 from medtrace.errors import MedtraceError
 from medtrace.web.roles import Role, requires
 from medtrace.web.services import project
@@ -28,33 +28,30 @@ def matrix(request: HttpRequest) -> HttpResponse:
     except MedtraceError as error:
         context["problem"] = str(error)
         return render(request, "medtrace/trace.html", context, status=400)
-    rows = report.matrix.rows
-    pages = max(1, -(-len(rows) // ROWS_PER_PAGE))
-    try:
-        page = max(1, min(int(request.GET.get("page", "1")), pages))
-    except ValueError:
-        page = 1
-    shown = rows[(page - 1) * ROWS_PER_PAGE : page * ROWS_PER_PAGE]
-    grid = len(report.matrix.targets) <= GRID_COLUMNS
-    cells = (
-        [
-            (
-                row,
-                [any(link.target.id == t.id for link in row.links) for t in report.matrix.targets],
-            )
-            for row in shown
-        ]
-        if grid
-        else []
-    )
-    context.update(
-        matrix=report.matrix,
-        rows=shown,
-        cells=cells,
-        grid=grid,
-        page=page,
-        pages=pages,
-        previous=page - 1,
-        following=page + 1 if page < pages else 0,
-    )
+    context.update(_page_of(report, request.GET.get("page", "1")))
     return render(request, "medtrace/trace.html", context)
+
+
+def _page_of(report: TraceReport, asked: str) -> dict[str, object]:
+    """One page of the matrix's rows, with the marks of a grid when it has few columns."""
+    matrix = report.matrix
+    rows = matrix.rows
+    pages = max(1, -(-len(rows) // ROWS_PER_PAGE))
+    page = max(1, min(int(asked), pages)) if asked.isdigit() else 1
+    shown = rows[(page - 1) * ROWS_PER_PAGE : page * ROWS_PER_PAGE]
+    grid = len(matrix.targets) <= GRID_COLUMNS
+    cells = []
+    if grid:
+        for row in shown:
+            reached = {link.target.id for link in row.links}
+            cells.append((row, [target.id in reached for target in matrix.targets]))
+    return {
+        "matrix": matrix,
+        "rows": shown,
+        "cells": cells,
+        "grid": grid,
+        "page": page,
+        "pages": pages,
+        "previous": page - 1,
+        "following": page + 1 if page < pages else 0,
+    }

@@ -42,6 +42,9 @@ def test_the_browser_searches_text_and_filters_by_kind(viewer: Client) -> None:
     text = page.content.decode()
     assert ">SRS-012</a>" in text
     assert "software-unit</td>" not in text
+    in_review = viewer.get("/items/", {"kind": "change-request", "status": "in-review"})
+    assert ">CR-003</a>" in in_review.content.decode()
+    assert ">CR-001</a>" not in in_review.content.decode()
     partial = viewer.get("/items/", {"q": "zzzz-nothing"}, headers={"HX-Request": "true"})
     assert "No item matches." in partial.content.decode()
 

@@ -24,7 +24,14 @@ def browser(request: HttpRequest) -> HttpResponse:
     query = query_of(request)
     page = search(project.snapshot(), query)
     schema = project.snapshot().project.config.schema
-    context = {"page": page, "query": query, "sorts": SORTS, "kinds": sorted(schema.kinds)}
+    status = next((f for f in schema.common_fields if f.name == "status"), None)
+    context = {
+        "page": page,
+        "query": query,
+        "sorts": SORTS,
+        "kinds": sorted(schema.kinds),
+        "statuses": status.values if status is not None else (),
+    }
     template = page_or_partial(request, "medtrace/items.html", "results")
     return vary_on_htmx(render(request, template, context))
 

@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/venv.sh
-install_medtrace '.[example]'
+install_medtrace '.[example,web]'
 rm -rf build/demo build/demo-out build/demo-docs   # the demo's own folders, made afresh
 mkdir -p build/demo-out
 .venv/bin/medtrace init --example infusion-pump build/demo
@@ -36,3 +36,4 @@ git -C build/demo -c user.name="medtrace demo" -c user.email=demo@medtrace.inval
 echo "Document set: build/demo-docs/index.html (and .md, .pdf, .docx beside it)"
 echo "Risk management file: build/demo-out/risk.html; SBOM: build/demo-out/sbom.cdx.json"
 echo "The example project is in build/demo; edit an item and run: .venv/bin/medtrace check build/demo"
+echo "Or open it in a browser: .venv/bin/medtrace serve build/demo"

@@ -82,3 +82,27 @@ def test_nested_locks_in_one_process_do_not_deadlock(tmp_path: Path) -> None:
         pass
     with project_lock(tmp_path, timeout=1):  # and the lock is free again afterwards
         assert lock_path(tmp_path).is_file()
+
+
+def test_two_threads_of_one_process_hold_the_lock_one_at_a_time(tmp_path: Path) -> None:
+    # A threaded server (medtrace serve) writes from several threads: nesting is counted
+    # per thread, so a second thread waits like a second process.
+    import threading
+
+    inside: list[int] = []
+    overlaps: list[int] = []
+
+    def write(n: int) -> None:
+        with project_lock(tmp_path, timeout=10):
+            inside.append(n)
+            if len(inside) > 1:
+                overlaps.append(n)
+            time.sleep(0.05)
+            inside.remove(n)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert overlaps == []

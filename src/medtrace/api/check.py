@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +19,7 @@ from medtrace.ingest.reviews import parse_reviews
 from medtrace.model import CONFIG_FILE, Finding, ProjectConfig, Severity, SourceLocation
 from medtrace.model.codes import STRUCTURAL_CODES
 from medtrace.model.results import RUNS_FOLDER
+from medtrace.model.review import LinkBase, Review
 from medtrace.standard import all_rules, evaluate
 from medtrace.store.runs import load_runs, run_files
 
@@ -148,25 +149,39 @@ def _rules(
         return previous, problems, notes
     items = [parsed.item for parsed in opened.cache.parsed().values() if parsed.item is not None]
     graph = TraceGraph(items, opened.config.schema)
-    runs, unreadable = load_runs(opened.root, runs_folder)
-    components, source_findings = _sources(opened)
-    advisories, advisory_findings = _advisories(opened.root, soup.advisories)
     code = code_digests(opened.root, code_files)
     history = link_history(opened.root, opened.config, opened.config_bytes, opened.cache)
-    found = evaluate(
-        graph,
-        opened.config,
-        reviews,
-        runs,
-        components,
-        advisories,
-        code,
-        link_bases=history.bases,
+    result = rule_findings(
+        opened.root, opened.config, graph, reviews, code=code, link_bases=history.bases
     )
-    result = (*found, *unreadable, *source_findings, *advisory_findings)
     with contextlib.suppress(StoreError):
         opened.cache.remember(key, result)
     return result, problems, notes
+
+
+def rule_findings(
+    root: Path,
+    config: ProjectConfig,
+    graph: TraceGraph,
+    reviews: tuple[Review, ...],
+    *,
+    code: Mapping[str, str] | None = None,
+    link_bases: Mapping[tuple[str, str], LinkBase] | None = None,
+) -> tuple[Finding, ...]:
+    """Findings of the IEC 62304 rules on ``graph`` (the project's items, or items as they
+    would be), with the project's test runs, SOUP sources and advisories as evidence.
+    ``code`` are the units' code digests (default: read from their files now);
+    ``link_bases`` when each trace link was made (default: none known, so suspect links
+    compare against the review stamps alone)."""
+    runs, unreadable = load_runs(root, root / RUNS_FOLDER)
+    components, source_findings = _sources(root, config)
+    advisories, advisory_findings = _advisories(root, config.soup.advisories)
+    if code is None:
+        code = code_digests(root, unit_files(root, graph.of_kind("software-unit")))
+    found = evaluate(
+        graph, config, reviews, runs, components, advisories, code, link_bases=link_bases
+    )
+    return (*found, *unreadable, *source_findings, *advisory_findings)
 
 
 def _stamp(path: Path) -> tuple[str, int, int]:
@@ -183,13 +198,15 @@ def _files_under(path: Path) -> list[Path]:
     return sorted(p for p in path.rglob("*") if p.is_file())
 
 
-def _sources(opened: OpenProject) -> tuple[tuple[ComponentList, ...] | None, tuple[Finding, ...]]:
+def _sources(
+    root: Path, config: ProjectConfig
+) -> tuple[tuple[ComponentList, ...] | None, tuple[Finding, ...]]:
     """The components of ``[soup] sources`` (None when there are none)."""
-    if not opened.config.soup.sources:
+    if not config.soup.sources:
         return None, ()
     from medtrace.api.soup import read_sources  # the SBOM and lockfile readers, when needed
 
-    return read_sources(opened.root, opened.config)
+    return read_sources(root, config)
 
 
 def _advisories(root: Path, name: str) -> tuple[AdvisoryIndex | None, tuple[Finding, ...]]:

@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from medtrace.api.link_history import link_history
-from medtrace.api.load import load_project, open_project
+from medtrace.api.link_history import project_link_bases
+from medtrace.api.load import load_project
 from medtrace.api.revision import WORKTREE, locate, read_revisions, resolve
 from medtrace.graph import TraceGraph
 from medtrace.graph.fingerprint import Fingerprints
@@ -152,8 +152,7 @@ def history_suspects(start: Path) -> SuspectFinder:
     """A hook that finds the items suspect in a project at any revision: by its own review
     stamps and by the link history as of ``HEAD`` (a link that lasted from its creation to
     ``HEAD`` has the same base at every revision between)."""
-    with open_project(start) as opened:
-        bases = link_history(opened.root, opened.config, opened.config_bytes, opened.cache).bases
+    bases = project_link_bases(start)
 
     def find(project: Project) -> frozenset[str]:
         graph = TraceGraph(project.items, project.config.schema)

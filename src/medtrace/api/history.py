@@ -38,7 +38,13 @@ def item_history(start: Path, item_id: str) -> tuple[HistoryEntry, ...]:
     current = next((item for item in project.items if item.id == item_id), None)
     if current is None:
         raise ProjectError(f"no item {item_id!r} in the project at {project.root}")
-    located = locate(Path(project.root))
+    return history_of(Path(project.root), current, project.config.schema)
+
+
+def history_of(root: Path, current: Item, schema: Schema) -> tuple[HistoryEntry, ...]:
+    """The history of the item ``current`` of the project at ``root`` (loaded already),
+    oldest first; ``schema`` reads versions whose commit has no readable configuration."""
+    located = locate(root)
     repository, prefix = located.repository, located.prefix
     if not repository.has_commits():
         return ()
@@ -49,7 +55,7 @@ def item_history(start: Path, item_id: str) -> tuple[HistoryEntry, ...]:
     blobs = repository.read_blobs(names)
     files = dict(zip((c.commit for c in present), blobs[: len(present)], strict=True))
     configs = dict(zip((c.commit for c in present), blobs[len(present) :], strict=True))
-    schemas = _Schemas(project.config.schema)
+    schemas = _Schemas(schema)
     entries: list[HistoryEntry] = []
     previous: Item | None = None
     for commit in reversed(commits):

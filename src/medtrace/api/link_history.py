@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from medtrace.api.load import open_project
 from medtrace.api.revision import FileVersion, is_item_file, parse_versions
 from medtrace.errors import StoreError
 from medtrace.graph.fingerprint import DEPENDENCY_LINKS, SERVED_LINKS, deep_of, own_fingerprint
@@ -118,6 +119,13 @@ def link_history(
     with contextlib.suppress(StoreError):  # the walk is still right; the next one walks again
         cache.save_history(f"{_VERSION} {head}", walk.rows(), walk.base_rows())
     return LinkHistory(head=head, bases=walk.bases)
+
+
+def project_link_bases(start: Path) -> Mapping[Pair, LinkBase]:
+    """The link bases of the project at or above ``start`` at ``HEAD`` (none outside git),
+    walking (and remembering) what the cache has not walked yet."""
+    with open_project(start) as opened:
+        return link_history(opened.root, opened.config, opened.config_bytes, opened.cache).bases
 
 
 def _prefix(root: Path, repository: GitRepository) -> str:

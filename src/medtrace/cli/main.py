@@ -36,8 +36,10 @@ COMMANDS = {
     "review": ("medtrace.cli.review", "review"),
     "risk": ("medtrace.cli.risk", "risk"),
     "scan": ("medtrace.cli.scan", "scan"),
+    "serve": ("medtrace.cli.serve", "serve"),
     "soup": ("medtrace.cli.soup", "soup"),
     "trace": ("medtrace.cli.trace", "trace"),
+    "users": ("medtrace.cli.serve", "users"),
     "verify": ("medtrace.cli.verify", "verify"),
 }
 

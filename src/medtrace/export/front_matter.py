@@ -1,32 +1,41 @@
-"""Edit the front matter of an item file in place: set keys, keep every other byte.
+"""Edit an item file's front matter keys and body in place, keeping every other byte.
 
 Used where a command says it updates a record (``soup sync``, ``problems
-import``, ``bind``): the keys it owns are replaced or added, and every other
-line (comments, order, quoting, the body) stays as the person wrote it.
+import``, ``bind``) and by the web application's edits: the keys it owns are
+replaced, removed or added, and every other line (comments, order, quoting,
+line ends, the body) stays as the person wrote it.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from medtrace.errors import MedtraceError
 
 _KEY = re.compile(r"^([A-Za-z0-9_-]+)\s*:")
+_ENDS = ("---", "...")
 
 
-def set_front_matter(text: str, values: dict[str, str]) -> str:
-    """``text`` with the top-level front matter keys in ``values`` set to the given
-    (already YAML-quoted) values; every other line kept as it is."""
+def _split(text: str) -> tuple[list[str], int, str]:
+    """The lines of ``text``, the index of the line closing its front matter, and its
+    line end; raises :class:`MedtraceError` without front matter."""
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].rstrip("\r\n") != "---":
         raise MedtraceError("the record has no front matter to update")
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip("\r\n") in ("---", "...")), None)
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip("\r\n") in _ENDS), None)
     if end is None:
         raise MedtraceError("the record's front matter is not closed")
-    newline = "\r\n" if lines[0].endswith("\r\n") else "\n"
-    pending = dict(values)
+    return lines, end, "\r\n" if lines[0].endswith("\r\n") else "\n"
+
+
+def update_front_matter(text: str, keys: Mapping[str, str | None]) -> str:
+    """``text`` with each top-level key of ``keys`` replaced by its YAML lines (``key:
+    value`` and any indented lines after it; ``None`` removes the key), keys it does not
+    hold yet added at the end of the front matter, and every other line kept."""
+    lines, end, newline = _split(text)
+    pending = dict(keys)
     out = [lines[0]]
     index = 1
     while index < end:
@@ -34,33 +43,50 @@ def set_front_matter(text: str, values: dict[str, str]) -> str:
         match = _KEY.match(line)
         index += 1
         if match and match.group(1) in pending:
-            out.append(_entry(match.group(1), pending.pop(match.group(1)), newline))
-            while index < end and _continues(lines[index]):  # the old value's other lines
+            out.extend(_lines(pending.pop(match.group(1)), newline))
+            while index < end and lines[index][:1] in (" ", "\t", "-"):  # the old value's lines
                 index += 1
             continue
         out.append(line)
-    out += [_entry(key, value, newline) for key, value in pending.items()]
+    for value in pending.values():
+        out.extend(_lines(value, newline))
     out += lines[end:]
     return "".join(out)
 
 
-def _entry(key: str, value: str, newline: str) -> str:
-    """``key: value`` and its line end; a value on lines of its own (a block list) starts
-    on the next line, with the file's line ends."""
-    if value.startswith("\n"):
-        lines = value.replace("\n", newline)
-        return f"{key}:{lines}{newline}"
-    return f"{key}: {value}{newline}"
+def replace_body(text: str, body: str) -> str:
+    """``text`` with everything after its front matter replaced by ``body`` (in the file's
+    line ends, ending in one)."""
+    lines, end, newline = _split(text)
+    normal = body.replace("\r\n", "\n").replace("\r", "\n")
+    if normal and not normal.endswith("\n"):
+        normal += "\n"
+    closing = lines[end] if lines[end].endswith(("\n", "\r")) else lines[end] + newline
+    return "".join([*lines[:end], closing, normal.replace("\n", newline)])
 
 
-def _continues(line: str) -> bool:
-    """Whether a front matter line belongs to the value of the key above it: indented, or
-    an entry of a block list written without indentation."""
-    return line[:1] in (" ", "\t") or line.rstrip("\r\n") == "-" or line.startswith("- ")
+def _lines(value: str | None, newline: str) -> list[str]:
+    if value is None:
+        return []
+    normal = value.replace("\r\n", "\n").rstrip("\n")
+    return [line + newline for line in normal.split("\n")]
+
+
+def set_front_matter(text: str, values: Mapping[str, str]) -> str:
+    """``text`` with the top-level keys in ``values`` set to the given (already
+    YAML-quoted) values; a value on lines of its own (a block list, see
+    :func:`yaml_list`) starts on the line after its key."""
+    return update_front_matter(
+        text,
+        {
+            key: f"{key}:{value}" if value.startswith("\n") else f"{key}: {value}"
+            for key, value in values.items()
+        },
+    )
 
 
 def yaml_list(values: Sequence[str]) -> str:
-    """A value for :func:`set_front_matter`: a block list, one quoted entry a line."""
+    """A value for :func:`set_front_matter`: a block list, one entry a line."""
     if not values:
         return "[]"
     return "".join(f"\n  - {_plain(value)}" for value in values)

@@ -10,9 +10,11 @@ file itself is never removed (removing a lock file races with its next user).
 
 A second writer waits: it is told once, through ``on_wait``, who holds the
 lock, and gives up with :class:`LockTimeoutError` after ``timeout`` seconds.
-The lock is not re-entrant across processes; within one process, nested
+The lock is not re-entrant across processes; within one thread, nested
 ``project_lock`` calls on the same project are counted and only the outermost
-one locks and unlocks.
+one locks and unlocks. Another thread of the same process waits as another
+process would (each holds the file open on its own, and ``flock`` locks an
+open file, not a process).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ LOCK_NAME = "lock"
 DEFAULT_TIMEOUT = 600.0  # seconds
 _POLL = 0.05
 
-_held: dict[str, int] = {}  # lock file -> nesting depth in this process
+_held: dict[tuple[str, int], int] = {}  # (lock file, thread) -> nesting depth
 _guard = threading.Lock()
 
 
@@ -60,7 +62,7 @@ def project_lock(
     (the command and its process id by default).
     """
     path = lock_path(root)
-    key = str(path.resolve())
+    key = (str(path.resolve()), threading.get_ident())
     with _guard:
         depth = _held.get(key, 0)
         if depth:

@@ -19,18 +19,23 @@ from dataclasses import dataclass
 from medtrace.graph import TraceGraph
 from medtrace.graph.fingerprint import Fingerprints, dependencies
 from medtrace.model import Item, SourceLocation
-from medtrace.model.review import LinkBase, Review, Stamp, latest_stamps, moment
+from medtrace.model.review import LinkBase, Review, latest_stamps, moment
 from medtrace.standard.context import RuleContext
 from medtrace.standard.registry import Violation, rule
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SuspectLink:
-    """``item`` is suspect: ``other`` (or what it depends on) changed since ``since``."""
+    """``item`` is suspect: ``other`` (or what it depends on) changed since ``since``: the
+    link was made (``by`` empty, ``commit`` the commit) or reviewed (``by`` the reviewer)
+    at ``date``."""
 
     item: Item
     other: str
-    since: str  # "the link was created in 3f9c2ab41d0e (2026-03-02)" or a review
+    since: str  # "the link was made in 3f9c2ab41d0e (2026-03-02)" or "X reviewed it on D"
+    date: str
+    by: str = ""
+    commit: str = ""
 
 
 @rule(
@@ -66,18 +71,18 @@ def stale_links(
     for item in graph:
         for other in dependencies(graph, item):
             pair = (item.id, other)
-            reference, since = _reference(stamps.get(pair), bases.get(pair))
-            if reference is not None and reference != deep.get(other):
-                yield SuspectLink(item=item, other=other, since=since)
-
-
-def _reference(stamp: Stamp | None, base: LinkBase | None) -> tuple[str | None, str]:
-    """The fingerprint the pair was last clean at, and when that was, in words."""
-    if stamp is not None and (base is None or _not_before(stamp.date, base.date)):
-        return stamp.fingerprint, f"{stamp.by} reviewed it on {stamp.date}"
-    if base is not None:
-        return base.fingerprint, f"the link was made in {base.commit[:12]} ({base.date[:10]})"
-    return None, ""
+            stamp, base = stamps.get(pair), bases.get(pair)
+            if stamp is not None and (base is None or _not_before(stamp.date, base.date)):
+                if stamp.fingerprint != deep.get(other):
+                    since = f"{stamp.by} reviewed it on {stamp.date}"
+                    yield SuspectLink(
+                        item=item, other=other, since=since, date=stamp.date, by=stamp.by
+                    )
+            elif base is not None and base.fingerprint != deep.get(other):
+                since = f"the link was made in {base.commit[:12]} ({base.date[:10]})"
+                yield SuspectLink(
+                    item=item, other=other, since=since, date=base.date, commit=base.commit
+                )
 
 
 def _not_before(first: str, second: str) -> bool:

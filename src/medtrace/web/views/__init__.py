@@ -1,0 +1,1 @@
+"""The views: thin adapters from a request to one service call and one template."""

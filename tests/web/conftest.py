@@ -1,0 +1,93 @@
+"""The web tests: Django set up on a served copy of the example project, and people with
+each role. The settings are read once per process, so the project is made here, before
+Django starts; tests that write reset it afterwards (``served`` fixture)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("django")
+
+from medtrace.web.config import web_config_for
+from tests.web.served import PASSWORD, make_served_project, reset
+
+_ROOT = make_served_project(Path(tempfile.mkdtemp(prefix="medtrace-web-")) / "pump")
+os.environ.update(web_config_for(_ROOT).to_environ())
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth.models import AbstractBaseUser  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from medtrace.web.roles import Role  # noqa: E402
+from medtrace.web.services import project  # noqa: E402
+
+PEOPLE = {
+    "vera": Role.VIEWER,
+    "arno": Role.AUTHOR,
+    "rita": Role.REVIEWER,
+    "adam": Role.ADMIN,
+}
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashes(settings: Any) -> None:
+    """Argon2 costs a quarter second a password; the tests sign in often (one test checks
+    the hashers the application ships)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def served() -> Iterator[Path]:
+    """The served project's root; put back as it was after the test."""
+    try:
+        yield _ROOT
+    finally:
+        reset(_ROOT)
+        project.workspace().invalidate()
+
+
+@pytest.fixture
+def people(db: None) -> dict[str, AbstractBaseUser]:
+    """One account per role (``vera`` viewer, ``arno`` author, ``rita`` reviewer, ``adam``
+    admin) and ``olga``, signed up but given no role (an outsider)."""
+    from django.contrib.auth import get_user_model
+
+    from medtrace.web.accounts import add_account
+
+    found: dict[str, AbstractBaseUser] = {}
+    for name, role in PEOPLE.items():
+        add_account(
+            name, role, PASSWORD, email=f"{name}@example.org", full_name=f"{name.title()} Tester"
+        )
+        found[name] = get_user_model().objects.get(username=name)
+    found["olga"] = get_user_model().objects.create_user("olga", password=PASSWORD)
+    return found
+
+
+@pytest.fixture
+def signed_in(people: dict[str, AbstractBaseUser]) -> Callable[[str], Client]:
+    """A test client signed in as one of :func:`people` (CSRF checks on)."""
+
+    def make(name: str) -> Client:
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(people[name])
+        return client
+
+    return make
+
+
+def csrf_token(client: Client, path: str = "/items/") -> str:
+    """The CSRF token a page gives ``client`` (as a browser would read it from the form)."""
+    response = client.get(path)
+    token = response.cookies.get("csrftoken") or client.cookies.get("csrftoken")
+    assert token is not None, "the page set no CSRF cookie"
+    return str(token.value)

@@ -22,6 +22,7 @@ from medtrace.model.results import RUNS_FOLDER
 from medtrace.model.review import LinkBase, Review
 from medtrace.standard import all_rules, evaluate
 from medtrace.store.runs import load_runs, run_files
+from medtrace.store.signatures import read_policy, read_register
 
 if TYPE_CHECKING:
     from medtrace.graph.advisory_match import AdvisoryIndex
@@ -132,6 +133,7 @@ def _rules(
     head = head_commit(opened.root)
     stamps = [_stamp(p) for p in run_files(runs_folder)]
     stamps += [_stamp(opened.root / name) for name in soup.sources]
+    stamps.append(_stamp(opened.root / read_policy(opened.root).register))
     if soup.advisories:
         stamps += [_stamp(p) for p in _files_under(opened.root / soup.advisories)]
     # The review stamps, test runs, SOUP sources, advisories, units' code and the commit
@@ -178,9 +180,11 @@ def rule_findings(
     advisories, advisory_findings = _advisories(root, config.soup.advisories)
     if code is None:
         code = code_digests(root, unit_files(root, graph.of_kind("software-unit")))
+    policy = read_policy(root)
     found = evaluate(
-        graph, config, reviews, runs, components, advisories, code, link_bases=link_bases
-    )
+        graph, config, reviews, runs, components, advisories, code, link_bases=link_bases,
+        signing=(read_register(root, policy), policy),
+    )  # fmt: skip
     return (*found, *unreadable, *source_findings, *advisory_findings)
 
 

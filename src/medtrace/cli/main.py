@@ -16,6 +16,7 @@ from medtrace.cli.context import SETTINGS, Context
 # command runs with only its own modules loaded: importing them all took 0.7 s).
 COMMANDS = {
     "approve": ("medtrace.cli.approve", "approve_command"),
+    "audit": ("medtrace.cli.audit", "audit"),
     "baseline": ("medtrace.cli.changes", "baseline"),
     "change-control": ("medtrace.cli.changes", "change_control"),
     "bind": ("medtrace.cli.approve", "bind_command"),
@@ -37,6 +38,8 @@ COMMANDS = {
     "risk": ("medtrace.cli.risk", "risk"),
     "scan": ("medtrace.cli.scan", "scan"),
     "serve": ("medtrace.cli.serve", "serve"),
+    "sign": ("medtrace.cli.sign", "sign_command"),
+    "signers": ("medtrace.cli.sign", "signers"),
     "soup": ("medtrace.cli.soup", "soup"),
     "trace": ("medtrace.cli.trace", "trace"),
     "users": ("medtrace.cli.serve", "users"),

@@ -9,8 +9,11 @@ changed, and *unbound* when it recorded nothing for it: then nobody can tell
 what it covered, and it counts for nothing.
 
 Approvals (5.1.1, 5.2.6 and wherever a rule asks for one) are the item's own
-``status: approved`` bound to its own content, and each review record with
-``meaning: approved`` that ``reviews`` the item, bound to it.
+``status: approved`` bound to its own content, each review record with
+``meaning: approved`` that ``reviews`` the item, bound to it, and each valid
+electronic signature approving it (:mod:`medtrace.graph.signatures`). Where the
+project requires signatures for the item's kind (``[signatures] required``), only
+the signatures count.
 """
 
 from __future__ import annotations
@@ -18,9 +21,14 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from medtrace.graph.fingerprint import Fingerprints, pins
 from medtrace.model import Item
+from medtrace.model.signature import SignatureState
+
+if TYPE_CHECKING:
+    from medtrace.graph.signatures import SignatureIndex
 
 APPROVING_RECORD = "review-record"
 # The links through which a record covers other items, by the kind holding them.
@@ -69,17 +77,23 @@ class Pin:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Approval:
-    """An approval of ``item``: by its own status (``via`` is the item) or a review record."""
+    """An approval of ``item``: by its own status (``via`` is the item), a review record or
+    an electronic signature (``signed``; ``problem`` says why a signature does not count)."""
 
     item: str
     via: str
     by: str
     date: str
     pin: Pin
+    signed: bool = False
+    problem: str = ""
 
     @property
     def current(self) -> bool:
-        return self.pin.binding is Binding.CURRENT
+        return not self.problem and self.pin.binding is Binding.CURRENT
+
+    def describe(self) -> str:
+        return self.problem or self.pin.describe()
 
 
 def pin(record: Item, target: str, fingerprints: Fingerprints) -> Pin | None:
@@ -111,9 +125,42 @@ def record_pins(record: Item, fingerprints: Fingerprints) -> Iterator[Pin]:
             yield found
 
 
-def approvals(item: Item, fingerprints: Fingerprints) -> tuple[Approval, ...]:
+def approvals(
+    item: Item, fingerprints: Fingerprints, signatures: SignatureIndex | None = None
+) -> tuple[Approval, ...]:
     """Every approval of ``item``: its own ``status: approved``, then review records with
-    ``meaning: approved`` by date, each with how it is bound."""
+    ``meaning: approved`` by date, then approving signatures, each with how it is bound;
+    only the signatures where the project requires them for the item's kind."""
+    signed = _signed(item, signatures)
+    if signatures is not None and signatures.policy.requires(item.kind):
+        return signed
+    return (*_by_fields(item, fingerprints), *signed)
+
+
+def _signed(item: Item, signatures: SignatureIndex | None) -> tuple[Approval, ...]:
+    if signatures is None:
+        return ()
+    found = []
+    for checked in signatures.approving(item.id):
+        verdict = checked.verdict
+        if checked.pin is None:
+            continue
+        problem = "" if verdict.valid or verdict.state is SignatureState.VOID else verdict.problem
+        found.append(
+            Approval(
+                item=item.id,
+                via=verdict.record,
+                by=verdict.name,
+                date=verdict.signed_at,
+                pin=checked.pin,
+                signed=True,
+                problem=problem,
+            )
+        )
+    return tuple(found)
+
+
+def _by_fields(item: Item, fingerprints: Fingerprints) -> tuple[Approval, ...]:
     found: list[Approval] = []
     if item.field("status") == "approved":
         own = pin(item, item.id, fingerprints)
@@ -140,11 +187,14 @@ def approvals(item: Item, fingerprints: Fingerprints) -> tuple[Approval, ...]:
     return tuple(found)
 
 
-def approval_problem(item: Item, fingerprints: Fingerprints) -> str | None:
+def approval_problem(
+    item: Item, fingerprints: Fingerprints, signatures: SignatureIndex | None = None
+) -> str | None:
     """Why ``item`` is not approved now (None: a current approval holds), in one phrase."""
-    found = approvals(item, fingerprints)
+    found = approvals(item, fingerprints, signatures)
     if any(approval.current for approval in found):
         return None
+    required = signatures is not None and signatures.policy.requires(item.kind)
     if not found:
-        return "is not approved"
-    return "has no current approval: " + "; ".join(a.pin.describe() for a in found)
+        return "has no electronic signature approving it" if required else "is not approved"
+    return "has no current approval: " + "; ".join(a.describe() for a in found)

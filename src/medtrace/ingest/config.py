@@ -53,6 +53,7 @@ _TOP_KEYS = frozenset(
         "problems",
         "docs",
         "reqif",
+        "signatures",  # read by medtrace.store.signatures (electronic signatures)
     }
 )
 _REQIF_KEYS = frozenset({"kinds", "fields", "links", "default-kind", "id-prefix", "folder"})

@@ -247,6 +247,12 @@ LINK_TYPES = (
         reverse="reviewed-by",
         description="A review or signature record of items (5.1.1, 8.2.3).",
     ),
+    LinkType(
+        name="signs",
+        targets=frozenset({ANY_KIND}),
+        reverse="signed-by",
+        description="The item an electronic signature is on (21 CFR 11.70).",
+    ),
 )
 
 KINDS = (
@@ -602,6 +608,26 @@ KINDS = (
             _f("revision", _S, "Git revision reviewed."),
         ),
         links=("reviews",),
+    ),
+    KindSpec(
+        name="signature",
+        title="Electronic signature",
+        prefix="SIG",
+        description="An electronic signature on one item, bound to its content and signed "
+        "with Ed25519 (written by medtrace sign and the web application, never by hand).",
+        fields=(
+            _f("signer", _S, "The signer's unique id (their account name).", required=True),
+            _f("name", _S, "The signer's printed name.", required=True),
+            _f("role", _S, "The role in which they sign."),
+            _f("meaning", _S, "What the signature means (authored, approved...).", required=True),
+            _f("signed-at", _S, "When, in UTC (ISO 8601).", required=True),
+            _f("commit", _S, "The git commit the item was signed at."),
+            _f("reason", _S, "The signer's reason or comment."),
+            _f("authenticated", _S, "How the signer was authenticated.", required=True),
+            _f("key", _S, "The SHA-256 fingerprint of the public key that signed."),
+            _f("signature", _S, "The Ed25519 signature (base64).", required=True),
+        ),
+        links=("signs",),
     ),
 )
 

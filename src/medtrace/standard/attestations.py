@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from medtrace.graph.evidence import Binding, approvals, pin, record_pins
+from medtrace.graph.evidence import Binding, Pin, approvals, pin, record_pins
 from medtrace.model import Item, Severity
 from medtrace.standard.clause import Clause, Method
 from medtrace.standard.clauses import CLAUSES
@@ -30,21 +30,29 @@ def attestation_problem(ctx: RuleContext, attestation: Item) -> str | None:
     fingerprints = ctx.fingerprints
     named = [p for p in record_pins(attestation, fingerprints) if p.target != attestation.id]
     stale = [p for p in named if p.binding is not Binding.CURRENT]
-    if attestation.field("signed-by") and attestation.field("signed-date"):
+    signatures = ctx.signatures
+    by_fields = signatures is None or not signatures.policy.requires(attestation.kind)
+    if by_fields and attestation.field("signed-by") and attestation.field("signed-date"):
         own = pin(attestation, attestation.id, fingerprints)
         if own is not None and own.binding is not Binding.CURRENT:
             stale.insert(0, own)
         signed = True
     else:
-        found = [a for a in approvals(attestation, fingerprints) if a.via != attestation.id]
+        found = [
+            a for a in approvals(attestation, fingerprints, signatures) if a.via != attestation.id
+        ]
         signed = any(a.current for a in found)
         if found and not signed:
-            stale = [a.pin for a in found] + stale
+            return "is void: " + "; ".join([a.describe() for a in found] + _described(stale))
         elif not found:
             return "is not signed off (signed-by and signed-date, or an approving review record)"
     if not stale and signed:
         return None
-    return "is void: " + "; ".join(p.describe() for p in stale)
+    return "is void: " + "; ".join(_described(stale))
+
+
+def _described(pins: list[Pin]) -> list[str]:
+    return [p.describe() for p in pins]
 
 
 def attestations_of(ctx: RuleContext, number: str) -> tuple[Item, ...]:

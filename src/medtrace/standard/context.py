@@ -17,6 +17,8 @@ from medtrace.standard.classes import Classes
 
 if TYPE_CHECKING:
     from medtrace.graph.advisory_match import AdvisoryIndex
+    from medtrace.graph.signatures import SignatureIndex
+    from medtrace.model.signature import Register, SigningPolicy
 
 ED2_DRAFT = "iec62304:ed2-draft"
 
@@ -45,6 +47,19 @@ class RuleContext:
     # The items' fingerprints (with their code), for evidence bound to content; the
     # engine passes them, otherwise they are made from the graph (without code).
     given_fingerprints: Fingerprints | None = None
+    # The register of signers and the signing policy (None: no signature is verified).
+    signing: tuple[Register, SigningPolicy] | None = None
+    given_signatures: SignatureIndex | None = None
+
+    @property
+    def signatures(self) -> SignatureIndex | None:
+        """Every signature record verified (once), or None when no signing is given."""
+        if self.given_signatures is None and self.signing is not None:
+            from medtrace.graph.signatures import SignatureIndex  # cryptography, when needed
+
+            found = SignatureIndex(*self.signing, self.fingerprints)
+            object.__setattr__(self, "given_signatures", found)
+        return self.given_signatures
 
     @property
     def fingerprints(self) -> Fingerprints:

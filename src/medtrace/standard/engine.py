@@ -19,6 +19,7 @@ from medtrace.standard.registry import Rule, Violation, all_rules
 
 if TYPE_CHECKING:
     from medtrace.graph.advisory_match import AdvisoryIndex
+    from medtrace.model.signature import Register, SigningPolicy
 
 NO_SYSTEM = "62304.4.3/no-software-system"
 # Kinds whose ids a test's name may carry to say what it verifies.
@@ -34,13 +35,15 @@ def evaluate(
     advisories: AdvisoryIndex | None = None,
     code: Mapping[str, str] | None = None,
     link_bases: Mapping[tuple[str, str], LinkBase] | None = None,
+    signing: tuple[Register, SigningPolicy] | None = None,
 ) -> list[Finding]:
     """Findings of every rule, each evaluated at the classes its clause applies to.
 
     A project without a software system gets only the finding that says so:
     there is nothing to classify, so no other clause can be judged. ``code`` maps
     each item with source files to their digest (:func:`~medtrace.graph.fingerprint.code_digest`);
-    ``link_bases`` say when each trace link was made (from git history).
+    ``link_bases`` say when each trace link was made (from git history); ``signing``
+    the register and policy signature records are verified against.
     """
     verified = [item.id for kind in VERIFIED_KINDS for item in graph.of_kind(kind)]
     fingerprints = Fingerprints(graph, config.non_normative, code)
@@ -55,6 +58,7 @@ def evaluate(
         components=components,
         advisories=advisories,
         given_fingerprints=fingerprints,
+        signing=signing,
     )
     rules = all_rules()
     if not graph.of_kind("software-system"):

@@ -12,6 +12,7 @@ from medtrace.standard.rules import (
     evidence,
     problems,
     risk,
+    signatures,
     soup,
     verification,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "evidence",
     "problems",
     "risk",
+    "signatures",
     "soup",
     "verification",
 ]

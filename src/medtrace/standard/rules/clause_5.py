@@ -26,7 +26,7 @@ def _linked_from(ctx: RuleContext, item: Item, role: str, kinds: frozenset[str])
 
 def _unapproved(ctx: RuleContext, item: Item, how: str) -> Violation | None:
     """A violation when ``item`` has no approval bound to its content as it is now."""
-    problem = approval_problem(item, ctx.fingerprints)
+    problem = approval_problem(item, ctx.fingerprints, ctx.signatures)
     if problem is None:
         return None
     return Violation(item, f"{item.id} {problem} ({how})")

@@ -1,0 +1,239 @@
+"""Sign an item: ``medtrace sign`` with the signer's own key, and the web application with
+its server key after re-authenticating the signer.
+
+A signature is a new record (:mod:`medtrace.model.signature`) beside the project's
+other signatures, numbered after the last one, naming the item, the item's evidence
+fingerprint now, the signer, printed name, role, meaning, UTC time, the commit, the
+reason and how the signer was authenticated, and an Ed25519 signature over all of
+that (:mod:`medtrace.graph.signatures`). Before anything is written the signer must
+be in the register, active, and hold a role the policy lets sign that meaning on
+that kind: the same question ``check`` asks afterwards. Written under the project
+lock; the web application also commits it, with the signer as author.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from medtrace.api.code import project_fingerprints
+from medtrace.api.commit import Author, commit_files, commit_message
+from medtrace.api.discover import find_root
+from medtrace.api.load import load_project
+from medtrace.errors import MedtraceError, ProjectError
+from medtrace.export.front_matter import yaml_list
+from medtrace.graph import TraceGraph
+from medtrace.graph.fingerprint import BINDING_FIELD
+from medtrace.graph.signatures import authority_problem, key_id, public_line, sign, signed_values
+from medtrace.model.signature import (
+    SIGNATURE_KIND,
+    SIGNS_LINK,
+    AuthMethod,
+    Register,
+    Signer,
+    SigningPolicy,
+)
+from medtrace.store.files import write_atomic
+from medtrace.store.git import GitError, GitRepository
+from medtrace.store.lock import project_lock
+from medtrace.store.signatures import read_policy, read_register
+
+_PREFIX = "SIG-"
+_NUMBER = re.compile(r"^SIG-(\d+)$")
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SignRequest:
+    """What is to be signed, by whom and how they proved it was them."""
+
+    item_id: str
+    meaning: str
+    reason: str
+    signer: str  # the signer's id in the register
+    role: str = ""  # the role they sign in (default: their roles in the register)
+    authenticated: AuthMethod = AuthMethod.KEY
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Signed:
+    """A signature written: its record's id and file, the item, and the commit that holds
+    it (web only; empty for ``medtrace sign``, whose record the signer commits)."""
+
+    id: str
+    path: Path
+    item: str
+    fingerprint: str
+    commit: str = ""
+
+
+def signing_setup(start: Path) -> tuple[Register, SigningPolicy]:
+    """The register and policy of the project at or above ``start``."""
+    root = find_root(start)
+    policy = read_policy(root)
+    return read_register(root, policy), policy
+
+
+def utc_text(now: dt.datetime) -> str:
+    return now.astimezone(dt.UTC).strftime(TIME_FORMAT)
+
+
+def sign_item(
+    start: Path,
+    request: SignRequest,
+    key: Ed25519PrivateKey,
+    *,
+    now: dt.datetime,
+    author: Author | None = None,
+    checked: bool = True,
+) -> Signed:
+    """Write (and with ``author``, commit) a signature record of ``request`` signed with
+    ``key``. ``checked=False`` skips the authority check (tests of what ``check`` finds)."""
+    if not request.reason.strip():
+        raise ProjectError("a signature needs a reason or comment (say what you sign and why)")
+    root = find_root(start)
+    with project_lock(root, holder=f"medtrace sign: {request.signer}"):
+        project = load_project(root)
+        graph = TraceGraph(project.items, project.config.schema)
+        item = graph.get(request.item_id)
+        if item is None:
+            raise ProjectError(f"no item {request.item_id!r} in the project")
+        policy = read_policy(root)
+        register = read_register(root, policy)
+        when = utc_text(now)
+        problem = authority_problem(
+            register, policy, signer_id=request.signer, role=request.role,
+            meaning=request.meaning, kind=item.kind, when=when,
+        )  # fmt: skip
+        if checked and problem is not None:
+            raise MedtraceError(f"cannot sign {item.id}: {problem}")
+        signer = register.signer(request.signer)
+        fingerprint = project_fingerprints(project, graph).of(item.id) or ""
+        record_id = _next_id(graph)
+        path = root / policy.folder / f"{record_id}.md"
+        text = record_text(
+            record_id=record_id,
+            request=request,
+            name=signer.name if signer is not None else request.signer,
+            when=when,
+            commit=_head(root),
+            fingerprint=fingerprint,
+            key=key,
+        )
+        write_atomic(path, text.encode("utf-8"))
+        commit = _commit(root, path, request, author) if author is not None else ""
+    return Signed(id=record_id, path=path, item=item.id, fingerprint=fingerprint, commit=commit)
+
+
+def record_text(
+    *,
+    record_id: str,
+    request: SignRequest,
+    name: str,
+    when: str,
+    commit: str,
+    fingerprint: str,
+    key: Ed25519PrivateKey,
+) -> str:
+    """The record's file: front matter a person reads in a pull request, and a sentence."""
+    title = f"{request.meaning.capitalize()}: {request.item_id}"
+    body = (
+        f"Signed electronically by {name} ({request.signer}) as {request.meaning} on "
+        f"{when.replace('T', ' ').removesuffix('Z')} UTC."
+    )
+    fields = {
+        "signer": request.signer,
+        "name": name,
+        "role": request.role,
+        "meaning": request.meaning,
+        "signed_at": when,
+        "commit": commit,
+        "reason": " ".join(request.reason.split()),
+        "authenticated": request.authenticated.value,
+        "key": key_id(public_line(key)),
+    }
+    values = signed_values(
+        record_id=record_id, item_id=request.item_id, fingerprint=fingerprint,
+        title=title, body=body, **fields,
+    )  # fmt: skip
+    lines = ["---", f"id: {record_id}", f"kind: {SIGNATURE_KIND}", f"title: {_quoted(title)}"]
+    lines.append(f"{SIGNS_LINK}:{yaml_list([request.item_id])}")
+    lines.append(f"{BINDING_FIELD}:{yaml_list([values['fingerprint']])}")
+    for field, value in fields.items():
+        if value:
+            lines.append(f"{field.replace('_', '-')}: {_quoted(value)}")
+    lines += [f"signature: {sign(key, values)}", "---", body, ""]
+    return "\n".join(lines)
+
+
+def load_private_key(path: Path, passphrase: Callable[[], str] | None = None) -> Ed25519PrivateKey:
+    """An Ed25519 private key from an OpenSSH (``id_ed25519``) or PEM file; ``passphrase``
+    is asked when the key is encrypted."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise MedtraceError(f"{path}: cannot read the key ({error.strerror})") from None
+    loader = (
+        serialization.load_ssh_private_key
+        if b"OPENSSH PRIVATE KEY" in data
+        else serialization.load_pem_private_key
+    )
+    try:
+        key = loader(data, None)
+    except TypeError:  # encrypted: a passphrase is needed
+        if passphrase is None:
+            raise MedtraceError(f"{path}: the key is encrypted and no passphrase was given")
+        try:
+            key = loader(data, passphrase().encode("utf-8"))
+        except ValueError:
+            raise MedtraceError(f"{path}: the passphrase does not open the key") from None
+    except ValueError as error:
+        raise MedtraceError(f"{path}: not an OpenSSH or PEM private key ({error})") from None
+    if not isinstance(key, Ed25519PrivateKey):
+        raise MedtraceError(f"{path}: not an Ed25519 key (medtrace signs with Ed25519 only)")
+    return key
+
+
+def signer_of_key(register: Register, key: Ed25519PrivateKey) -> Signer:
+    """The signer whose registered keys include ``key``'s public half."""
+    wanted = key_id(public_line(key))
+    for signer in register.signers:
+        if any(key_id(line) == wanted for line in signer.keys):
+            return signer
+    raise MedtraceError(
+        f"the key {wanted} is not registered in {register.path}",
+        hint="an admin registers it: medtrace signers add-key ID KEY.pub",
+    )
+
+
+def _commit(root: Path, path: Path, request: SignRequest, author: Author) -> str:
+    message = commit_message(f"Sign {request.item_id} ({request.meaning})", request.reason)
+    relative = path.relative_to(root).as_posix()
+    try:
+        return commit_files(root, [relative], author=author, message=message)
+    except MedtraceError:
+        path.unlink(missing_ok=True)
+        raise
+
+
+def _next_id(graph: TraceGraph) -> str:
+    numbers = [int(m.group(1)) for item in graph if (m := _NUMBER.match(item.id))]
+    return f"{_PREFIX}{max(numbers, default=0) + 1:04d}"
+
+
+def _head(root: Path) -> str:
+    try:
+        return GitRepository.containing(root).rev_parse("HEAD")
+    except GitError:
+        return ""
+
+
+def _quoted(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)

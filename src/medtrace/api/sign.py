@@ -189,7 +189,7 @@ def load_private_key(path: Path, passphrase: Callable[[], str] | None = None) ->
         key = loader(data, None)
     except TypeError:  # encrypted: a passphrase is needed
         if passphrase is None:
-            raise MedtraceError(f"{path}: the key is encrypted and no passphrase was given")
+            raise MedtraceError(f"{path}: the key is encrypted; no passphrase given") from None
         try:
             key = loader(data, passphrase().encode("utf-8"))
         except ValueError:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 from pathlib import Path
 
 import click
@@ -56,7 +57,7 @@ def _passphrase() -> str:
     given = os.environ.get("MEDTRACE_KEY_PASSPHRASE")
     if given is not None:
         return given
-    if not click.get_text_stream("stdin").isatty():
+    if not sys.stdin.isatty():
         raise UserFacingError("the key is encrypted: set MEDTRACE_KEY_PASSPHRASE")
     return str(click.prompt("Passphrase of the key", hide_input=True))
 

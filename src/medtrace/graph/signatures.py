@@ -254,7 +254,7 @@ def _binding(record: Item, target: str, found: Pin | None) -> tuple[SignatureSta
         return SignatureState.VOID, f"{record.id} signs {target}, which is no longer there"
     if found.binding is Binding.CURRENT:
         return SignatureState.VALID, ""
-    return SignatureState.VOID, f"void: {found.describe()}"
+    return SignatureState.VOID, found.describe()
 
 
 class SignatureIndex:

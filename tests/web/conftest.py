@@ -15,7 +15,7 @@ import pytest
 pytest.importorskip("django")
 
 from medtrace.web.config import web_config_for
-from tests.web.served import PASSWORD, make_served_project, reset
+from tests.web.served import PASSWORD, git, make_served_project, reset
 
 _ROOT = make_served_project(Path(tempfile.mkdtemp(prefix="medtrace-web-")) / "pump")
 os.environ.update(web_config_for(_ROOT).to_environ())
@@ -34,6 +34,7 @@ PEOPLE = {
     "vera": Role.VIEWER,
     "arno": Role.AUTHOR,
     "rita": Role.REVIEWER,
+    "alma": Role.APPROVER,
     "adam": Role.ADMIN,
 }
 
@@ -57,8 +58,9 @@ def served() -> Iterator[Path]:
 
 @pytest.fixture
 def people(db: None) -> dict[str, AbstractBaseUser]:
-    """One account per role (``vera`` viewer, ``arno`` author, ``rita`` reviewer, ``adam``
-    admin) and ``olga``, signed up but given no role (an outsider)."""
+    """One account per role (``vera`` viewer, ``arno`` author, ``rita`` reviewer, ``alma``
+    approver, ``adam`` admin), each in the register of signers (committed, with the
+    server's key), and ``olga``, signed up but given no role (an outsider)."""
     from django.contrib.auth import get_user_model
 
     from medtrace.web.accounts import add_account
@@ -70,7 +72,26 @@ def people(db: None) -> dict[str, AbstractBaseUser]:
         )
         found[name] = get_user_model().objects.get(username=name)
     found["olga"] = get_user_model().objects.create_user("olga", password=PASSWORD)
+    commit_register(_ROOT)
     return found
+
+
+def commit_register(root: Path) -> None:
+    """Register the server's key and commit the register of signers, as an admin would."""
+    from medtrace.api.signers import add_server_key
+    from medtrace.graph.signatures import public_line
+    from medtrace.web.signing import server_key
+
+    add_server_key(root, public_line(server_key(Path(settings_of().CONFIG.state_dir))))
+    if git(root, "status", "--porcelain", "signatures"):
+        git(root, "add", "signatures")
+        git(root, "commit", "-qm", "The register of signers")
+
+
+def settings_of() -> Any:
+    from django.conf import settings
+
+    return settings
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Signing in and out: the rate limit, POST-only sign-out, and ``next`` kept on the site."""
+"""Signing in and out: the lockout (logged), POST-only sign-out, and ``next`` kept on the site."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from collections.abc import Callable
 from django.contrib.auth.models import AbstractBaseUser
 from django.test import Client
 
+from medtrace.model.signature import AccountRules
+from medtrace.web.models import AuditEvent
 from tests.web.served import PASSWORD
 
 
@@ -30,15 +32,19 @@ def test_sign_in_takes_the_person_where_they_were_going_but_never_off_the_site(
     assert away.status_code == 302 and away["Location"] == "/"
 
 
-def test_ten_failed_sign_ins_lock_the_account_for_a_while(
+def test_failed_sign_ins_are_logged_and_lock_the_account_for_a_while(
     people: dict[str, AbstractBaseUser],
 ) -> None:
+    limit = AccountRules().lockout_after  # the project sets no [signatures.accounts]
     client = Client(enforce_csrf_checks=True)
-    for _ in range(10):
+    for _ in range(limit):
         assert _sign_in(client, "vera", "wrong password").status_code == 400
     locked = _sign_in(client, "vera", PASSWORD)  # even the right password, for now
     assert locked.status_code == 429
-    assert "Too many failed sign-ins" in locked.content.decode()
+    assert "the account is locked" in locked.content.decode()
+    actions = list(AuditEvent.objects.filter(actor="vera").values_list("action", flat=True))
+    assert actions == ["sign-in-failed"] * limit + ["account-locked", "sign-in-refused"]
+    assert _sign_in(Client(enforce_csrf_checks=True), "rita", PASSWORD).status_code == 302
 
 
 def test_signing_out_is_a_post(signed_in: Callable[[str], Client]) -> None:

@@ -107,3 +107,47 @@ def list_accounts(obj: Context, path: Path) -> None:
         for account in accounts.accounts():
             state = "active" if account.active else "deactivated"
             click.echo(f"{account.name}\t{account.role}\t{state}\t{account.full_name}")
+
+
+@users.command("deactivate", context_settings=SETTINGS)
+@click.argument("name")
+@project_option
+@click.pass_obj
+def deactivate(obj: Context, name: str, path: Path) -> None:
+    """Deactivate NAME: no more sign-in or signing (kept, never reused; also in the register)."""
+    with user_errors(obj.debug):
+        _setup(path)
+        from medtrace.web import accounts
+
+        accounts.deactivate(name)
+    click.echo(f"Account {name} deactivated; commit signatures/signers.toml.")
+
+
+@users.command("role", context_settings=SETTINGS)
+@click.argument("name")
+@click.argument("role", type=click.Choice(ROLES))
+@project_option
+@click.pass_obj
+def set_role(obj: Context, name: str, role: str, path: Path) -> None:
+    """Give NAME the role ROLE (also in the register of signers)."""
+    with user_errors(obj.debug):
+        _setup(path)
+        from medtrace.web import accounts
+        from medtrace.web.roles import Role
+
+        accounts.set_role(name, Role.parse(role))
+    click.echo(f"Account {name} is now {role}; commit signatures/signers.toml.")
+
+
+@users.command("totp", context_settings=SETTINGS)
+@click.argument("name")
+@project_option
+@click.pass_obj
+def totp(obj: Context, name: str, path: Path) -> None:
+    """Enrol NAME in a second factor (TOTP); prints the URI for their authenticator app."""
+    with user_errors(obj.debug):
+        _setup(path)
+        from medtrace.web import accounts
+
+        uri = accounts.enrol_second_factor(name)
+    click.echo(uri)

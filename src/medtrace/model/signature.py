@@ -39,6 +39,19 @@ class AuthMethod(enum.Enum):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class AccountRules:
+    """``[signatures.accounts]``: the web application's session and password controls
+    (21 CFR 11.300): sign-out after ``idle_minutes`` without a request, an account locked
+    for ``lockout_minutes`` after ``lockout_after`` failed sign-ins or signatures, and
+    passwords of at least ``password_min_length`` characters."""
+
+    idle_minutes: int = 15
+    lockout_after: int = 5
+    lockout_minutes: int = 15
+    password_min_length: int = 12
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SigningPolicy:
     """``[signatures]`` of ``medtrace.toml``.
 
@@ -57,6 +70,7 @@ class SigningPolicy:
     )
     required: tuple[str, ...] = ()
     second_factor: tuple[str, ...] = ()
+    accounts: AccountRules = AccountRules()
 
     def roles_for(self, kind: str, meaning: str) -> tuple[str, ...]:
         """The roles that may sign ``meaning`` on an item of ``kind``."""

@@ -29,13 +29,17 @@ from medtrace.model import CONFIG_FILE
 from medtrace.model.signature import (
     DEFAULT_KIND,
     MEANINGS,
+    AccountRules,
     Register,
     Signer,
     SigningPolicy,
 )
 from medtrace.store.files import write_atomic
 
-_POLICY_KEYS = frozenset({"folder", "register", "meanings", "allow", "required", "second-factor"})
+_POLICY_KEYS = frozenset(
+    {"folder", "register", "meanings", "allow", "required", "second-factor", "accounts"}
+)
+_ACCOUNT_KEYS = ("idle-minutes", "lockout-after", "lockout-minutes", "password-min-length")
 _SIGNER_KEYS = frozenset({"name", "roles", "keys", "deactivated"})
 _LINE = re.compile(r"at line (\d+)")
 
@@ -67,7 +71,24 @@ def read_policy(root: Path) -> SigningPolicy:
         allowed=_allowed(table.get("allow"), meanings, where),
         required=_texts(table.get("required", []), "required", where),
         second_factor=_texts(table.get("second-factor", []), "second-factor", where),
+        accounts=_accounts(table.get("accounts", {}), where),
     )
+
+
+def _accounts(value: object, where: str) -> AccountRules:
+    """``[signatures.accounts]``: whole numbers of at least 1."""
+    if not isinstance(value, dict):
+        raise ProjectError(f"{where}: [signatures.accounts] is not a table")
+    unknown = sorted(set(value) - set(_ACCOUNT_KEYS))
+    if unknown:
+        known = ", ".join(_ACCOUNT_KEYS)
+        raise ProjectError(f"{where}: unknown [signatures.accounts] key {unknown[0]!r} ({known})")
+    numbers = {}
+    for key, number in value.items():
+        if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+            raise ProjectError(f"{where}: [signatures.accounts] {key} is not a whole number >= 1")
+        numbers[key.replace("-", "_")] = number
+    return AccountRules(**numbers)
 
 
 def _allowed(

@@ -20,6 +20,8 @@ def record(
     before: str = "",
     after: str = "",
     request_id: str = "",
+    method: str = "",
+    detail: str = "",
 ) -> AuditEvent:
     """Append one event, chained to the last one."""
     with transaction.atomic():
@@ -35,6 +37,8 @@ def record(
             before=before,
             after=after,
             request_id=request_id,
+            method=method,
+            detail=detail,
             prev_digest=last.digest if last else GENESIS,
         )
         event.digest = event.compute_digest()

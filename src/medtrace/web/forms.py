@@ -129,3 +129,27 @@ class ReviewForm(forms.Form):
     comment = forms.CharField(
         max_length=500, help_text="What you checked (recorded in the commit message)."
     )
+
+
+class SignatureForm(forms.Form):
+    """Sign an item: the meaning (of those the person may sign), the reason, and the
+    password re-entered (and the one-time code where the meaning needs one), every time."""
+
+    meaning = forms.ChoiceField(choices=())
+    reason = forms.CharField(
+        max_length=500, help_text="What you sign and why (recorded in the signature)."
+    )
+    password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}), strip=False
+    )
+    code = forms.CharField(
+        label="One-time code",
+        required=False,
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        help_text="From your authenticator app, where the meaning needs a second factor.",
+    )
+
+    def __init__(self, *args: Any, meanings: tuple[str, ...], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["meaning"].choices = [(m, m) for m in meanings]  # type: ignore[attr-defined]

@@ -1,5 +1,5 @@
 """What the web application keeps in its database besides Django's users and sessions:
-failed sign-ins (for the rate limit) and the audit log of changes made through it.
+failed sign-ins and signatures (for the lockout), second factors, and the audit log.
 
 Lifecycle content never lives here: items, reviews and signatures stay in git.
 """
@@ -10,6 +10,7 @@ import hashlib
 import json
 from datetime import datetime
 
+from django.conf import settings
 from django.db import models
 
 
@@ -21,6 +22,17 @@ class SignInFailure(models.Model):
     at: models.DateTimeField[datetime, datetime] = models.DateTimeField(
         auto_now_add=True, db_index=True
     )
+
+
+class SecondFactor(models.Model):
+    """A person's TOTP secret (``medtrace users totp``): the second factor of signatures
+    whose meaning the policy names in ``[signatures] second-factor``."""
+
+    user: models.OneToOneField[models.Model, models.Model] = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="second_factor"
+    )
+    secret: models.CharField[str, str] = models.CharField(max_length=64)
+    last_step: models.BigIntegerField[int, int] = models.BigIntegerField(default=0)
 
 
 class AuditEvent(models.Model):
@@ -46,6 +58,10 @@ class AuditEvent(models.Model):
     )  # file versions
     after: models.CharField[str, str] = models.CharField(max_length=64, blank=True)
     request_id: models.CharField[str, str] = models.CharField(max_length=64, blank=True)
+    # how the actor was authenticated (password, password+totp), and what else was done
+    # (JSON: the meaning of a signature, its record, the fields changed...)
+    method: models.CharField[str, str] = models.CharField(max_length=40, blank=True)
+    detail: models.TextField[str, str] = models.TextField(blank=True)
     prev_digest: models.CharField[str, str] = models.CharField(max_length=64)
     digest: models.CharField[str, str] = models.CharField(max_length=64)
 
@@ -69,6 +85,9 @@ class AuditEvent(models.Model):
                 "prev_digest",
             )
         }
+        for name in ("method", "detail"):  # later fields count once used (older rows verify)
+            if getattr(self, name):
+                fields[name] = str(getattr(self, name))
         return json.dumps(fields, sort_keys=True).encode("utf-8")
 
     def compute_digest(self) -> str:

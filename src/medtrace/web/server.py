@@ -20,8 +20,13 @@ def setup(config: WebConfig) -> None:
 
     django.setup()
     call_command("migrate", interactive=False, verbosity=0)
+    from pathlib import Path
+
     from django.core import checks
 
+    from medtrace.web.signing import server_key
+
+    server_key(Path(config.state_dir))  # made on first start, for signing in the browser
     errors = [m for m in checks.run_checks() if m.is_serious()]
     if errors:
         from medtrace.errors import MedtraceError

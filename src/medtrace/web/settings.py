@@ -4,11 +4,16 @@ behind https; passwords are hashed with Argon2; the CSP forbids inline script an
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from csp.constants import NONE, SELF
 
+from medtrace.api.sign import signing_setup
 from medtrace.web.config import WebConfig, read_secret
 
 CONFIG = WebConfig.from_environ()
+# [signatures.accounts] of the project: session timeout, lockout, password rules (11.300)
+ACCOUNT_RULES = signing_setup(Path(CONFIG.project))[1].accounts
 
 DEBUG = False
 SECRET_KEY = read_secret(CONFIG.state_dir)
@@ -72,14 +77,16 @@ PASSWORD_HASHERS = [
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 10},
+        "OPTIONS": {"min_length": ACCOUNT_RULES.password_min_length},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
 ]
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:dashboard"
-SESSION_COOKIE_AGE = 8 * 3600
+# Signed out after this long without a request: each request moves the expiry on.
+SESSION_COOKIE_AGE = ACCOUNT_RULES.idle_minutes * 60
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = CONFIG.https

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import include, path
 
 from medtrace.web.rest import api
-from medtrace.web.views import auth, edit, items, pages, review, trace
+from medtrace.web.views import auth, edit, items, pages, review, sign, trace
 
 web = [
     path("", pages.dashboard, name="dashboard"),
@@ -21,6 +21,7 @@ web = [
     path("items/<str:item_id>/graph.svg", items.item_graph, name="graph"),
     path("items/<str:item_id>/edit/", edit.edit, name="edit"),
     path("items/<str:item_id>/review/", review.review, name="review"),
+    path("items/<str:item_id>/sign/", sign.sign_item, name="sign"),
     path("items/<str:item_id>/upstream/<str:upstream>/", items.upstream_changes, name="upstream"),
     path("trace/", trace.matrix, name="trace"),
     path("soup/", pages.soup, name="soup"),

@@ -11,7 +11,9 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from medtrace.api.commit import Author
+from medtrace.api.sign import signing_setup
 from medtrace.api.workspace import Snapshot, Workspace
+from medtrace.model.signature import SigningPolicy
 
 _workspaces: dict[str, Workspace] = {}
 _guard = threading.Lock()
@@ -39,3 +41,8 @@ def author_of(user: AbstractBaseUser | AnonymousUser) -> Author:
     name = (user.get_full_name() or user.get_username()).strip()  # type: ignore[union-attr]
     email = getattr(user, "email", "") or f"{user.get_username()}@users.medtrace.invalid"
     return Author(name=name, email=email)
+
+
+def policy() -> SigningPolicy:
+    """The project's signing policy and account rules (read afresh: a small file)."""
+    return signing_setup(root())[1]

@@ -1,25 +1,20 @@
-"""Signing in (rate limited per account and per address) and out (POST only)."""
+"""Signing in (failures logged; an account locked after too many, :mod:`medtrace.web.lockout`)
+and out (POST only); both logged."""
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from medtrace.web import audit
+from medtrace.web import audit, lockout
 from medtrace.web.forms import SignInForm
-from medtrace.web.models import SignInFailure
 from medtrace.web.roles import Role, requires
-
-WINDOW = timedelta(minutes=15)
 
 
 @login_not_required
@@ -27,22 +22,24 @@ WINDOW = timedelta(minutes=15)
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request, data=request.POST or None)
-    throttled = request.method == "POST" and _throttled(request)
+    name = request.POST.get("username", "")
+    throttled = request.method == "POST" and lockout.locked(request, name)
     if throttled:
         form.errors.clear()
-        form.add_error(None, "Too many failed sign-ins; wait a quarter of an hour.")
+        form.add_error(None, "Too many failed attempts: the account is locked for a while.")
+        audit.record(actor=name[:150], action="sign-in-refused", reason="account locked",
+                     request_id=getattr(request, "request_id", ""))  # fmt: skip
     elif request.method == "POST" and form.is_valid():
         login(request, form.get_user())
         audit.record(
             actor=form.get_user().get_username(),
             action="sign-in",
             request_id=getattr(request, "request_id", ""),
+            method="password",
         )
         return HttpResponseRedirect(_next(request))
     elif request.method == "POST":
-        SignInFailure.objects.create(
-            username=request.POST.get("username", "")[:150], address=_address(request)
-        )
+        lockout.failed(request, name, "sign-in", "wrong user name or password")
     status = 429 if throttled else (400 if form.errors else 200)
     return render(
         request, "medtrace/login.html", {"form": form, "next": _next(request)}, status=status
@@ -52,23 +49,10 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 @requires(Role.VIEWER)
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
+    audit.record(actor=request.user.get_username(), action="sign-out",
+                 request_id=getattr(request, "request_id", ""))  # fmt: skip
     logout(request)
     return HttpResponseRedirect(resolve_url(settings.LOGIN_URL))
-
-
-def _throttled(request: HttpRequest) -> bool:
-    since = timezone.now() - WINDOW
-    limit = settings.CONFIG.login_limit
-    recent = SignInFailure.objects.filter(at__gte=since)
-    name = request.POST.get("username", "")
-    return bool(
-        recent.filter(username=name).count() >= limit
-        or recent.filter(address=_address(request)).count() >= limit
-    )
-
-
-def _address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))[:64]
 
 
 def _next(request: HttpRequest) -> str:

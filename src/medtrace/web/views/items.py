@@ -13,10 +13,13 @@ from medtrace.api.item_view import item_view
 from medtrace.api.neighbourhood import neighbourhood_svg_of
 from medtrace.api.review_change import changes_since
 from medtrace.api.search import SORTS, SearchQuery, search
+from medtrace.api.signature_view import signatures_of
+from medtrace.web.forms import SignatureForm
 from medtrace.web.roles import Role, requires
 from medtrace.web.services import project
 from medtrace.web.services.history import history
 from medtrace.web.views.common import page_or_partial, vary_on_htmx
+from medtrace.web.views.sign import open_meanings
 
 
 @requires(Role.VIEWER)
@@ -58,10 +61,13 @@ def query_of(request: HttpRequest) -> SearchQuery:
 def item(request: HttpRequest, item_id: str) -> HttpResponse:
     snap = project.snapshot()
     view = item_view(snap, item_id)
+    meanings = open_meanings(request, item_id)
     context = {
         "view": view,
         "evidence": evidence.evidence_of(snap, item_id),
         "suspect": [s for s in reports.suspects(snap) if s.item.id == item_id],
+        "signatures": signatures_of(snap, item_id),
+        "sign_form": SignatureForm(meanings=meanings) if meanings else None,
     }
     return render(request, "medtrace/item.html", context)
 

@@ -18,6 +18,9 @@ from medtrace.errors import ProjectError
 from medtrace.store.git import GitError
 
 REASON_LABEL = "Reason:"
+# Every change committed for someone else is logged by the application that made it:
+# ``medtrace audit verify`` reports a commit with this trailer that no logged event names.
+AUDIT_TRAILER = "Medtrace-Audit: logged"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -37,7 +40,7 @@ def commit_message(summary: str, reason: str) -> str:
     """The message of a change: its one-line summary, then the reason in a paragraph."""
     if not reason.strip():
         raise ProjectError("a change needs a reason (EU Annex 11): say why it is made")
-    return f"{' '.join(summary.split())}\n\n{REASON_LABEL} {reason.strip()}\n"
+    return f"{' '.join(summary.split())}\n\n{REASON_LABEL} {reason.strip()}\n{AUDIT_TRAILER}\n"
 
 
 def commit_files(root: Path, paths: Sequence[str], *, author: Author, message: str) -> str:

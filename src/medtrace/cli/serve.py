@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from medtrace.cli.boundary import UserFacingError, user_errors
 from medtrace.cli.context import SETTINGS, Context, project_option
 
+if TYPE_CHECKING:
+    from medtrace.web.config import WebConfig
+
 ROLES = ("viewer", "author", "reviewer", "approver", "admin")
 
 
-def _setup(path: Path, host: str = "127.0.0.1", port: int = 8000, https: bool = False) -> object:
+def _setup(path: Path, host: str = "127.0.0.1", port: int = 8000, https: bool = False) -> WebConfig:
     """Check the web dependencies, make the state folder, set Django up; the config."""
     from medtrace.web import require_web
 
@@ -46,7 +50,7 @@ def serve(obj: Context, path: Path, host: str, port: int, https: bool) -> None:
 
         if not accounts.has_accounts():
             _first_account()
-        run(config, announce=click.echo)  # type: ignore[arg-type]
+        run(config, announce=click.echo)
 
 
 def _first_account() -> None:

@@ -1,10 +1,16 @@
-"""Write the audit log: one event per change, explicitly, in the change's transaction."""
+"""Write the audit log: one event per change, explicitly, in the change's transaction; read
+it back as rows of the audit trail, and verify it (its chain, and against git)."""
 
 from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
 
+from medtrace.api.audit_trail import log_problems
+from medtrace.model.audit import AuditProblem, AuditRow
 from medtrace.web.models import AuditEvent
 
 GENESIS = "0" * 64
@@ -54,3 +60,62 @@ def verify_chain() -> int | None:
             return int(event.seq)
         previous = event.digest
     return None
+
+
+def rows(item: str = "", since: str = "") -> tuple[AuditRow, ...]:
+    """The log's events (those about ``item``, at or after the day ``since``), oldest first."""
+    events = AuditEvent.objects.order_by("seq")
+    if item:
+        events = events.filter(item=item)
+    if since:
+        events = events.filter(at__date__gte=since[:10])
+    return tuple(_row(event) for event in events.iterator())
+
+
+def _row(event: AuditEvent) -> AuditRow:
+    return AuditRow(
+        at=event.at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        source="log",
+        actor=event.actor,
+        action=event.action,
+        items=(event.item,) if event.item else (),
+        commit=event.commit,
+        reason=event.reason,
+        before=event.before,
+        after=event.after,
+        method=event.method,
+        detail=event.detail,
+        seq=int(event.seq),
+    )
+
+
+def verify(root: Path) -> tuple[AuditProblem, ...]:
+    """Everything wrong with the log: a break in its chain (an entry edited or removed), and
+    what :func:`medtrace.api.audit_trail.log_problems` finds against git."""
+    problems = []
+    broken = verify_chain()
+    if broken is not None:
+        problems.append(
+            AuditProblem(
+                kind="chain-broken",
+                seq=broken,
+                message=f"the chain breaks at event {broken}: an entry before it was removed, "
+                "or it was edited",
+            )
+        )
+    expected = 1
+    for seq in AuditEvent.objects.order_by("seq").values_list("seq", flat=True):
+        if seq != expected:
+            problems.append(
+                AuditProblem(
+                    kind="chain-broken",
+                    seq=int(seq),
+                    message=f"events {expected} to {seq - 1} are missing from the log",
+                )
+            )
+        expected = seq + 1
+    return (*problems, *log_problems(root, rows()))
+
+
+def count() -> int:
+    return int(AuditEvent.objects.count())

@@ -81,49 +81,50 @@ def merged(log: Iterable[AuditRow], git: Iterable[AuditRow]) -> tuple[AuditRow, 
 def log_problems(start: Path, rows: Sequence[AuditRow]) -> tuple[AuditProblem, ...]:
     """The logged commits git does not have on the current branch (``commit-missing``: not
     in the repository; ``commit-rewritten``: there, but no longer in the history of HEAD),
-    and signature records that changed or went since they were logged."""
+    commits made through the application that no event names (``event-missing``), and
+    signature records that changed or went since they were logged."""
     located = locate(start)
-    repository = located.repository
     problems = []
     for row in rows:
         if row.commit:
-            if not _has(repository, "cat-file", "-e", f"{row.commit}^{{commit}}"):
-                problems.append(AuditProblem(kind="commit-missing", seq=row.seq, message=(
-                    f"event {row.seq} ({row.action} {', '.join(row.items)} by {row.actor}) "
-                    f"names commit {row.commit[:12]}, which git does not have")))  # fmt: skip
-            elif not _has(repository, "merge-base", "--is-ancestor", row.commit, "HEAD"):
-                problems.append(AuditProblem(kind="commit-rewritten", seq=row.seq, message=(
-                    f"event {row.seq} ({row.action} by {row.actor}) names commit "
-                    f"{row.commit[:12]}, which is no longer in the history of HEAD "
-                    "(rewritten history)")))  # fmt: skip
+            problems.extend(_commit_problems(located.repository, row))
         if row.action == "sign":
             problems.extend(_signature_problems(located.root, row))
     logged = {row.commit for row in rows if row.commit}
     for commit in git_rows(start):
         if commit.commit not in logged and AUDIT_TRAILER in commit.detail:
-            problems.append(
-                AuditProblem(
-                    kind="event-missing",
-                    message=(
-                        f"commit {commit.commit[:12]} ({commit.reason}, by {commit.actor}) was made "
-                        "through the application, but no logged event names it (an entry removed?)"
-                    ),
-                )
+            message = (
+                f"commit {commit.commit[:12]} ({commit.reason}, by {commit.actor}) was made "
+                "through the application, but no logged event names it (an entry removed?)"
             )
+            problems.append(AuditProblem(kind="event-missing", message=message))
     return tuple(problems)
+
+
+def _commit_problems(repository: GitRepository, row: AuditRow) -> list[AuditProblem]:
+    what = f"event {row.seq} ({row.action} {' '.join(row.items)} by {row.actor})"
+    if not _has(repository, "cat-file", "-e", f"{row.commit}^{{commit}}"):
+        message = f"{what} names commit {row.commit[:12]}, which git does not have"
+        return [AuditProblem(kind="commit-missing", seq=row.seq, message=message)]
+    if not _has(repository, "merge-base", "--is-ancestor", row.commit, "HEAD"):
+        message = (
+            f"{what} names commit {row.commit[:12]}, which is no longer in the history of "
+            "HEAD (rewritten history)"
+        )
+        return [AuditProblem(kind="commit-rewritten", seq=row.seq, message=message)]
+    return []
 
 
 def _signature_problems(root: Path, row: AuditRow) -> list[AuditProblem]:
     record = str(_detail(row).get("record", ""))
     path = root / read_policy(root).folder / f"{record}.md"
+    what = f"event {row.seq}: signature record {record} by {row.actor}"
     if not path.is_file():
-        return [AuditProblem(kind="signature-missing", seq=row.seq, message=(
-            f"event {row.seq}: signature record {record} by {row.actor} is no longer at "
-            f"{path.relative_to(root)}"))]  # fmt: skip
+        message = f"{what} is no longer at {path.relative_to(root)}"
+        return [AuditProblem(kind="signature-missing", seq=row.seq, message=message)]
     if hashlib.sha256(path.read_bytes()).hexdigest() != row.after:
-        return [AuditProblem(kind="signature-changed", seq=row.seq, message=(
-            f"event {row.seq}: signature record {record} by {row.actor} changed since it "
-            "was signed (its file no longer has the logged SHA-256)"))]  # fmt: skip
+        message = f"{what} changed since it was signed (its file's SHA-256 is not the logged one)"
+        return [AuditProblem(kind="signature-changed", seq=row.seq, message=message)]
     return []
 
 

@@ -4,8 +4,10 @@
 deliverable the project's safety class calls for (a deliverable is produced when
 any of its clauses applies at the class: no architecture or detailed design at
 Class A). Each document carries a control block whose revision and date come from
-git (the commit of ``HEAD``, never the clock), its approvals from review records
-that review items the document shows, and its history from ``git log``.
+git (the commit of ``HEAD``, never the clock), its signature page from the
+electronic signatures on the items the document shows (each valid or void as
+``check`` finds it) and the review records that review them (approvals not
+electronically signed), and its history from ``git log``.
 
 :func:`build_documents` renders the set (HTML, Markdown; PDF and DOCX through
 their own renderers) into one folder, each file written atomically.
@@ -22,13 +24,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from medtrace.api.check import CheckOptions, check_project
+from medtrace.api.code import project_fingerprints
 from medtrace.api.load import LoadOptions, load_project
+from medtrace.api.signature_view import row_of, signature_index
 from medtrace.errors import MedtraceError, ProjectError
 from medtrace.export.documents import content, reports
 from medtrace.export.documents.html import render_site
 from medtrace.export.documents.markdown import render_index_markdown, render_markdown
 from medtrace.graph import TraceGraph
 from medtrace.graph.risk import risk_file
+from medtrace.graph.signatures import SignatureIndex
 from medtrace.graph.verification import ResultIndex, verification_status
 from medtrace.model import Item, Project
 from medtrace.model.documents import (
@@ -154,6 +159,7 @@ def _assemble(start: Path, project: Project, options: LoadOptions) -> DocumentSe
     prefix = project_prefix(project.config.name)
     author = project.config.docs.organisation or project.config.name
     reviews = graph.of_kind("review-record")
+    signatures = signature_index(root, project_fingerprints(project, graph))
     documents = []
     for deliverable in produced:
         sections = deliverable.build(sources)
@@ -163,7 +169,7 @@ def _assemble(start: Path, project: Project, options: LoadOptions) -> DocumentSe
             revision=revision.revision,
             date=revision.date,
             author=author,
-            approvals=_signatures(reviews, set(_shown(sections))),
+            approvals=_signatures(reviews, signatures, set(_shown(sections))),
             history=revision.history,
         )
         documents.append(
@@ -316,8 +322,26 @@ def _shown(sections: Sequence[Section]) -> Iterator[str]:
         yield from _shown(entry.sections)
 
 
-def _signatures(reviews: Sequence[Item], shown: set[str]) -> tuple[Signature, ...]:
-    """Review records that review (``reviews`` links) at least one item the document shows."""
+def _signatures(
+    reviews: Sequence[Item], index: SignatureIndex, shown: set[str]
+) -> tuple[Signature, ...]:
+    """The document's signature page: the electronic signatures on the items it shows, as
+    verified now (valid, or void once the item changed), then the review records that
+    review one of them (approvals not electronically signed)."""
+    signed = [
+        Signature(
+            name=row.name,
+            role=row.role,
+            meaning=row.meaning,
+            date=row.when,
+            record=row.record,
+            status=row.status,
+            electronic=True,
+            item=row.item,
+        )
+        for item_id in sorted(shown)
+        for row in (row_of(checked.verdict) for checked in index.of(item_id))
+    ]
     found = [
         Signature(
             name=content.field_text(record, "reviewer"),
@@ -329,7 +353,8 @@ def _signatures(reviews: Sequence[Item], shown: set[str]) -> tuple[Signature, ..
         for record in reviews
         if shown.intersection(record.targets("reviews"))
     ]
-    return tuple(sorted(found, key=lambda s: (s.date, s.record)))
+    by_time = sorted(signed, key=lambda s: (s.date, s.record))
+    return (*by_time, *sorted(found, key=lambda s: (s.date, s.record)))
 
 
 def _revision(root: Path, project: Project) -> Revision:

@@ -11,16 +11,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+NOT_SIGNED = "approval not electronically signed"
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Signature:
-    """An approval or review of the document (from review-record items)."""
+    """A row of the document's signature page: an electronic signature on an item the
+    document shows (``electronic``; ``date`` is the UTC date and time, ``status`` valid or
+    void: content changed since) or an approval recorded otherwise (a review record),
+    whose ``status`` says it is not electronically signed (21 CFR 11.50)."""
 
-    name: str
+    name: str  # the printed name
     role: str
-    meaning: str  # reviewed, approved, authored
+    meaning: str  # authored, reviewed, approved, released...
     date: str
-    record: str  # the review-record id
+    record: str  # the signature or review record's id
+    status: str = NOT_SIGNED
+    electronic: bool = False
+    item: str = ""  # the item an electronic signature is on
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -320,7 +320,9 @@ class _Writer:
         self.paragraph(self.doc.purpose)
         self.caption("Document control")
         approvals = (
-            "; ".join(f"{s.meaning}: {s.name} ({s.role}), {s.date}" for s in control.approvals)
+            "; ".join(
+                f"{s.meaning}: {s.name} ({s.role}), {s.date}, {s.status}" for s in control.approvals
+            )
             or "none recorded"
         )
         self.table(
@@ -435,11 +437,14 @@ class _Writer:
         self.page_break()
         self.heading("Signatures", 1)
         approvals = self.doc.control.approvals
-        rows = [(s.name, s.role, s.meaning, s.date, s.record, "") for s in approvals] or [
-            ("", "", meaning, "", "", "") for meaning in ("authored", "reviewed", "approved")
-        ]
+        blank = [("", "", meaning, "", "", "") for meaning in ("authored", "reviewed", "approved")]
+        rows = [
+            (s.name, s.role, s.meaning, s.date, f"{s.record} on {s.item}" if s.item else s.record,
+             s.status)
+            for s in approvals
+        ] or blank  # fmt: skip
         self.table(
-            ("Name", "Role", "Meaning", "Date", "Record", "Signature"),
+            ("Name", "Role", "Meaning", "Date and time", "Record", "Signature"),
             rows,
             link=False,
             height=680,  # 34 pt to sign in

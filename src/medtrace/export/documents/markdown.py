@@ -89,11 +89,14 @@ class _Writer:
         self.add("", _text(document.purpose), "", "## Approvals", "")
         if control.approvals:
             self.table(
-                ("Name", "Role", "Meaning", "Date", "Record"),
-                [(s.name, s.role, s.meaning, s.date, s.record) for s in control.approvals],
+                ("Name", "Role", "Meaning", "Date and time", "Record", "Status"),
+                [
+                    (s.name, s.role, s.meaning, s.date, _on(s.record, s.item), s.status)
+                    for s in control.approvals
+                ],
             )
         else:
-            self.add("No review record reviews an item of this document.", "")
+            self.add("No signature or review record is on an item of this document.", "")
         self.add("## Revision history", "")
         if control.history:
             self.table(
@@ -201,3 +204,7 @@ def _demoted(body: str, level: int) -> str:
 
 def _row(cells: Sequence[str]) -> str:
     return f"| {' | '.join(cells)} |"
+
+
+def _on(record: str, item: str) -> str:
+    return f"{record} on {item}" if item else record

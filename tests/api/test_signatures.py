@@ -10,7 +10,9 @@ and ``release check`` must refuse.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -21,11 +23,15 @@ from tests.api.test_evidence_binding import VERSION, reasons, released  # noqa: 
 from tests.api.test_git_changes import Git, git_in, shut_out_git_configuration
 
 from medtrace.api import CheckOptions, LoadOptions, check_project
+from medtrace.api.documents import assemble
 from medtrace.api.sign import SignRequest, sign_item
 from medtrace.api.signers import add_signer, deactivate_signer
 from medtrace.cli import cli
 from medtrace.errors import MedtraceError
+from medtrace.export.documents.markdown import render_markdown
+from medtrace.export.documents.pdf import render_pdf
 from medtrace.graph.signatures import public_line
+from medtrace.model.documents import Signature
 
 NO_CACHE = LoadOptions(use_cache=False)
 NOW = dt.datetime(2026, 5, 4, 10, 30, tzinfo=dt.UTC)
@@ -231,3 +237,55 @@ def test_a_void_signature_blocks_the_release(
     file.write_text(file.read_text("utf-8") + "\nA later sentence.\n", "utf-8")
     git("commit", "-qam", "Change SRS-043 after its approval")
     assert "62304.5.2.6/signature-void: 1 (SIG-0001)" in reasons(project)["release/open-findings"]
+
+
+def _srs_signatures(project: Path) -> list[Signature]:
+    documents = assemble(project, NO_CACHE).documents
+    srs = next(d for d in documents if d.slug == "srs")
+    return [s for s in srs.control.approvals if s.electronic]
+
+
+def test_the_documents_signature_page_shows_the_signature_valid_then_void(
+    signed_project: tuple[Path, Ed25519PrivateKey, Git],
+) -> None:
+    project, key, _ = signed_project
+    sign(project, key)
+    (row,) = _srs_signatures(project)
+    assert (row.name, row.meaning, row.date, row.status, row.item) == (
+        "Alice Adams",
+        "approved",
+        "2026-05-04 10:30:00 UTC",
+        "valid",
+        REQUIREMENT,
+    )
+    file = project / REQUIREMENT_FILE
+    file.write_text(file.read_text("utf-8") + "\nA later sentence.\n", "utf-8")
+    (void,) = _srs_signatures(project)
+    assert void.status == "void: content changed since"
+    documents = assemble(project, NO_CACHE)
+    srs = next(d for d in documents.documents if d.slug == "srs")
+    markdown = render_markdown(documents, srs)
+    assert "| Alice Adams | approver | approved | 2026-05-04 10:30:00 UTC |" not in markdown
+    assert "SIG-0001 on SRS-043 | void: content changed since |" in markdown
+    unsigned = [s for s in srs.control.approvals if not s.electronic]
+    assert unsigned and {s.status for s in unsigned} == {"approval not electronically signed"}
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
+def test_the_pdf_signature_page_shows_the_signature(
+    signed_project: tuple[Path, Ed25519PrivateKey, Git], tmp_path: Path
+) -> None:
+    project, key, _ = signed_project
+    sign(project, key)
+    documents = assemble(project, NO_CACHE)
+    srs = next(d for d in documents.documents if d.slug == "srs")
+    pdf = tmp_path / "srs.pdf"
+    pdf.write_bytes(render_pdf(documents, srs, None))
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    page = " ".join(text[text.rindex("Signatures") :].split())
+    assert "Alice Adams" in page and "approved" in page and "valid" in page
+    assert "2026-05-04" in page and "10:30:00" in page and "UTC" in page
+    if os.environ.get("MEDTRACE_SCREENSHOTS"):
+        shutil.copy(pdf, Path(os.environ["MEDTRACE_SCREENSHOTS"]) / "signed-srs.pdf")

@@ -13,6 +13,7 @@ lock; the web application also commits it, with the signer as author.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -115,6 +116,10 @@ def sign_item(
         if checked and problem is not None:
             raise MedtraceError(f"cannot sign {item.id}: {problem}")
         signer = register.signer(request.signer)
+        if not request.role and signer is not None:  # the first of their roles that may
+            allowed = policy.roles_for(item.kind, request.meaning)
+            role = next((r for r in signer.roles if r in allowed), "")
+            request = dataclasses.replace(request, role=role)
         fingerprint = project_fingerprints(project, graph).of(item.id) or ""
         record_id = _next_id(graph)
         path = root / policy.folder / f"{record_id}.md"

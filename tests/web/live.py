@@ -13,10 +13,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.web.served import PASSWORD, make_served_project
+from tests.web.served import PASSWORD, git, make_served_project
 
 MEDTRACE = [sys.executable, "-c", "from medtrace.cli.main import main; main()"]
 ACCOUNTS = {
+    "alma": ("approver", "Alma Approver"),
     "ana": ("admin", "Ana Ruiz"),
     "rita": ("reviewer", "Rita Reviewer"),
     "vera": ("viewer", "Vera Viewer"),
@@ -60,6 +61,7 @@ def live_server(folder: Path) -> Iterator[Live]:
             check=True,
             capture_output=True,
         )
+    register_server(root)
     port = free_port()
     process = subprocess.Popen(
         [*MEDTRACE, "serve", str(root), "--port", str(port)],
@@ -80,6 +82,18 @@ def live_server(folder: Path) -> Iterator[Live]:
             process.wait()
         if process.stdout is not None:
             process.stdout.close()
+
+
+def register_server(root: Path) -> None:
+    """Register the server's key (made by users add) and commit the register, as an admin
+    would after creating the accounts."""
+    subprocess.run(
+        [*MEDTRACE, "signers", "server-key", str(root / ".medtrace-web" / "signing-key.pub"),
+         "--path", str(root)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    git(root, "add", "signatures")
+    git(root, "commit", "-qm", "The register of signers")
 
 
 def _wait(url: str, process: subprocess.Popen[str]) -> None:

@@ -76,3 +76,33 @@ def test_every_rule_is_documented(rule: object) -> None:
 def test_every_clause_is_documented(entry: object) -> None:
     number = getattr(entry, "number")  # noqa: B009
     assert f"## {number} " in (DOCS / "rules.md").read_text("utf-8")
+
+
+PART11_SECTIONS = (
+    *(f"11.10({letter})" for letter in "abcdefghk"),
+    "11.30", "11.50(a)", "11.50(b)", "11.70", "11.100(a)", "11.100(b)",
+    "11.200(a)(1)", "11.200(a)(2)", "11.200(a)(3)",
+    *(f"11.300({letter})" for letter in "abcde"),
+    "Annex 11 §9", "Annex 11 §12", "Annex 11 §14",
+)  # fmt: skip
+_ROW = re.compile(r"^\| (?P<section>[^|]+?) \|.*\| `(?P<test>tests/[^`]+\.py::test_\w+)` \|$")
+
+
+def _part11_rows() -> list[tuple[str, str]]:
+    text = (DOCS / "part11.md").read_text("utf-8")
+    rows = [line for line in text.splitlines() if line.startswith("| ") and "---" not in line]
+    found = [(m["section"], m["test"]) for line in rows[1:] if (m := _ROW.match(line))]
+    assert len(found) == len(rows) - 1, "every requirement row names one test"
+    return found
+
+
+def test_every_part11_row_names_a_test_that_exists() -> None:
+    root = DOCS.parent
+    for section, test in _part11_rows():
+        path, name = test.split("::")
+        assert f"def {name}(" in (root / path).read_text("utf-8"), f"{section}: {test}"
+
+
+def test_part11_covers_every_section_it_must() -> None:
+    covered = {section for section, _ in _part11_rows()}
+    assert {s for s in PART11_SECTIONS if not any(c.startswith(s) for c in covered)} == set()

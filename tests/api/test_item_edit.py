@@ -90,7 +90,8 @@ def test_save_commits_with_the_author_and_reason(repo: Path) -> None:
     ).stdout
     assert (
         log
-        == "Ana Ruiz|ana@example.org|Ana Ruiz|Edit SRS-1: New title\n\nReason: clearer wording\n\n"
+        == "Ana Ruiz|ana@example.org|Ana Ruiz|Edit SRS-1: New title\n\nReason: clearer wording\n"
+        "Medtrace-Audit: logged\n\n"
     )
     assert (
         saved.commit

@@ -57,10 +57,11 @@ def served() -> Iterator[Path]:
 
 
 @pytest.fixture
-def people(db: None) -> dict[str, AbstractBaseUser]:
+def people(db: None, served: Path) -> dict[str, AbstractBaseUser]:
     """One account per role (``vera`` viewer, ``arno`` author, ``rita`` reviewer, ``alma``
     approver, ``adam`` admin), each in the register of signers (committed, with the
-    server's key), and ``olga``, signed up but given no role (an outsider)."""
+    server's key; the project is put back afterwards), and ``olga``, signed up but given no
+    role (an outsider)."""
     from django.contrib.auth import get_user_model
 
     from medtrace.web.accounts import add_account

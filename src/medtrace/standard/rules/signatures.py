@@ -21,6 +21,10 @@ from medtrace.standard.registry import Violation, rule
 from medtrace.standard.rules.evidence import OTHER_REVIEWS, REVIEW_CLAUSES
 
 _OWN_RULES = frozenset({"software-requirement", "attestation"})
+# The clauses where a kind without an approval rule of its own may be required signed.
+_MISSING_CLAUSES = frozenset(
+    {c for kind, c in REVIEW_CLAUSES.items() if kind not in _OWN_RULES} | {OTHER_REVIEWS}
+)
 _SECTIONS = {
     SignatureState.FORGED: "21 CFR 11.70",
     SignatureState.UNAUTHORISED: "21 CFR 11.10(g), 11.100",
@@ -97,6 +101,8 @@ def _register(clause: str) -> None:
             severity=severity,
             classes=ALL_CLASSES,
         )(_verdict_check(clause, state))
+    if clause not in _MISSING_CLAUSES:
+        return  # every kind there has an approval rule of its own, which reports it
     rule(
         code=f"62304.{clause}/signature-missing",
         clause=clause,

@@ -124,3 +124,15 @@ def test_a_deactivated_account_cannot_sign_and_later_signatures_are_unauthorised
     section = register.split("[signers.alma]")[1].split("\n\n")[0]
     assert re.search(r'\ndeactivated = "\d{4}-\d\d-\d\dT', section)
     assert _signature_findings(served) == []  # signed before: still valid
+
+
+def test_nothing_is_signed_with_a_server_key_the_register_does_not_hold(
+    served: Path, signed_in: Callable[[str], Client]
+) -> None:
+    register = served / "signatures" / "signers.toml"
+    text = register.read_text("utf-8")
+    register.write_text(re.sub(r"\[server\]\nkeys = \[[^\]]*\]", "[server]\nkeys = []", text))
+    response = _sign(signed_in("alma"))
+    assert response.status_code == 400
+    assert "is not among the server keys" in response.content.decode()
+    assert not (served / "signatures" / "SIG-0001.md").exists()

@@ -113,6 +113,8 @@ def sign_item(
             register, policy, signer_id=request.signer, role=request.role,
             meaning=request.meaning, kind=item.kind, when=when,
         )  # fmt: skip
+        if checked and problem is None:
+            problem = _key_problem(register, request, key)
         if checked and problem is not None:
             raise MedtraceError(f"cannot sign {item.id}: {problem}")
         signer = register.signer(request.signer)
@@ -216,6 +218,30 @@ def signer_of_key(register: Register, key: Ed25519PrivateKey) -> Signer:
         f"the key {wanted} is not registered in {register.path}",
         hint="an admin registers it: medtrace signers add-key ID KEY.pub",
     )
+
+
+def server_key_problem(start: Path, key: Ed25519PrivateKey) -> str | None:
+    """Why the web application cannot sign with ``key`` (None: it is registered)."""
+    register, _ = signing_setup(start)
+    request = SignRequest(item_id="", meaning="", reason="", signer="",
+                          authenticated=AuthMethod.PASSWORD)  # fmt: skip
+    return _key_problem(register, request, key)
+
+
+def _key_problem(register: Register, request: SignRequest, key: Ed25519PrivateKey) -> str | None:
+    """Why ``key`` may not sign for ``request`` (None: ``check`` will find it registered)."""
+    wanted = key_id(public_line(key))
+    if request.authenticated is AuthMethod.KEY:
+        signer = register.signer(request.signer)
+        keys = signer.keys if signer is not None else ()
+        whose = f"{request.signer}'s keys"
+        hint = f"medtrace signers add {request.signer} --key KEY.pub"
+    else:
+        keys, whose = register.server_keys, "the server keys"
+        hint = "medtrace signers server-key .medtrace-web/signing-key.pub"
+    if any(key_id(line) == wanted for line in keys):
+        return None
+    return f"the key {wanted} is not among {whose} in {register.path} (an admin adds it: {hint})"
 
 
 def _commit(root: Path, path: Path, request: SignRequest, author: Author) -> str:

@@ -37,10 +37,17 @@ def setup(config: WebConfig) -> None:
 
 def run(config: WebConfig, announce: Callable[[str], None] = print) -> None:
     """Serve until interrupted."""
+    from pathlib import Path
+
     from waitress import serve
 
+    from medtrace.api.sign import server_key_problem
+    from medtrace.web.signing import server_key
     from medtrace.web.wsgi import application
 
+    problem = server_key_problem(Path(config.project), server_key(Path(config.state_dir)))
+    if problem is not None:
+        announce(f"medtrace: signing in the browser is off until {problem}")
     announce(f"medtrace: serving {config.project} on http://{_shown(config.host)}:{config.port}/")
     serve(application, host=config.host, port=config.port, threads=THREADS, ident="medtrace")
 

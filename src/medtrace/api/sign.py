@@ -109,19 +109,8 @@ def sign_item(
         policy = read_policy(root)
         register = read_register(root, policy)
         when = utc_text(now)
-        problem = authority_problem(
-            register, policy, signer_id=request.signer, role=request.role,
-            meaning=request.meaning, kind=item.kind, when=when,
-        )  # fmt: skip
-        if checked and problem is None:
-            problem = _key_problem(register, request, key)
-        if checked and problem is not None:
-            raise MedtraceError(f"cannot sign {item.id}: {problem}")
+        request = _authorised(register, policy, request, key, item.kind, when, checked)
         signer = register.signer(request.signer)
-        if not request.role and signer is not None:  # the first of their roles that may
-            allowed = policy.roles_for(item.kind, request.meaning)
-            role = next((r for r in signer.roles if r in allowed), "")
-            request = dataclasses.replace(request, role=role)
         fingerprint = project_fingerprints(project, graph).of(item.id) or ""
         record_id = _next_id(graph)
         path = root / policy.folder / f"{record_id}.md"
@@ -137,6 +126,30 @@ def sign_item(
         write_atomic(path, text.encode("utf-8"))
         commit = _commit(root, path, request, author) if author is not None else ""
     return Signed(id=record_id, path=path, item=item.id, fingerprint=fingerprint, commit=commit)
+
+
+def _authorised(
+    register: Register,
+    policy: SigningPolicy,
+    request: SignRequest,
+    key: Ed25519PrivateKey,
+    kind: str,
+    when: str,
+    checked: bool,
+) -> SignRequest:
+    """``request`` with its role filled in (the first of the signer's roles that may sign
+    the meaning); :class:`MedtraceError` when it may not be signed (unless not ``checked``)."""
+    problem = authority_problem(
+        register, policy, signer_id=request.signer, role=request.role,
+        meaning=request.meaning, kind=kind, when=when,
+    ) or _key_problem(register, request, key)  # fmt: skip
+    if checked and problem is not None:
+        raise MedtraceError(f"cannot sign {request.item_id}: {problem}")
+    signer = register.signer(request.signer)
+    if request.role or signer is None:
+        return request
+    allowed = policy.roles_for(kind, request.meaning)
+    return dataclasses.replace(request, role=next((r for r in signer.roles if r in allowed), ""))
 
 
 def record_text(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from pathlib import Path
 
 from medtrace.web.config import WebConfig
 
@@ -20,8 +21,6 @@ def setup(config: WebConfig) -> None:
 
     django.setup()
     call_command("migrate", interactive=False, verbosity=0)
-    from pathlib import Path
-
     from django.core import checks
 
     from medtrace.web.signing import server_key
@@ -37,8 +36,6 @@ def setup(config: WebConfig) -> None:
 
 def run(config: WebConfig, announce: Callable[[str], None] = print) -> None:
     """Serve until interrupted."""
-    from pathlib import Path
-
     from waitress import serve
 
     from medtrace.api.sign import server_key_problem

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -219,6 +220,21 @@ def load_private_key(path: Path, passphrase: Callable[[], str] | None = None) ->
     if not isinstance(key, Ed25519PrivateKey):
         raise MedtraceError(f"{path}: not an Ed25519 key (medtrace signs with Ed25519 only)")
     return key
+
+
+def create_key(path: Path, comment: str) -> None:
+    """A new Ed25519 key at ``path`` (OpenSSH format, readable by the owner only) and its
+    public half at ``path.pub``."""
+    key = Ed25519PrivateKey.generate()
+    data = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.OpenSSH,
+        serialization.NoEncryption(),
+    )
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as stream:
+        stream.write(data)
+    path.with_name(path.name + ".pub").write_text(public_line(key, comment) + "\n", "utf-8")
 
 
 def signer_of_key(register: Register, key: Ed25519PrivateKey) -> Signer:

@@ -12,18 +12,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyotp
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.http import HttpRequest
 
-from medtrace.api.sign import Signed, SignRequest, load_private_key, sign_item
+from medtrace.api.sign import Signed, SignRequest, create_key, load_private_key, sign_item
 from medtrace.errors import MedtraceError
 from medtrace.model.signature import AuthMethod
 from medtrace.web import audit, lockout
@@ -51,19 +49,7 @@ def server_key(state_dir: Path) -> Ed25519PrivateKey:
     """The server's signing key, made (with its ``.pub``) when there is none."""
     path = state_dir / KEY_FILE
     if not path.exists():
-        key = Ed25519PrivateKey.generate()
-        data = key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.OpenSSH,
-            serialization.NoEncryption(),
-        )
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(data)
-        public = key.public_key().public_bytes(
-            serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH
-        )
-        (state_dir / f"{KEY_FILE}.pub").write_text(f"{public.decode()} medtrace-server\n")
+        create_key(path, "medtrace-server")
     return load_private_key(path)
 
 

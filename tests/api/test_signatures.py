@@ -23,6 +23,7 @@ from tests.api.test_evidence_binding import VERSION, reasons, released  # noqa: 
 from tests.api.test_git_changes import Git, git_in, shut_out_git_configuration
 
 from medtrace.api import CheckOptions, LoadOptions, check_project
+from medtrace.api.change_control import APPROVED_LATE, UNCONTROLLED, audit_changes
 from medtrace.api.documents import assemble
 from medtrace.api.sign import SignRequest, sign_item
 from medtrace.api.signers import add_signer, deactivate_signer
@@ -291,3 +292,36 @@ def test_the_pdf_signature_page_shows_the_signature(
     assert "2026-05-04" in page and "10:30:00" in page and "UTC" in page
     if os.environ.get("MEDTRACE_SCREENSHOTS"):
         shutil.copy(pdf, Path(os.environ["MEDTRACE_SCREENSHOTS"]) / "signed-srs.pdf")
+
+
+def test_where_change_requests_must_be_signed_the_signature_is_their_approval(
+    released: tuple[Path, Git],  # noqa: F811
+) -> None:
+    project, git = released
+    git("tag", "v1.2.0")
+    key = Ed25519PrivateKey.generate()
+    add_signer(project, "alice", name="Alice Adams", roles=["approver"], keys=[public_line(key)])
+    config = project / "medtrace.toml"
+    config.write_text(
+        config.read_text("utf-8") + '\n[signatures]\nrequired = ["change-request"]\n', "utf-8"
+    )
+    requirement = project / "requirements/software/SRS-008.md"
+    requirement.write_text(requirement.read_text("utf-8") + "\nThe message names it.\n", "utf-8")
+    (project / "changes" / "CR-009.md").write_text(
+        "---\nid: CR-009\nkind: change-request\ntitle: Word the limit message\nstate: approved\n"
+        "approved-by: Anna Keller (QA)\napproved-date: 2026-01-01\nchanges: [SRS-008]\n---\n"
+        "Align the message.\n",
+        "utf-8",
+    )
+    git("add", "-A")
+    git("commit", "-qm", "Reword SRS-008 (CR-009), approved by its fields only")
+
+    def found() -> set[tuple[str, str | None]]:
+        return {(f.code, f.item) for f in audit_changes(project, "v1.2.0", "HEAD").findings()}
+
+    assert (UNCONTROLLED, "SRS-008") in found()  # the fields no longer approve it
+    sign(project, key, item="CR-009", now=dt.datetime(2026, 1, 2, tzinfo=dt.UTC))
+    git("add", "-A")
+    git("commit", "-qm", "Sign CR-009")
+    assert (UNCONTROLLED, "SRS-008") not in found()
+    assert (APPROVED_LATE, "SRS-008") not in found()

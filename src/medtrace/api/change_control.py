@@ -30,7 +30,7 @@ exist and lie in the range (8.2.4).
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -38,11 +38,15 @@ from medtrace.api.code import listed_files, project_files
 from medtrace.api.diff import diff_projects, projects_at
 from medtrace.api.revision import WORKTREE, Located, locate, resolve
 from medtrace.graph import TraceGraph
+from medtrace.graph.fingerprint import Fingerprints
+from medtrace.graph.signatures import SignatureIndex
 from medtrace.ingest.markers import find_markers
 from medtrace.model import Finding, Item, Project, Severity, SourceLocation
 from medtrace.model.change import ItemChange, ProjectDiff
+from medtrace.model.signature import SignatureState
 from medtrace.standard.rules.fields import blank
 from medtrace.store.git import GitError
+from medtrace.store.signatures import read_policy, read_register
 
 UNCONTROLLED = "change/uncontrolled"
 APPROVED_LATE = "change/approved-after-change"
@@ -146,8 +150,10 @@ def audit_changes(start: Path, rev1: str, rev2: str | None = WORKTREE) -> Change
             what = f"code changed: {', '.join(paths[:3])}" + (" ..." if len(paths) > 3 else "")
             touched.append((item, item.source.path, what, paths))
     done = frozenset(i.id for i in old.items if i.kind == "change-request" and _finished(i))
+    signed = _signed_approvals(located.root, new, graph)
     changes = [
-        span.checked(graph, item, path, what, paths, done) for item, path, what, paths in touched
+        span.checked(graph, item, path, what, paths, done, signed)
+        for item, path, what, paths in touched
     ]
     problems = [*_commit_problems(graph, span), *_unclaimed(new, unclaimed)]
     return ChangeAudit(
@@ -225,9 +231,12 @@ class _Span:
         what: str,
         paths: Sequence[str],
         done: frozenset[str],
+        signed: Mapping[str, str] | None = None,
     ) -> ControlledChange:
         """The change with the requests that cover it; ``done`` are the requests closed or
-        rejected at the older revision already (they covered earlier changes)."""
+        rejected at the older revision already (they covered earlier changes). ``signed``
+        (where the project requires signed change requests) maps each request to the day of
+        its first approving signature, which then is its approval (not its fields)."""
         first_commit, first_date = self.when(paths)
         valid: list[str] = []
         late: list[str] = []
@@ -236,9 +245,14 @@ class _Span:
                 continue
             if request.id in done:
                 continue
-            if blank(request.field("approved-by")) or blank(request.field("approved-date")):
+            if signed is not None:
+                if request.id not in signed:
+                    continue
+                approved = signed[request.id]
+            elif blank(request.field("approved-by")) or blank(request.field("approved-date")):
                 continue
-            approved = str(request.field("approved-date"))[:10]
+            else:
+                approved = str(request.field("approved-date"))[:10]
             (late if first_date and approved > first_date[:10] else valid).append(request.id)
         return ControlledChange(
             id=item.id,
@@ -251,6 +265,27 @@ class _Span:
             first_commit=first_commit,
             first_date=first_date,
         )
+
+
+def _signed_approvals(root: Path, project: Project, graph: TraceGraph) -> dict[str, str] | None:
+    """Where ``[signatures] required`` names change requests: each request's first approving
+    signature that verifies and is authorised (void later or not: it was made then), by
+    day; None where the project does not require them."""
+    policy = read_policy(root)
+    if not policy.requires("change-request"):
+        return None
+    fingerprints = Fingerprints(graph, project.config.non_normative)
+    index = SignatureIndex(read_register(root, policy), policy, fingerprints)
+    found: dict[str, str] = {}
+    for request in graph.of_kind("change-request"):
+        days = [
+            c.verdict.signed_at[:10]
+            for c in index.approving(request.id)
+            if c.verdict.state in (SignatureState.VALID, SignatureState.VOID)
+        ]
+        if days:
+            found[request.id] = min(days)
+    return found
 
 
 def _finished(request: Item) -> bool:

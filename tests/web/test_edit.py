@@ -3,12 +3,15 @@ signed-in person with their reason, conflicts lose nothing, and check's errors b
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
 
 from django.test import Client
 
+from medtrace.web.models import AuditEvent
 from tests.web.conftest import csrf_token
 from tests.web.served import SUSPECT_ITEM, SUSPECT_UPSTREAM, git
 
@@ -179,3 +182,19 @@ def test_an_author_may_not_review(served: Path, signed_in: Callable[[str], Clien
     client = signed_in("arno")
     response = _post(client, f"/items/{SUSPECT_ITEM}/review/", {"comment": "x"})
     assert response.status_code == 403
+
+
+def test_an_edit_is_audited_with_the_fields_and_fingerprints_before_and_after(
+    served: Path, signed_in: Callable[[str], Client]
+) -> None:
+    client = signed_in("arno")
+    data = _form(client, ITEM)
+    data.update(title="Single delivery path through the dose limit guard", reason="Wording")
+    assert _post(client, f"/items/{ITEM}/edit/", data).status_code == 303
+    (event,) = AuditEvent.objects.filter(action="edit")
+    detail = json.loads(event.detail)
+    assert detail["fields"] == ["title"]
+    assert detail["fingerprint-before"] != detail["fingerprint-after"]
+    assert len(detail["fingerprint-after"]) == 16
+    text = (served / "requirements" / "software" / f"{ITEM}.md").read_bytes()
+    assert event.after == hashlib.sha256(text).hexdigest() and event.before != event.after

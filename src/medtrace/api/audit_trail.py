@@ -17,8 +17,11 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from medtrace.api.commit import AUDIT_TRAILER, REASON_LABEL
+from medtrace.api.item_view import fingerprint_of
 from medtrace.api.load import load_project
 from medtrace.api.revision import locate
+from medtrace.api.workspace import Snapshot
+from medtrace.model import Item
 from medtrace.model.audit import AuditProblem, AuditRow
 from medtrace.store.git import GitError, GitRepository
 from medtrace.store.signatures import read_policy
@@ -150,3 +153,28 @@ def _utc(stamp: str) -> str:
         return dt.datetime.fromisoformat(stamp).astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     except ValueError:
         return stamp
+
+
+def change_detail(snapshot_before: Snapshot, snapshot_after: Snapshot, item_id: str) -> str:
+    """What an audit entry of an edit or creation says of it (JSON): the fields changed
+    (title, body, fields and link types) and the item's fingerprint before and after."""
+    before, after = snapshot_before.item(item_id), snapshot_after.item(item_id)
+    old, new = _parts(before), _parts(after)
+    changed = sorted(name for name in {*old, *new} if old.get(name) != new.get(name))
+    data = {
+        "fields": changed,
+        "fingerprint-before": fingerprint_of(snapshot_before, before) if before else "",
+        "fingerprint-after": fingerprint_of(snapshot_after, after) if after else "",
+    }
+    return json.dumps(data, sort_keys=True)
+
+
+def _parts(item: Item | None) -> dict[str, object]:
+    if item is None:
+        return {}
+    links: dict[str, set[str]] = {}
+    for link in item.links:
+        links.setdefault(link.role, set()).add(link.target)
+    parts: dict[str, object] = {"title": item.title, "body": item.body, **dict(item.fields)}
+    parts.update({role: tuple(sorted(targets)) for role, targets in links.items()})
+    return parts

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from medtrace.api.audit_trail import change_detail
 from medtrace.api.item_edit import (
     EditConflictError,
     InvalidEditError,
@@ -73,7 +74,8 @@ def edit(request: HttpRequest, item_id: str) -> HttpResponse:
     except InvalidEditError as error:
         return _invalid(request, form, error, item_id=item_id, kind=item.kind)
     project.workspace().invalidate()
-    _audit(request, "edit", saved.item_id, saved.commit, data["reason"], data["version"])
+    detail = change_detail(snap, project.snapshot(), saved.item_id)
+    _audit(request, "edit", saved.item_id, saved.commit, data["reason"], data["version"], detail)
     return after_write(request, reverse("web:item", args=[saved.item_id]))
 
 
@@ -108,7 +110,8 @@ def create(request: HttpRequest) -> HttpResponse:
     except InvalidEditError as error:
         return _invalid(request, form, error, item_id="", kind=kind)
     project.workspace().invalidate()
-    _audit(request, "create", saved.item_id, saved.commit, data["reason"], "")
+    detail = change_detail(snap, project.snapshot(), saved.item_id)
+    _audit(request, "create", saved.item_id, saved.commit, data["reason"], "", detail)
     return after_write(request, reverse("web:item", args=[saved.item_id]))
 
 
@@ -206,7 +209,13 @@ def _page(
 
 
 def _audit(
-    request: HttpRequest, action: str, item_id: str, commit: str, reason: str, before: str
+    request: HttpRequest,
+    action: str,
+    item_id: str,
+    commit: str,
+    reason: str,
+    before: str,
+    detail: str,
 ) -> None:
     audit.record(
         actor=request.user.get_username(),
@@ -215,5 +224,13 @@ def _audit(
         commit=commit,
         reason=reason,
         before=before,
+        after=version_of((project.root() / _path_of(item_id)).read_bytes()),
         request_id=getattr(request, "request_id", ""),
+        method="session",  # signed in with the password, within the idle time
+        detail=detail,
     )
+
+
+def _path_of(item_id: str) -> str:
+    item = project.snapshot().item(item_id)
+    return item.source.path if item is not None else ""

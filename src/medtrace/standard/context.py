@@ -23,6 +23,24 @@ if TYPE_CHECKING:
 ED2_DRAFT = "iec62304:ed2-draft"
 
 
+class Signing:
+    """The register and the policy signatures are verified against, and the verdicts, made
+    once for all the rules (every rule's context shares this one object)."""
+
+    __slots__ = ("_index", "policy", "register")
+
+    def __init__(self, register: Register, policy: SigningPolicy) -> None:
+        self.register, self.policy = register, policy
+        self._index: SignatureIndex | None = None
+
+    def index(self, fingerprints: Fingerprints) -> SignatureIndex:
+        if self._index is None:
+            from medtrace.graph.signatures import SignatureIndex  # cryptography, when needed
+
+            self._index = SignatureIndex(self.register, self.policy, fingerprints)
+        return self._index
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RuleContext:
     """Everything a rule may read. ``applies_at`` is set per rule by the engine.
@@ -48,18 +66,12 @@ class RuleContext:
     # engine passes them, otherwise they are made from the graph (without code).
     given_fingerprints: Fingerprints | None = None
     # The register of signers and the signing policy (None: no signature is verified).
-    signing: tuple[Register, SigningPolicy] | None = None
-    given_signatures: SignatureIndex | None = None
+    signing: Signing | None = None
 
     @property
     def signatures(self) -> SignatureIndex | None:
         """Every signature record verified (once), or None when no signing is given."""
-        if self.given_signatures is None and self.signing is not None:
-            from medtrace.graph.signatures import SignatureIndex  # cryptography, when needed
-
-            found = SignatureIndex(*self.signing, self.fingerprints)
-            object.__setattr__(self, "given_signatures", found)
-        return self.given_signatures
+        return self.signing.index(self.fingerprints) if self.signing is not None else None
 
     @property
     def fingerprints(self) -> Fingerprints:

@@ -14,7 +14,7 @@ from medtrace.model.results import ResultRun
 from medtrace.model.review import LinkBase, Review
 from medtrace.standard.classes import compute_classes
 from medtrace.standard.clauses import clause
-from medtrace.standard.context import RuleContext
+from medtrace.standard.context import RuleContext, Signing
 from medtrace.standard.registry import Rule, Violation, all_rules
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def evaluate(
         components=components,
         advisories=advisories,
         given_fingerprints=fingerprints,
-        signing=signing,
+        signing=Signing(*signing) if signing is not None else None,
     )
     rules = all_rules()
     if not graph.of_kind("software-system"):

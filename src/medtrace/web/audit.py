@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from medtrace.api.audit_trail import log_problems
@@ -14,6 +14,7 @@ from medtrace.model.audit import AuditProblem, AuditRow
 from medtrace.web.models import AuditEvent
 
 GENESIS = "0" * 64
+AUDIT_LOCK = 0x6D74_6175  # the advisory lock key of the audit log's writers ("mtau")
 
 
 def record(
@@ -29,8 +30,10 @@ def record(
     method: str = "",
     detail: str = "",
 ) -> AuditEvent:
-    """Append one event, chained to the last one."""
+    """Append one event, chained to the last one (writers take turns: SQLite's immediate
+    transactions, or a PostgreSQL advisory lock held to the end of the transaction)."""
     with transaction.atomic():
+        _take_turn()
         last = AuditEvent.objects.order_by("-seq").first()
         event = AuditEvent(
             seq=(last.seq + 1) if last else 1,
@@ -50,6 +53,12 @@ def record(
         event.digest = event.compute_digest()
         event.save()
     return event
+
+
+def _take_turn() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUDIT_LOCK])
 
 
 def verify_chain() -> int | None:

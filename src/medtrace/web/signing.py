@@ -119,6 +119,7 @@ def _code_ok(factor: SecondFactor, code: str) -> bool:
     for drift in (0, -1, 1):
         step = int(now.timestamp()) // totp.interval + drift
         if step > factor.last_step and totp.at(step * totp.interval) == code.strip():
-            SecondFactor.objects.filter(pk=factor.pk).update(last_step=step)
-            return True
+            # taken only if no other request took this step first (one UPDATE: atomic)
+            used = SecondFactor.objects.filter(pk=factor.pk, last_step__lt=step)
+            return used.update(last_step=step) == 1
     return False

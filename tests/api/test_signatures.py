@@ -24,8 +24,8 @@ from tests.api.test_git_changes import Git, git_in, shut_out_git_configuration
 
 from medtrace.api import CheckOptions, LoadOptions, check_project
 from medtrace.api.change_control import APPROVED_LATE, UNCONTROLLED, audit_changes
-from medtrace.api.documents import assemble
-from medtrace.api.sign import SignRequest, sign_item
+from medtrace.api.documents import assemble, shown_items
+from medtrace.api.sign import SignRequest, sign_document, sign_item
 from medtrace.api.signers import add_signer, deactivate_signer
 from medtrace.cli import cli
 from medtrace.errors import MedtraceError
@@ -325,3 +325,56 @@ def test_where_change_requests_must_be_signed_the_signature_is_their_approval(
     git("commit", "-qm", "Sign CR-009")
     assert (UNCONTROLLED, "SRS-008") not in found()
     assert (APPROVED_LATE, "SRS-008") not in found()
+
+
+def _sign_srs(project: Path, key: Ed25519PrivateKey) -> Path:
+    request = SignRequest(item_id="srs", meaning="approved", reason="Reviewed", signer="alice")
+    return sign_document(project, request, key, now=NOW).path
+
+
+def _document_rows(project: Path) -> list[Signature]:
+    return [s for s in _srs_signatures(project) if s.item == "this document"]
+
+
+def test_a_signed_document_covers_every_item_it_shows_and_a_change_voids_it(
+    signed_project: tuple[Path, Ed25519PrivateKey, Git],
+) -> None:
+    project, key, _ = signed_project
+    text = _sign_srs(project, key).read_text("utf-8")
+    srs = next(d for d in assemble(project, NO_CACHE).documents if d.slug == "srs")
+    assert 'document: "srs"' in text and all(f"  - {i}@" in text for i in shown_items(srs))
+    assert findings(project) == {}
+    (row,) = _document_rows(project)
+    assert (row.name, row.meaning, row.status) == ("Alice Adams", "approved", "valid")
+    file = project / REQUIREMENT_FILE
+    file.write_text(file.read_text("utf-8") + "\nA later sentence.\n", "utf-8")
+    (message,) = findings(project)["62304.5.1.6/signature-void"]
+    assert "SRS-043 changed since SIG-0001 was made" in message
+    assert _document_rows(project)[0].status == "void: content changed since"
+
+
+def test_an_item_added_to_a_signed_document_is_not_covered_and_the_page_says_so(
+    signed_project: tuple[Path, Ed25519PrivateKey, Git],
+) -> None:
+    project, key, _ = signed_project
+    _sign_srs(project, key)
+    (project / "requirements/software/SRS-999.md").write_text(
+        "---\nid: SRS-999\nkind: software-requirement\ntitle: A new requirement\n"
+        "derived-from: [SYS-001]\n---\nThe software shall do one more thing.\n",
+        "utf-8",
+    )
+    (row,) = _document_rows(project)
+    assert row.status == "valid; not covering SRS-999 (added since)"
+
+
+def test_a_document_signature_edited_after_signing_is_forged(
+    signed_project: tuple[Path, Ed25519PrivateKey, Git], runner: CliRunner
+) -> None:
+    project, key, _ = signed_project
+    path = _sign_srs(project, key)
+    path.write_text(path.read_text("utf-8").replace('document: "srs"', 'document: "sad"'))
+    (message,) = findings(project)["62304.5.1.6/signature-forged"]
+    assert "edited or copied" in message
+    refused = runner.invoke(cli, ["sign", "--meaning", "approved", "--reason", "r",
+                                  "--path", str(project)])  # fmt: skip
+    assert refused.exit_code == 2 and "name the ITEM to sign, or --document SLUG" in refused.output

@@ -46,6 +46,7 @@ from medtrace.model.documents import (
     Signature,
 )
 from medtrace.model.results import RUNS_FOLDER
+from medtrace.model.signature import SignatureVerdict
 from medtrace.standard.classes import compute_classes
 from medtrace.standard.engine import VERIFIED_KINDS
 from medtrace.standard.matrix import compliance_matrix
@@ -169,7 +170,7 @@ def _assemble(start: Path, project: Project, options: LoadOptions) -> DocumentSe
             revision=revision.revision,
             date=revision.date,
             author=author,
-            approvals=_signatures(reviews, signatures, set(_shown(sections))),
+            approvals=_signatures(reviews, signatures, deliverable.slug, set(_shown(sections))),
             history=revision.history,
         )
         documents.append(
@@ -314,6 +315,11 @@ def project_prefix(name: str) -> str:
     return "".join(word[0] for word in words).upper()
 
 
+def shown_items(document: Document) -> tuple[str, ...]:
+    """The ids of the items ``document`` shows, sorted (what signing it signs)."""
+    return tuple(sorted(set(_shown(document.sections))))
+
+
 def _shown(sections: Sequence[Section]) -> Iterator[str]:
     for entry in sections:
         for block in entry.blocks:
@@ -323,12 +329,13 @@ def _shown(sections: Sequence[Section]) -> Iterator[str]:
 
 
 def _signatures(
-    reviews: Sequence[Item], index: SignatureIndex, shown: set[str]
+    reviews: Sequence[Item], index: SignatureIndex, slug: str, shown: set[str]
 ) -> tuple[Signature, ...]:
-    """The document's signature page: the electronic signatures on the items it shows, as
-    verified now (valid, or void once the item changed), then the review records that
-    review one of them (approvals not electronically signed)."""
-    signed = [
+    """The document's signature page: the signatures on the document itself and on the
+    items it shows, as verified now (valid, or void once an item changed), then the review
+    records that review one of them (approvals not electronically signed)."""
+    signed = [_of_document(checked.verdict, shown) for checked in index.of_document(slug)]
+    signed += [
         Signature(
             name=row.name,
             role=row.role,
@@ -355,6 +362,17 @@ def _signatures(
     ]
     by_time = sorted(signed, key=lambda s: (s.date, s.record))
     return (*by_time, *sorted(found, key=lambda s: (s.date, s.record)))
+
+
+def _of_document(verdict: SignatureVerdict, shown: set[str]) -> Signature:
+    """A signature on the document: it covers the items the document showed then; one the
+    document shows now besides is not covered, and the status says so."""
+    row = row_of(verdict)
+    added = sorted(shown - set(verdict.item.split(",")))
+    status = row.status + (f"; not covering {', '.join(added)} (added since)" if added else "")
+    return Signature(name=row.name, role=row.role, meaning=row.meaning, date=row.when,
+                     record=row.record, status=status, electronic=True,
+                     item="this document")  # fmt: skip
 
 
 def _revision(root: Path, project: Project) -> Revision:
@@ -404,4 +422,5 @@ __all__ = [
     "assemble",
     "build_documents",
     "project_prefix",
+    "shown_items",
 ]

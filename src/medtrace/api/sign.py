@@ -18,7 +18,7 @@ import datetime as dt
 import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +34,10 @@ from medtrace.export.front_matter import yaml_list
 from medtrace.graph import TraceGraph
 from medtrace.graph.fingerprint import BINDING_FIELD
 from medtrace.graph.signatures import authority_problem, key_id, public_line, sign, signed_values
+from medtrace.model import Project
 from medtrace.model.signature import (
+    DOCUMENT_FIELD,
+    DOCUMENT_KIND,
     SIGNATURE_KIND,
     SIGNS_LINK,
     AuthMethod,
@@ -87,6 +90,17 @@ def utc_text(now: dt.datetime) -> str:
     return now.astimezone(dt.UTC).strftime(TIME_FORMAT)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Target:
+    """What a record signs: its items (one, or each a document shows), the kind the policy
+    names (``document`` for a document), the document's slug, and how messages name it."""
+
+    items: tuple[str, ...]
+    kind: str
+    named: str
+    document: str = ""
+
+
 def sign_item(
     start: Path,
     request: SignRequest,
@@ -98,35 +112,88 @@ def sign_item(
 ) -> Signed:
     """Write (and with ``author``, commit) a signature record of ``request`` signed with
     ``key``. ``checked=False`` skips the authority check (tests of what ``check`` finds)."""
+
+    def target(project: Project, graph: TraceGraph) -> Target:
+        item = graph.get(request.item_id)
+        if item is None:
+            raise ProjectError(f"no item {request.item_id!r} in the project")
+        return Target(items=(item.id,), kind=item.kind, named=item.id)
+
+    return _sign(start, request, key, target, now=now, author=author, checked=checked)
+
+
+def sign_document(
+    start: Path,
+    request: SignRequest,
+    key: Ed25519PrivateKey,
+    *,
+    now: dt.datetime,
+    author: Author | None = None,
+    checked: bool = True,
+) -> Signed:
+    """Sign the generated document ``request.item_id`` (its slug: srs, sad...) as it is now:
+    the record signs each item the document shows, by its fingerprint, so a change to any
+    of them voids it."""
+
+    def target(project: Project, graph: TraceGraph) -> Target:
+        from medtrace.api.documents import SLUGS, assemble, shown_items
+
+        found = [d for d in assemble(Path(project.root)).documents if d.slug == request.item_id]
+        if not found:
+            raise ProjectError(
+                f"no document {request.item_id!r} at the project's class (documents: "
+                f"{', '.join(SLUGS)})"
+            )
+        items = shown_items(found[0])
+        if not items:
+            raise ProjectError(f"the document {request.item_id} shows no item to sign")
+        named = f"the document {request.item_id} ({found[0].control.title})"
+        return Target(items=items, kind=DOCUMENT_KIND, named=named, document=request.item_id)
+
+    return _sign(start, request, key, target, now=now, author=author, checked=checked)
+
+
+def _sign(
+    start: Path,
+    request: SignRequest,
+    key: Ed25519PrivateKey,
+    target_of: Callable[[Project, TraceGraph], Target],
+    *,
+    now: dt.datetime,
+    author: Author | None,
+    checked: bool,
+) -> Signed:
     if not request.reason.strip():
         raise ProjectError("a signature needs a reason or comment (say what you sign and why)")
     root = find_root(start)
     with project_lock(root, holder=f"medtrace sign: {request.signer}"):
         project = load_project(root)
         graph = TraceGraph(project.items, project.config.schema)
-        item = graph.get(request.item_id)
-        if item is None:
-            raise ProjectError(f"no item {request.item_id!r} in the project")
+        target = target_of(project, graph)
         policy = read_policy(root)
         register = read_register(root, policy)
         when = utc_text(now)
-        request = _authorised(register, policy, request, key, item.kind, when, checked)
+        request = _authorised(register, policy, request, key, target.kind, when, checked)
         signer = register.signer(request.signer)
-        fingerprint = project_fingerprints(project, graph).of(item.id) or ""
+        fingerprints = project_fingerprints(project, graph)
+        pins = [(item_id, fingerprints.of(item_id) or "") for item_id in target.items]
         record_id = _next_id(graph)
         path = root / policy.folder / f"{record_id}.md"
         text = record_text(
             record_id=record_id,
             request=request,
+            target=target,
             name=signer.name if signer is not None else request.signer,
             when=when,
             commit=_head(root),
-            fingerprint=fingerprint,
+            pins=pins,
             key=key,
         )
         write_atomic(path, text.encode("utf-8"))
-        commit = _commit(root, path, request, author) if author is not None else ""
-    return Signed(id=record_id, path=path, item=item.id, fingerprint=fingerprint, commit=commit)
+        commit = _commit(root, path, request, target, author) if author is not None else ""
+    fingerprint = pins[0][1] if not target.document else ""
+    return Signed(id=record_id, path=path, item=request.item_id, fingerprint=fingerprint,
+                  commit=commit)  # fmt: skip
 
 
 def _authorised(
@@ -157,17 +224,20 @@ def record_text(
     *,
     record_id: str,
     request: SignRequest,
+    target: Target,
     name: str,
     when: str,
     commit: str,
-    fingerprint: str,
+    pins: Sequence[tuple[str, str]],
     key: Ed25519PrivateKey,
 ) -> str:
     """The record's file: front matter a person reads in a pull request, and a sentence."""
-    title = f"{request.meaning.capitalize()}: {request.item_id}"
+    subject = target.document.upper() if target.document else target.named
+    title = f"{request.meaning.capitalize()}: {subject}"
     body = (
         f"Signed electronically by {name} ({request.signer}) as {request.meaning} on "
-        f"{when.replace('T', ' ').removesuffix('Z')} UTC."
+        f"{when.replace('T', ' ').removesuffix('Z')} UTC"
+        + (f": {target.named}, the items it showed." if target.document else ".")
     )
     fields = {
         "signer": request.signer,
@@ -180,13 +250,13 @@ def record_text(
         "authenticated": request.authenticated.value,
         "key": key_id(public_line(key)),
     }
-    values = signed_values(
-        record_id=record_id, item_id=request.item_id, fingerprint=fingerprint,
-        title=title, body=body, **fields,
-    )  # fmt: skip
+    values = signed_values(record_id=record_id, pins=pins, title=title, body=body,
+                           document=target.document, **fields)  # fmt: skip
     lines = ["---", f"id: {record_id}", f"kind: {SIGNATURE_KIND}", f"title: {_quoted(title)}"]
-    lines.append(f"{SIGNS_LINK}:{yaml_list([request.item_id])}")
-    lines.append(f"{BINDING_FIELD}:{yaml_list([values['fingerprint']])}")
+    if target.document:
+        lines.append(f"{DOCUMENT_FIELD}: {_quoted(target.document)}")
+    lines.append(f"{SIGNS_LINK}:{yaml_list([item for item, _ in pins])}")
+    lines.append(f"{BINDING_FIELD}:{yaml_list([f'{item}@{fp}' for item, fp in pins])}")
     for field, value in fields.items():
         if value:
             lines.append(f"{field.replace('_', '-')}: {_quoted(value)}")
@@ -273,8 +343,8 @@ def _key_problem(register: Register, request: SignRequest, key: Ed25519PrivateKe
     return f"the key {wanted} is not among {whose} in {register.path} (an admin adds it: {hint})"
 
 
-def _commit(root: Path, path: Path, request: SignRequest, author: Author) -> str:
-    message = commit_message(f"Sign {request.item_id} ({request.meaning})", request.reason)
+def _commit(root: Path, path: Path, request: SignRequest, target: Target, author: Author) -> str:
+    message = commit_message(f"Sign {target.named} ({request.meaning})", request.reason)
     relative = path.relative_to(root).as_posix()
     try:
         return commit_files(root, [relative], author=author, message=message)

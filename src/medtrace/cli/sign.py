@@ -10,7 +10,14 @@ from pathlib import Path
 
 import click
 
-from medtrace.api.sign import SignRequest, load_private_key, sign_item, signer_of_key, signing_setup
+from medtrace.api.sign import (
+    SignRequest,
+    load_private_key,
+    sign_document,
+    sign_item,
+    signer_of_key,
+    signing_setup,
+)
 from medtrace.api.signers import add_server_key, add_signer, deactivate_signer, register_of
 from medtrace.cli.boundary import UserFacingError, user_errors
 from medtrace.cli.context import SETTINGS, Context, project_option
@@ -19,7 +26,8 @@ DEFAULT_KEY = Path("~/.ssh/id_ed25519")
 
 
 @click.command("sign", context_settings=SETTINGS)
-@click.argument("item")
+@click.argument("item", required=False)
+@click.option("--document", default="", help="Sign this generated document (srs, sad...) instead.")
 @click.option("--meaning", required=True, help="What the signature means: approved, reviewed...")
 @click.option("--reason", required=True, help="Why you sign (recorded in the signature).")
 @click.option(
@@ -32,24 +40,28 @@ DEFAULT_KEY = Path("~/.ssh/id_ed25519")
 @click.option("--role", default="", help="The role you sign in (default: your roles).")
 @project_option
 @click.pass_obj
-def sign_command(
-    obj: Context, item: str, meaning: str, reason: str, key: Path, role: str, path: Path
-) -> None:
-    """Sign ITEM electronically, as it is now, with your registered key.
+def sign_command(obj: Context, item: str | None, document: str, meaning: str, reason: str,
+                 key: Path, role: str, path: Path) -> None:  # fmt: skip
+    """Sign ITEM (or a generated --document) electronically, as it is now, with your
+    registered key.
 
     Writes a signature record (SIG-NNNN) beside the project's others: you (the
     signer whose registered key KEY is), your printed name, the meaning, the UTC
-    time, the commit, the item's fingerprint and your reason, signed with KEY.
-    A later change to ITEM voids it. An encrypted key's passphrase is asked for
-    (or read from MEDTRACE_KEY_PASSPHRASE). Commit the record.
+    time, the commit, the fingerprint of the item (of each item the document
+    shows) and your reason, signed with KEY. A later change to what it signs
+    voids it. An encrypted key's passphrase is asked for (or read from
+    MEDTRACE_KEY_PASSPHRASE). Commit the record.
     """
+    if bool(item) == bool(document):
+        raise click.UsageError("name the ITEM to sign, or --document SLUG")
     with user_errors(obj.debug):
         private = load_private_key(key.expanduser(), _passphrase)
         register, _ = signing_setup(path)
         signer = signer_of_key(register, private)
-        request = SignRequest(item_id=item, meaning=meaning, reason=reason, signer=signer.id,
-                              role=role)  # fmt: skip
-        signed = sign_item(path, request, private, now=dt.datetime.now(dt.UTC))
+        request = SignRequest(item_id=item or document, meaning=meaning, reason=reason,
+                              signer=signer.id, role=role)  # fmt: skip
+        how = sign_document if document else sign_item
+        signed = how(path, request, private, now=dt.datetime.now(dt.UTC))
     click.echo(f"Signed {signed.item} ({meaning}) as {signer.name}: {signed.id} in {signed.path}.")
 
 

@@ -17,7 +17,7 @@ import base64
 import binascii
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
@@ -29,6 +29,8 @@ from medtrace.graph.fingerprint import BINDING_FIELD, Fingerprints
 from medtrace.model import Item
 from medtrace.model.signature import (
     APPROVING_MEANINGS,
+    DOCUMENT_FIELD,
+    DOCUMENT_KIND,
     SIGNATURE_KIND,
     SIGNS_LINK,
     AuthMethod,
@@ -70,23 +72,34 @@ def record_values(item: Item) -> dict[str, str]:
     }
     for name in SIGNED_FIELDS:
         values[name] = _normal(str(item.field(name) or ""))
+    document = _normal(str(item.field(DOCUMENT_FIELD) or ""))
+    if document:
+        values[DOCUMENT_FIELD] = document
     return values
 
 
 def signed_values(
-    *, record_id: str, item_id: str, fingerprint: str, title: str, body: str, **fields: str
+    *,
+    record_id: str,
+    pins: Sequence[tuple[str, str]],
+    title: str,
+    body: str,
+    document: str = "",
+    **fields: str,
 ) -> dict[str, str]:
-    """The same values for a record about to be written (``fields`` by their record names,
-    with ``_`` for ``-``)."""
+    """The same values for a record about to be written: ``pins`` (item id, fingerprint)
+    of what it signs, ``fields`` by their record names with ``_`` for ``-``."""
     values = {
         "id": record_id,
-        "signs": item_id,
-        "fingerprint": f"{item_id}@{fingerprint}",
+        "signs": ",".join(item for item, _ in pins),
+        "fingerprint": ",".join(f"{item}@{fingerprint}" for item, fingerprint in pins),
         "title": _normal(title),
         "body": _normal(body),
     }
     for name in SIGNED_FIELDS:
         values[name] = _normal(fields.get(name.replace("-", "_"), ""))
+    if document:
+        values[DOCUMENT_FIELD] = _normal(document)
     return values
 
 
@@ -147,16 +160,18 @@ def verify(
     """What ``record`` is: valid, forged, unauthorised or void (in that order of weight)."""
     values = record_values(record)
     targets = record.targets(SIGNS_LINK)
-    target = targets[0] if len(targets) == 1 else ""
-    found = pin(record, target, fingerprints) if target else None
+    document = values.get(DOCUMENT_FIELD, "")
+    found = [pin(record, target, fingerprints) for target in targets]
     state, problem = _integrity(record, values, register, targets)
     if state is SignatureState.VALID:
         state, problem = _authority(record, values, register, policy, fingerprints)
     if state is SignatureState.VALID:
-        state, problem = _binding(record, target, found)
+        state, problem = _binding(record, targets, found)
+    first = next((p for p in found if p is not None and p.binding is not Binding.CURRENT), None)
     verdict = SignatureVerdict(
         record=record.id,
-        item=target or ",".join(targets),
+        item=",".join(targets),
+        document=document,
         signer=values["signer"],
         name=values["name"],
         meaning=values["meaning"],
@@ -166,14 +181,15 @@ def verify(
         state=state,
         problem=problem,
     )
-    return Checked(verdict=verdict, pin=found)
+    known = [p for p in found if p is not None]
+    return Checked(verdict=verdict, pin=first or (known[0] if known else None))
 
 
 def _integrity(
     record: Item, values: Mapping[str, str], register: Register, targets: tuple[str, ...]
 ) -> tuple[SignatureState, str]:
     forged = SignatureState.FORGED
-    if len(targets) != 1:
+    if len(targets) != 1 and not (values.get(DOCUMENT_FIELD) and targets):
         return forged, f"{record.id} must sign exactly one item (signs: {list(targets)})"
     signer = register.signer(values["signer"])
     by_key = values["authenticated"] == AuthMethod.KEY.value
@@ -201,13 +217,14 @@ def _authority(
     fingerprints: Fingerprints,
 ) -> tuple[SignatureState, str]:
     target = fingerprints.graph.get(record.targets(SIGNS_LINK)[0])
+    kind = target.kind if target is not None else ""
     problem = authority_problem(
         register,
         policy,
         signer_id=values["signer"],
         role=values["role"],
         meaning=values["meaning"],
-        kind=target.kind if target is not None else "",
+        kind=DOCUMENT_KIND if DOCUMENT_FIELD in values else kind,
         when=values["signed-at"],
     )
     if problem is None:
@@ -249,18 +266,22 @@ def authority_problem(
     return None
 
 
-def _binding(record: Item, target: str, found: Pin | None) -> tuple[SignatureState, str]:
-    if found is None:
-        return SignatureState.VOID, f"{record.id} signs {target}, which is no longer there"
-    if found.binding is Binding.CURRENT:
-        return SignatureState.VALID, ""
-    return SignatureState.VOID, found.describe()
+def _binding(
+    record: Item, targets: Sequence[str], found: Sequence[Pin | None]
+) -> tuple[SignatureState, str]:
+    """Valid while every item signed is there and unchanged (a document's: each it showed)."""
+    for target, bound in zip(targets, found, strict=True):
+        if bound is None:
+            return SignatureState.VOID, f"{record.id} signs {target}, which is no longer there"
+        if bound.binding is not Binding.CURRENT:
+            return SignatureState.VOID, bound.describe()
+    return SignatureState.VALID, ""
 
 
 class SignatureIndex:
     """Every signature record of a graph, verified once, by the item each signs."""
 
-    __slots__ = ("_by_item", "checked", "policy", "register")
+    __slots__ = ("_by_document", "_by_item", "checked", "policy", "register")
 
     def __init__(
         self, register: Register, policy: SigningPolicy, fingerprints: Fingerprints
@@ -269,16 +290,27 @@ class SignatureIndex:
         records = fingerprints.graph.of_kind(SIGNATURE_KIND)
         self.checked = tuple(verify(r, register, policy, fingerprints) for r in records)
         self._by_item: dict[str, list[Checked]] = {}
+        self._by_document: dict[str, list[Checked]] = {}
         for found in self.checked:
-            self._by_item.setdefault(found.verdict.item, []).append(found)
+            if found.verdict.document:
+                self._by_document.setdefault(found.verdict.document, []).append(found)
+            else:
+                self._by_item.setdefault(found.verdict.item, []).append(found)
 
     def of(self, item_id: str) -> tuple[Checked, ...]:
         """The signatures on ``item_id``, oldest first."""
-        found = self._by_item.get(item_id, [])
-        return tuple(sorted(found, key=lambda c: (c.verdict.signed_at, c.verdict.record)))
+        return _by_time(self._by_item.get(item_id, []))
+
+    def of_document(self, slug: str) -> tuple[Checked, ...]:
+        """The signatures on the document ``slug`` (srs, sad...), oldest first."""
+        return _by_time(self._by_document.get(slug, []))
 
     def approving(self, item_id: str) -> tuple[Checked, ...]:
         return tuple(c for c in self.of(item_id) if c.verdict.meaning in APPROVING_MEANINGS)
+
+
+def _by_time(found: Sequence[Checked]) -> tuple[Checked, ...]:
+    return tuple(sorted(found, key=lambda c: (c.verdict.signed_at, c.verdict.record)))
 
 
 def _normal(text: str) -> str:

@@ -626,6 +626,12 @@ KINDS = (
             _f("authenticated", _S, "How the signer was authenticated.", required=True),
             _f("key", _S, "The SHA-256 fingerprint of the public key that signed."),
             _f("signature", _S, "The Ed25519 signature (base64).", required=True),
+            _f(
+                "document",
+                _S,
+                "The generated document signed (srs, sad...): it signs the "
+                "items the document showed.",
+            ),
         ),
         links=("signs",),
     ),

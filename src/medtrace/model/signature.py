@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 SIGNATURE_KIND = "signature"
 SIGNS_LINK = "signs"
+DOCUMENT_FIELD = "document"  # a signature on a generated document: its slug (srs, sad...)
+DOCUMENT_KIND = "document"  # what [signatures.allow] calls a document
 MEANINGS = ("authored", "reviewed", "approved", "released")
 APPROVING_MEANINGS = ("approved", "released")  # what rules that ask for an approval accept
 DEFAULT_FOLDER = "signatures"
@@ -131,7 +133,7 @@ class SignatureVerdict:
     """What verification found of one signature record."""
 
     record: str  # the signature record's id
-    item: str  # the id of the item it signs
+    item: str  # the id of the item it signs (a document's: the items it showed, by commas)
     signer: str
     name: str  # printed name
     meaning: str
@@ -140,6 +142,7 @@ class SignatureVerdict:
     authenticated: str
     state: SignatureState
     problem: str = ""  # why it is not valid, in one phrase
+    document: str = ""  # the slug of the document it signs (empty: it signs an item)
 
     @property
     def valid(self) -> bool:

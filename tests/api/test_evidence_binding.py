@@ -19,6 +19,7 @@ from tests.conftest import shared_path
 
 from medtrace.api import CheckOptions, LoadOptions, check_project, init_project
 from medtrace.api.change_control import APPROVED_LATE, COMMIT_UNKNOWN, UNCONTROLLED, audit_changes
+from medtrace.api.documents import assemble
 from medtrace.api.release import release_check
 from medtrace.api.results import import_results
 from medtrace.api.soup import audit_soup, sync_soup
@@ -117,6 +118,9 @@ def test_an_edited_approved_plan_loses_its_approval_in_check_gaps_and_the_gate(
     result = CliRunner().invoke(cli, ["gaps", str(project), "--format", "json"])
     statuses = {row["clause"]: row["status"] for row in json.loads(result.stdout)["clauses"]}
     assert statuses["5.1.1"] == "gap"
+    plan = next(d for d in assemble(project, NO_CACHE).documents if d.slug == "sdp")
+    (approval,) = [s for s in plan.control.approvals if s.record == "RVW-002"]
+    assert approval.status == "void" and "VOID: content changed since" in approval.shown
     assert "PLAN-001" in reasons(project)["release/open-findings"]
 
 

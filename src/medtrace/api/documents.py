@@ -22,12 +22,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from medtrace.api.check import CheckOptions, check_project
+from medtrace.api.code import project_fingerprints
 from medtrace.api.load import LoadOptions, load_project
 from medtrace.errors import MedtraceError, ProjectError
 from medtrace.export.documents import content, reports
 from medtrace.export.documents.html import render_site
 from medtrace.export.documents.markdown import render_index_markdown, render_markdown
 from medtrace.graph import TraceGraph
+from medtrace.graph.evidence import Binding, record_pins
+from medtrace.graph.fingerprint import Fingerprints
 from medtrace.graph.risk import risk_file
 from medtrace.graph.verification import ResultIndex, verification_status
 from medtrace.model import Item, Project
@@ -135,7 +138,8 @@ def _assemble(start: Path, project: Project, options: LoadOptions) -> DocumentSe
         first = unreadable[0]
         raise ProjectError(f"{first.location}: {first.message}")
     known = [item.id for kind in VERIFIED_KINDS for item in graph.of_kind(kind)]
-    results = ResultIndex.build(runs, known)
+    fingerprints = project_fingerprints(project, graph)
+    results = ResultIndex.build(runs, known, fingerprints=fingerprints)
     findings = check_project(start, CheckOptions(load=options)).findings
     produced = [d for d in DELIVERABLES if content.applies(d.clauses, classes.project)]
     homes = {d.slug for d in produced}
@@ -163,7 +167,7 @@ def _assemble(start: Path, project: Project, options: LoadOptions) -> DocumentSe
             revision=revision.revision,
             date=revision.date,
             author=author,
-            approvals=_signatures(reviews, set(_shown(sections))),
+            approvals=_signatures(reviews, set(_shown(sections)), fingerprints),
             history=revision.history,
         )
         documents.append(
@@ -316,20 +320,44 @@ def _shown(sections: Sequence[Section]) -> Iterator[str]:
         yield from _shown(entry.sections)
 
 
-def _signatures(reviews: Sequence[Item], shown: set[str]) -> tuple[Signature, ...]:
-    """Review records that review (``reviews`` links) at least one item the document shows."""
-    found = [
-        Signature(
-            name=content.field_text(record, "reviewer"),
-            role=content.field_text(record, "role"),
-            meaning=content.field_text(record, "meaning", "reviewed"),
-            date=content.field_text(record, "date"),
-            record=record.id,
+def _signatures(
+    reviews: Sequence[Item], shown: set[str], fingerprints: Fingerprints
+) -> tuple[Signature, ...]:
+    """Review records that review (``reviews`` links) at least one item the document shows,
+    each with whether it is still bound to those items as they are now."""
+    found = []
+    for record in reviews:
+        covered = shown.intersection(record.targets("reviews"))
+        if not covered:
+            continue
+        pins = [p for p in record_pins(record, fingerprints) if p.target in covered]
+        bad = [p for p in pins if p.binding is not Binding.CURRENT]
+        void = [p for p in bad if p.binding is Binding.VOID]
+        status = "void" if void else "not bound" if bad else "current"
+        detail = "; ".join(
+            f"{p.target} {p.recorded} now {p.current}" if p.recorded else f"{p.target} unbound"
+            for p in (void or bad)[:3]
         )
-        for record in reviews
-        if shown.intersection(record.targets("reviews"))
-    ]
+        found.append(
+            Signature(
+                name=content.field_text(record, "reviewer"),
+                role=content.field_text(record, "role"),
+                meaning=content.field_text(record, "meaning", "reviewed"),
+                date=content.field_text(record, "date"),
+                record=record.id,
+                status=status,
+                detail=detail,
+                revision=_short(content.field_text(record, "revision")),
+                bound=len(pins) - len(bad),
+            )
+        )
     return tuple(sorted(found, key=lambda s: (s.date, s.record)))
+
+
+def _short(revision: str) -> str:
+    """A full commit id shortened as the documents show commits; any other name as it is."""
+    full = len(revision) == 40 and all(c in "0123456789abcdef" for c in revision)
+    return revision[:_SHORT] if full else revision
 
 
 def _revision(root: Path, project: Project) -> Revision:

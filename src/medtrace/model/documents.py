@@ -14,13 +14,30 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Signature:
-    """An approval or review of the document (from review-record items)."""
+    """An approval or review of the document (from review-record items), and whether it
+    still covers what the document shows: ``status`` is ``current`` (bound to the
+    fingerprints of the items now), ``void`` (an item changed since: ``detail`` says
+    which) or ``not bound`` (the record holds no fingerprint of an item it reviews)."""
 
     name: str
     role: str
     meaning: str  # reviewed, approved, authored
     date: str
     record: str  # the review-record id
+    status: str = "current"
+    detail: str = ""
+    revision: str = ""  # the revision the record says it reviewed
+    bound: int = 0  # how many items of the document it holds a current fingerprint of
+
+    @property
+    def shown(self) -> str:
+        """The status as a document prints it."""
+        if self.status == "current":
+            at = f" at {self.revision}" if self.revision else ""
+            return f"{self.meaning}{at}, current: bound to the fingerprints of {self.bound} item(s)"
+        if self.status == "void":
+            return f"{self.meaning} VOID: content changed since ({self.detail})"
+        return f"{self.meaning} NOT BOUND to content ({self.detail})"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -320,7 +320,7 @@ class _Writer:
         self.paragraph(self.doc.purpose)
         self.caption("Document control")
         approvals = (
-            "; ".join(f"{s.meaning}: {s.name} ({s.role}), {s.date}" for s in control.approvals)
+            "; ".join(f"{s.shown}: {s.name} ({s.role}), {s.date}" for s in control.approvals)
             or "none recorded"
         )
         self.table(

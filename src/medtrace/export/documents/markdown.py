@@ -89,8 +89,8 @@ class _Writer:
         self.add("", _text(document.purpose), "", "## Approvals", "")
         if control.approvals:
             self.table(
-                ("Name", "Role", "Meaning", "Date", "Record"),
-                [(s.name, s.role, s.meaning, s.date, s.record) for s in control.approvals],
+                ("Name", "Role", "Meaning and status", "Date", "Record"),
+                [(s.name, s.role, s.shown, s.date, s.record) for s in control.approvals],
             )
         else:
             self.add("No review record reviews an item of this document.", "")

@@ -15,6 +15,7 @@ from medtrace.export.documents.content import (
     listed_gap,
     section,
 )
+from medtrace.export.verification import bound_to
 from medtrace.graph import TraceGraph
 from medtrace.graph.verification import RequirementStatus, Status, evidence_of
 from medtrace.model import Item, SafetyClass
@@ -82,7 +83,7 @@ def _status_rows(statuses: Sequence[RequirementStatus]) -> tuple[tuple[str, ...]
     def result(status: RequirementStatus) -> str:
         return "; ".join(
             f"{e.test}: {e.outcome.value if e.outcome else 'no result'}"
-            + (f" ({e.revision})" if e.revision else "")
+            + (f" ({bound_to(e)})" if e.outcome else "")
             for e in status.evidence
         )
 
@@ -113,6 +114,11 @@ def _status_section(title: str, statuses: Sequence[RequirementStatus], clause: s
             [s.requirement.id for s in statuses if s.status is Status.NOT_RUN],
             "5.7.5",
         ),
+        listed_gap(
+            "Verified only by results whose covered content changed since (stale)",
+            [s.requirement.id for s in statuses if s.status is Status.STALE],
+            clause,
+        ),
     )
 
 
@@ -127,10 +133,11 @@ def test_report(src: Sources) -> tuple[Section, ...]:
     for test in graph.of_kind("test-case"):
         evidence = evidence_of(graph, test, src.results)
         outcome = evidence.outcome.value if evidence.outcome else "no result"
-        rows.append(
-            (test.id, test.title, outcome, evidence.revision, evidence.date, evidence.record)
-        )
-    headers = ("Test case", "Title", "Latest result", "Revision", "Date", "Record")
+        if evidence.stale:
+            outcome += f" (stale: {', '.join(evidence.changed)} changed since)"
+        where = evidence.record or evidence.commit[:12] or evidence.revision
+        rows.append((test.id, test.title, outcome, where, evidence.date, evidence.environment))
+    headers = ("Test case", "Title", "Latest result", "Commit or record", "Date", "Environment")
     records = graph.of_kind("test-record")
     sections += [
         section("Test results", [Table(headers=headers, rows=tuple(rows))] if rows else []),

@@ -439,7 +439,7 @@ def _first_line(body: str) -> str:
 def _decode(spec: FieldSpec, text: str) -> object | None:
     """The front matter value of ``text`` in the field ``spec``; ``None`` if it does not fit."""
     raw: RawValue = text
-    if spec.type is FieldType.LIST:
+    if spec.type in (FieldType.LIST, FieldType.FINGERPRINTS):
         raw = _list(text)
     elif spec.type is FieldType.ENUM:
         folded = {value.lower(): value for value in spec.values}

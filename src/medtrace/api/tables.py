@@ -144,7 +144,7 @@ def _row_item(kind: str, values: Mapping[str, str], schema: Schema, where: str) 
         spec = schema.field_of(kind, name)
         assert spec is not None
         raw: RawValue = cell
-        if spec.type is FieldType.LIST:
+        if spec.type in (FieldType.LIST, FieldType.FINGERPRINTS):
             raw = [line.strip() for line in cell.splitlines() if line.strip()]
         try:
             value = coerce(spec, raw)

@@ -22,13 +22,13 @@ whoever reviewed against the old one must look again (suspect links, 7.4.1).
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from medtrace.graph.scc import strongly_connected
 from medtrace.graph.trace import TraceGraph
 from medtrace.model import FieldValue, Item
 from medtrace.model.config import NON_NORMATIVE
+from medtrace.model.schema import PIN
 
 BINDING_FIELD = "fingerprints"  # where a record keeps ID@FINGERPRINT of what it vouches for
 # Link types along which a change upstream reaches the item holding the link.
@@ -56,7 +56,6 @@ DEPENDENCY_LINKS = frozenset(
 SERVED_LINKS = frozenset({"implements-risk-control"})
 
 LENGTH = 16  # hex digits kept of a SHA-256
-PIN = re.compile(r"^(?P<id>[^@\s]+)@(?P<fingerprint>[0-9a-f]{16})$")
 
 
 def own_fingerprint(item: Item, ignore: Iterable[str] = NON_NORMATIVE) -> str:
@@ -82,7 +81,8 @@ def evidence_fingerprint(own: str, code: str | None) -> str:
 
 
 def pins(item: Item) -> dict[str, str]:
-    """What ``item`` records it vouches for: id -> fingerprint (malformed entries left out)."""
+    """What ``item`` records it vouches for: id -> fingerprint (the parser refuses malformed
+    entries)."""
     value = item.field(BINDING_FIELD)
     found: dict[str, str] = {}
     for entry in value if isinstance(value, tuple) else ():
@@ -92,17 +92,11 @@ def pins(item: Item) -> dict[str, str]:
     return found
 
 
-def malformed_pins(item: Item) -> tuple[str, ...]:
-    """Entries of the ``fingerprints`` field that are not ``ID@FINGERPRINT``."""
-    value = item.field(BINDING_FIELD)
-    entries = value if isinstance(value, tuple) else ((value,) if value is not None else ())
-    return tuple(str(entry) for entry in entries if PIN.match(str(entry).strip()) is None)
-
-
 class Fingerprints:
     """The fingerprints of a graph's items, each computed once when first asked for.
 
-    ``code`` maps the id of an item with source files to their :func:`code_digest`.
+    ``code`` maps the id of an item with source files to their :func:`code_digest`;
+    ``known`` holds own fingerprints computed already (by the loader, kept in the cache).
     """
 
     __slots__ = ("_code", "_deep", "_evidence", "_graph", "_ignore", "_own")
@@ -112,11 +106,12 @@ class Fingerprints:
         graph: TraceGraph,
         ignore: Iterable[str] = NON_NORMATIVE,
         code: Mapping[str, str] | None = None,
+        known: Mapping[str, str] | None = None,
     ) -> None:
         self._graph = graph
         self._ignore = tuple(ignore)
         self._code = dict(code or {})
-        self._own: dict[str, str] = {}
+        self._own: dict[str, str] = dict(known or {})
         self._evidence: dict[str, str] = {}
         self._deep: dict[str, str] | None = None
 

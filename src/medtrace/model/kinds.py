@@ -59,7 +59,7 @@ COMMON_FIELDS = (
     _f("owner", _S, "The person or role responsible for the item."),
     _f(
         "fingerprints",
-        _L,
+        FieldType.FINGERPRINTS,
         "What a record vouches for, as it was when recorded: one `ID@FINGERPRINT` per item "
         "(written by `medtrace approve` and `medtrace bind`); evidence whose item has changed "
         "since is void. Never part of a fingerprint itself.",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from medtrace.graph import TraceGraph
 from medtrace.graph.fingerprint import Fingerprints
-from medtrace.graph.verification import ResultIndex
+from medtrace.graph.verification import RequirementStatus, ResultIndex, status_of
 from medtrace.model import ALL_CLASSES, Item, ProjectConfig, SafetyClass
 from medtrace.model.components import ComponentList
 from medtrace.model.results import ResultRun
@@ -45,6 +45,16 @@ class RuleContext:
     # The items' fingerprints (with their code), for evidence bound to content; the
     # engine passes them, otherwise they are made from the graph (without code).
     given_fingerprints: Fingerprints | None = None
+    # Each item's verification status, computed once for all the rules that ask (shared by
+    # the copies ``for_classes`` makes: a status does not depend on the classes).
+    _statuses: dict[str, RequirementStatus] = field(default_factory=dict, repr=False)
+
+    def status(self, item: Item) -> RequirementStatus:
+        """How ``item`` stands on its tests and their latest results (:func:`status_of`)."""
+        found = self._statuses.get(item.id)
+        if found is None:
+            found = self._statuses[item.id] = status_of(self.graph, item, self.results)
+        return found
 
     @property
     def fingerprints(self) -> Fingerprints:

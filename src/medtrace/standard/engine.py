@@ -34,16 +34,18 @@ def evaluate(
     advisories: AdvisoryIndex | None = None,
     code: Mapping[str, str] | None = None,
     link_bases: Mapping[tuple[str, str], LinkBase] | None = None,
+    known: Mapping[str, str] | None = None,
 ) -> list[Finding]:
     """Findings of every rule, each evaluated at the classes its clause applies to.
 
     A project without a software system gets only the finding that says so:
     there is nothing to classify, so no other clause can be judged. ``code`` maps
     each item with source files to their digest (:func:`~medtrace.graph.fingerprint.code_digest`);
-    ``link_bases`` say when each trace link was made (from git history).
+    ``link_bases`` say when each trace link was made (from git history); ``known`` are
+    the items' own fingerprints where the loader computed them.
     """
     verified = [item.id for kind in VERIFIED_KINDS for item in graph.of_kind(kind)]
-    fingerprints = Fingerprints(graph, config.non_normative, code)
+    fingerprints = Fingerprints(graph, config.non_normative, code, known)
     context = RuleContext(
         graph=graph,
         config=config,

@@ -27,7 +27,7 @@ CACHE_FILE = "cache.sqlite"
 # the same mtime tick without its stamp changing; such entries are re-parsed.
 _RACY_NS = 2_000_000_000
 _Method = TypeVar("_Method", bound=Callable[..., Any])
-_TABLES = ("meta", "files", "items", "links", "memo", "history_items", "link_bases")
+_TABLES = ("meta", "files", "items", "links", "memo", "notes", "history_items", "link_bases")
 _BATCH = 500
 # How long to wait for another medtrace process that is writing the cache.
 BUSY_TIMEOUT_S = 5.0  # host parameters per query, well below SQLite's limit
@@ -130,6 +130,7 @@ class ParseCache:
                 self._insert(batch, now_ns)
             if changed:  # what was remembered was about the files as they were
                 self._db.execute("DELETE FROM memo")
+                self._db.execute("DELETE FROM notes")
 
     def _insert(self, batch: Sequence[FreshFile], now_ns: int) -> None:
         files = [
@@ -181,6 +182,17 @@ class ParseCache:
         blob = codec.encode_located(findings)
         with self._db:
             self._db.execute("INSERT OR REPLACE INTO memo VALUES (?, ?)", (key, blob))
+
+    @_guarded
+    def note(self, key: str) -> str | None:
+        """A fact derived from the item files, remembered until they next change."""
+        row = self._db.execute("SELECT value FROM notes WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row is not None else None
+
+    @_guarded
+    def set_note(self, key: str, value: str) -> None:
+        with self._db:
+            self._db.execute("INSERT OR REPLACE INTO notes VALUES (?, ?)", (key, value))
 
     @_guarded
     def rows_of(self, paths: Iterable[str]) -> tuple[list[ItemRow], list[LinkRow]]:

@@ -33,6 +33,11 @@ CREATE TABLE IF NOT EXISTS memo (
     key   TEXT PRIMARY KEY,
     value BLOB NOT NULL
 );
+-- Other facts derived from the item files (JSON text), forgotten with the memo.
+CREATE TABLE IF NOT EXISTS notes (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 -- Suspect links from history: the project's items at the commit last walked to ...
 CREATE TABLE IF NOT EXISTS history_items (
     path   TEXT PRIMARY KEY,    -- project path of the item file at that commit

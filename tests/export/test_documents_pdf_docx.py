@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -13,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from medtrace.export.documents.docx import render_docx
-from medtrace.export.documents.pdf import print_html, render_pdf
+from medtrace.errors import ProjectError
+from medtrace.export.documents.pdf import pdf_data, render_pdf
 from medtrace.model.documents import (
     Document,
     DocumentControl,
@@ -200,7 +202,7 @@ def test_pdf_title_page_toc_gap_signatures(srs_pdf: Path) -> None:
     assert "Contents" in toc
     for title in ("Introduction", "Scope and audience", "Functional requirements", "Traceability"):
         line = next(line for line in toc.splitlines() if title in line)
-        assert re.search(r"\.\s*\d+\s*$", line), line  # a leader and a page number
+        assert re.search(r"\.[\s\u2060]*\d+\s*$", line), line  # a leader and a page number
     text = "\n".join(pages)
     assert "GAP" in text
     assert "segregation of SOUP" in text
@@ -222,26 +224,59 @@ def test_pdf_drops_script_and_javascript_links(srs_pdf: Path) -> None:
     assert b"https://example.org/spec" in raw  # an allowed link stays a link
 
 
-def test_print_html_is_deterministic_and_safe() -> None:
+def test_pdf_is_deterministic_and_dated_by_the_revision() -> None:
     document_set = make_set()
-    first = print_html(document_set, document_set.documents[0])
-    assert first == print_html(document_set, document_set.documents[0])
-    assert "<script" not in first.lower()
-    assert "javascript:" not in first
-    assert "<h1" in first and "<h4" in first and "<h5" not in first.split('class="item-body"')[0]
-    assert 'name="dcterms.created" content="2024-05-03"' in first
+    first = render_pdf(document_set, document_set.documents[0])
+    assert first == render_pdf(document_set, document_set.documents[0])
+    assert b"D:20240503000000" in first  # the creation date is the revision's, not the clock's
+    assert b"pdfaid:part" in _pdf_objects(first)  # PDF/A identification in the XMP metadata
+
+
+def test_pdf_headings_are_numbered_and_items_are_link_targets() -> None:
+    document_set = make_set()
+    data = json.loads(pdf_data(document_set, document_set.documents[0]))
+    numbers = [s["number"] for s in data["sections"]]
+    assert numbers == ["1", "2", "3"]
+    assert data["sections"][2]["sections"][0]["sections"][0]["number"] == "3.1.1"
+    item = data["sections"][1]["blocks"][0]
+    assert (item["id"], item["label"]) == ("SRS-001", "item-SRS-001")
+    table = data["sections"][2]["blocks"][0]
+    assert table["rows"][0][0] == [["SRS-001", "item-SRS-001"]]  # an item of this document
+    assert table["rows"][39][0] == [["SRS-040", ""]]  # not shown anywhere: plain text
 
 
 def test_pdf_template_override(tmp_path: Path) -> None:
-    (tmp_path / "print.html.j2").write_text(
-        "<html><body><p>Custom {{ control.document_id }}</p></body></html>", encoding="utf-8"
+    (tmp_path / "document.typ").write_text(
+        '#let data = json("data.json")\nCustom #data.document-id\n', encoding="utf-8"
     )
     document_set = make_set()
-    html = print_html(document_set, document_set.documents[1], templates=tmp_path)
-    assert "Custom PUMP-SDP" in html
+    out = tmp_path / "sdp.pdf"
+    out.write_bytes(render_pdf(document_set, document_set.documents[1], templates=tmp_path))
+    if shutil.which("pdftotext") is not None:
+        assert "Custom PUMP-SDP" in _pdf_pages(out)[0]
     # A folder without the template falls back on the built-in one.
-    html = print_html(document_set, document_set.documents[1], templates=tmp_path / "absent")
-    assert "Contents" in html
+    out.write_bytes(render_pdf(document_set, document_set.documents[1], tmp_path / "absent"))
+    if shutil.which("pdftotext") is not None:
+        assert "Contents" in _pdf_pages(out)[1]
+
+
+def test_a_broken_project_template_names_its_file(tmp_path: Path) -> None:
+    (tmp_path / "document.typ").write_text("#let x = (\n", encoding="utf-8")
+    document_set = make_set()
+    with pytest.raises(ProjectError, match=r"document\.typ: "):
+        render_pdf(document_set, document_set.documents[1], templates=tmp_path)
+
+
+def test_a_template_cannot_read_outside_its_folder(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET", encoding="utf-8")
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "link.txt").symlink_to(secret)
+    for path in (str(secret), "../secret.txt", "link.txt"):
+        (templates / "document.typ").write_text(f'#read("{path}")\n', encoding="utf-8")
+        with pytest.raises(ProjectError):
+            render_pdf(make_set(), make_set().documents[1], templates=templates)
 
 
 def test_pdf_fetches_nothing(tmp_path: Path) -> None:
@@ -259,6 +294,7 @@ def test_pdf_fetches_nothing(tmp_path: Path) -> None:
     )
     data = render_pdf(document_set, evil)
     assert data.startswith(b"%PDF")
+    assert b"SECRET" not in _pdf_objects(data)
 
 
 # -- DOCX ---------------------------------------------------------------------------------------

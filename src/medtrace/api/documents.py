@@ -13,15 +13,13 @@ their own renderers) into one folder, each file written atomically.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import re
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from medtrace.api.check import CheckOptions, check_project
+from medtrace.api.document_jobs import render_all
 from medtrace.api.load import LoadOptions, load_project
 from medtrace.errors import MedtraceError, ProjectError
 from medtrace.export.documents import content, reports
@@ -224,56 +222,18 @@ def build_documents(
 def _render_binary(
     document_set: DocumentSet, target: Path, formats: Sequence[str], root: Path, project: Project
 ) -> list[Path]:
-    """PDF and DOCX of every document, in worker processes when there are several (their
-    renderers pull in WeasyPrint and python-docx, so they are imported only when asked for)."""
+    """PDF and DOCX of every document, rendered in worker processes (see
+    :mod:`medtrace.api.document_jobs`)."""
     docs = project.config.docs
     templates = _templates(root, docs.templates)
     reference = root / docs.reference_docx if docs.reference_docx else None
-    jobs = [
-        (extension, document.slug)
-        for extension in ("pdf", "docx")
-        if extension in formats
-        for document in document_set.documents
-    ]
-    if not jobs:
-        return []
-    setting = (document_set, templates, reference)
-    workers = min(len(jobs), os.cpu_count() or 1)
-    if workers > 1:
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(workers, context, _start_renderer, (setting,)) as pool:
-            results = list(pool.map(_render_job, jobs))
-    else:
-        _start_renderer(setting)
-        results = [_render_job(job) for job in jobs]
+    rendered = render_all(document_set, formats, templates, reference)
     written = []
-    for (extension, slug), data in zip(jobs, results, strict=True):
+    for (extension, slug), data in sorted(rendered.items()):
         path = target / f"{slug}.{extension}"
         write_atomic(path, data)
         written.append(path)
     return written
-
-
-_RendererSetting = tuple[DocumentSet, Path | None, Path | None]
-_SETTING: list[_RendererSetting] = []
-
-
-def _start_renderer(setting: _RendererSetting) -> None:
-    _SETTING[:] = [setting]
-
-
-def _render_job(job: tuple[str, str]) -> bytes:
-    """One document in one binary format (in a worker process)."""
-    extension, slug = job
-    document_set, templates, reference = _SETTING[0]
-    document = next(d for d in document_set.documents if d.slug == slug)
-    if extension == "pdf":
-        from medtrace.export.documents.pdf import render_pdf
-
-        return render_pdf(document_set, document, templates)
-    from medtrace.export.documents.docx import render_docx
-
-    return render_docx(document_set, document, reference)
 
 
 def _remove_stale(target: Path, document_set: DocumentSet, formats: Sequence[str]) -> None:

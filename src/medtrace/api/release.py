@@ -54,7 +54,7 @@ DOCUMENT_FORMATS = ("html", "md", "pdf", "docx")
 # Libraries whose versions go into the manifest: they shape the documents and the SBOM.
 LIBRARIES = (
     "cyclonedx-python-lib",
-    "weasyprint",
+    "typst",
     "python-docx",
     "Jinja2",
     "markdown-it-py",

@@ -33,7 +33,7 @@ from docx.oxml.ns import qn
 from markdown_it.token import Token
 
 from medtrace.export.documents import wordml
-from medtrace.export.documents.pdf import MAX_HEADING, safe_markdown_tokens, url_allowed
+from medtrace.export.documents.tokens import MAX_HEADING, safe_markdown_tokens, url_allowed
 from medtrace.export.documents.wordml import PLAIN, Element, RunStyle
 from medtrace.model.documents import (
     Block,

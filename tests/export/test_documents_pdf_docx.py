@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from medtrace.export.documents.docx import render_docx
 from medtrace.errors import ProjectError
+from medtrace.export.documents.docx import render_docx
 from medtrace.export.documents.pdf import pdf_data, render_pdf
 from medtrace.model.documents import (
     Document,

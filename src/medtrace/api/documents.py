@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -194,21 +195,11 @@ def build_documents(
     root = Path(project.root)
     target = output if output is not None else root / project.config.docs.output
     document_set = _assemble(start, project, LoadOptions())
-    files: dict[Path, bytes] = {}
-    if "html" in formats:
-        templates = _templates(root, project.config.docs.templates)
-        for name, data in render_site(document_set, templates).items():
-            files[target / name] = data
-    if "md" in formats:
-        files[target / "index.md"] = render_index_markdown(document_set).encode("utf-8")
-        for document in document_set.documents:
-            files[target / f"{document.slug}.md"] = render_markdown(document_set, document).encode(
-                "utf-8"
-            )
-    for path, data in sorted(files.items()):
-        write_atomic(path, data)
-    written = list(files)
-    written += _render_binary(document_set, target, formats, root, project)
+    # PDF and DOCX render in worker processes while this one writes HTML and Markdown.
+    with ThreadPoolExecutor(1) as background:
+        binary = background.submit(_render_binary, document_set, target, formats, root, project)
+        written = _render_text(document_set, target, formats, root, project)
+        written += binary.result()
     _remove_stale(target, document_set, formats)
     gaps = sum(len(d.gaps) for d in document_set.documents)
     return BuildReport(
@@ -219,6 +210,25 @@ def build_documents(
     )
 
 
+def _render_text(
+    document_set: DocumentSet, target: Path, formats: Sequence[str], root: Path, project: Project
+) -> list[Path]:
+    """HTML and Markdown of the set, written; the files."""
+    files: dict[Path, bytes] = {}
+    if "html" in formats:
+        templates = _templates(root, project.config.docs.templates)
+        for name, data in render_site(document_set, templates).items():
+            files[target / name] = data
+    if "md" in formats:
+        files[target / "index.md"] = render_index_markdown(document_set).encode("utf-8")
+        for document in document_set.documents:
+            markdown = render_markdown(document_set, document)
+            files[target / f"{document.slug}.md"] = markdown.encode("utf-8")
+    for path, data in sorted(files.items()):
+        write_atomic(path, data)
+    return list(files)
+
+
 def _render_binary(
     document_set: DocumentSet, target: Path, formats: Sequence[str], root: Path, project: Project
 ) -> list[Path]:
@@ -227,6 +237,8 @@ def _render_binary(
     docs = project.config.docs
     templates = _templates(root, docs.templates)
     reference = root / docs.reference_docx if docs.reference_docx else None
+    if not {"pdf", "docx"} & set(formats):
+        return []
     rendered = render_all(document_set, formats, templates, reference)
     written = []
     for (extension, slug), data in sorted(rendered.items()):

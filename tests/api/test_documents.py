@@ -212,3 +212,20 @@ def test_the_command_says_where_the_set_is(class_a: Path, runner: CliRunner) -> 
     assert index.is_file()
     bad = runner.invoke(docs, ["build", str(class_a), "--format", "odt"], obj=Context())
     assert bad.exit_code == 2
+
+
+def test_items_that_do_not_parse_are_gaps_and_the_build_exits_1(
+    class_a: Path, runner: CliRunner
+) -> None:
+    broken = class_a / "items" / "SRS-099.md"
+    broken.parent.mkdir(exist_ok=True)
+    broken.write_text("---\nid: SRS-099\nkind: [unclosed\n---\nBody.\n", "utf-8")
+    result = runner.invoke(docs, ["build", str(class_a), "--format", "html,md"], obj=Context())
+    assert result.exit_code == 1, result.output
+    assert "items/SRS-099.md" in result.output
+    # What could be read is still built, and the unreadable item is a gap of the set.
+    srs = (class_a / "build" / "docs" / "srs.md").read_text("utf-8")
+    assert "SRS-001" in srs
+    sdp = next(d for d in assemble(class_a).documents if d.slug == "sdp")
+    assert any("items/SRS-099.md" in gap.message for gap in sdp.gaps)
+    assert "items/SRS-099.md" in (class_a / "build" / "docs" / "sdp.md").read_text("utf-8")

@@ -39,7 +39,9 @@ from medtrace.model.documents import (
     Section,
     Signature,
 )
+from medtrace.model.finding import Severity
 from medtrace.model.results import RUNS_FOLDER
+from medtrace.model.review import REVIEWS_FILE
 from medtrace.standard.classes import compute_classes
 from medtrace.standard.engine import VERIFIED_KINDS
 from medtrace.standard.matrix import compliance_matrix
@@ -103,13 +105,14 @@ SLUGS = tuple(d.slug for d in DELIVERABLES)
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BuildReport:
-    """Where the set went, the files written (sorted), how many gaps it shows and how
-    many documents it holds."""
+    """Where the set went, the files written (sorted), how many gaps it shows, how many
+    documents it holds and the item files left out because they do not parse."""
 
     output: Path
     files: tuple[Path, ...]
     gaps: int
     documents: int = 0
+    unreadable: tuple[str, ...] = ()  # item files that do not parse ("path:line: message")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -148,6 +151,7 @@ def _assemble(start: Path, project: Project, options: LoadOptions) -> DocumentSe
         risk=risk_file(graph, project.config.risk, results),
         matrix=compliance_matrix(graph, project.config, findings),
         placed=frozenset(kind for kind, home in content.HOME.items() if home in homes),
+        unreadable=unreadable_items(project),
     )
     revision = _revision(root, project)
     prefix = project_prefix(project.config.name)
@@ -207,6 +211,7 @@ def build_documents(
         files=tuple(sorted(written)),
         gaps=gaps,
         documents=len(document_set.documents),
+        unreadable=unreadable_items(project),
     )
 
 
@@ -267,6 +272,21 @@ def _templates(root: Path, folder: str) -> Path | None:
     if not path.is_dir():
         raise ProjectError(f"{path}: [docs] templates is not a folder")
     return path
+
+
+def unreadable_items(project: Project) -> tuple[str, ...]:
+    """``path:line: message`` of every item file that gave no item (its front matter does
+    not parse, or it lacks an id or kind): the documents show each as a gap."""
+    loaded = {str(item.source.path) for item in project.items}
+    not_items = {"medtrace.toml", REVIEWS_FILE}
+    found = {
+        f"{finding.location}: {finding.message}"
+        for finding in project.diagnostics
+        if finding.severity is Severity.ERROR
+        and str(finding.location.path) not in loaded
+        and str(finding.location.path) not in not_items
+    }
+    return tuple(sorted(found))
 
 
 def project_prefix(name: str) -> str:
@@ -351,4 +371,5 @@ __all__ = [
     "assemble",
     "build_documents",
     "project_prefix",
+    "unreadable_items",
 ]

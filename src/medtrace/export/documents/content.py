@@ -74,6 +74,7 @@ class Sources:
     risk: RiskFile
     matrix: Matrix
     placed: frozenset[str]  # kinds shown in a produced document
+    unreadable: tuple[str, ...] = ()  # "path:line: message" of item files that do not parse
 
     def at_least(self, lowest: SafetyClass) -> bool:
         return not self.project_class < lowest
@@ -177,7 +178,16 @@ def sdp(src: Sources) -> tuple[Section, ...]:
             "Other project records",
             [Paragraph(text="Items of kinds no other document shows.")] if others else [],
             blocks(graph, others),
+            _unreadable(src.unreadable),
         ),
+    )
+
+
+def _unreadable(problems: tuple[str, ...]) -> tuple[Gap, ...]:
+    """A gap per item file that does not parse: it is in no document until it is mended."""
+    return tuple(
+        Gap(message=f"Item file that cannot be read, left out of every document: {problem}")
+        for problem in problems
     )
 
 

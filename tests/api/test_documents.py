@@ -229,3 +229,46 @@ def test_items_that_do_not_parse_are_gaps_and_the_build_exits_1(
     sdp = next(d for d in assemble(class_a).documents if d.slug == "sdp")
     assert any("items/SRS-099.md" in gap.message for gap in sdp.gaps)
     assert "items/SRS-099.md" in (class_a / "build" / "docs" / "sdp.md").read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    "attack",
+    [
+        "{{ cycler.__init__.__globals__.os.popen('touch PWNED').read() }}",
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{{ set.documents.append(1) }}",
+    ],
+)
+def test_a_template_cannot_run_a_command(
+    class_a: Path, runner: CliRunner, attack: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(class_a)
+    config = class_a / "medtrace.toml"
+    config.write_text(config.read_text("utf-8") + '\n[docs]\ntemplates = "tpl"\n', "utf-8")
+    (class_a / "tpl").mkdir()
+    (class_a / "tpl" / "index.html").write_text(f"<p>Index</p>\n{attack}\n", "utf-8")
+    result = runner.invoke(docs, ["build", str(class_a), "--format", "html"], obj=Context())
+    assert result.exit_code == 2, result.output
+    assert not (class_a / "PWNED").exists()
+    message = result.output.strip().splitlines()[0]
+    assert "tpl/index.html:2" in message, message
+    assert "Traceback" not in result.output
+
+
+def test_html_never_loads_a_remote_image(
+    class_a: Path, write_item: ItemWriter, tmp_path: Path
+) -> None:
+    body = (
+        "![tracker](https://tracker.example/pixel.png) ![cdn](//cdn.example/x.png) "
+        "![diagram](figures/pump.png)\n"
+    )
+    write_item("SRS-002", "software-requirement", body, derived_from=["SYS-001"])
+    report = build_documents(class_a, tmp_path / "out", ("html",))
+    sources = []
+    for page in report.output.glob("*.html"):
+        sources += lxml.html.fromstring(page.read_bytes()).xpath("//img/@src")
+    assert sources == ["figures/pump.png"]  # the local image only
+    srs = lxml.html.fromstring((report.output / "srs.html").read_bytes())
+    links = srs.xpath("//a/@href")
+    assert "https://tracker.example/pixel.png" in links
+    assert "//cdn.example/x.png" in links

@@ -23,7 +23,7 @@ from medtrace.api.check import CheckOptions, check_project
 from medtrace.api.document_jobs import render_all
 from medtrace.api.load import LoadOptions, load_project
 from medtrace.errors import MedtraceError, ProjectError
-from medtrace.export.documents import content, reports
+from medtrace.export.documents import content, reports, requirements, risk_management
 from medtrace.export.documents.html import render_site
 from medtrace.export.documents.markdown import render_index_markdown, render_markdown
 from medtrace.graph import TraceGraph
@@ -71,7 +71,7 @@ DELIVERABLES = (
                 clauses=("4.3", "5.1", "6.1"), build=content.sdp),
     Deliverable(slug="srs", code="SRS", title="Software requirements specification",
                 purpose="The software requirements and the system requirements they come from.",
-                clauses=("5.2",), build=content.srs),
+                clauses=("5.2",), build=requirements.srs),
     Deliverable(slug="sad", code="SAD", title="Software architecture design",
                 purpose="The software items, their decomposition, interfaces and SOUP.",
                 clauses=("5.3",), build=content.sad),
@@ -86,7 +86,7 @@ DELIVERABLES = (
                 clauses=("5.5.5", "5.6.7", "5.7.5"), build=reports.test_report),
     Deliverable(slug="rmf", code="RMF", title="Software risk management file",
                 purpose="Hazards, hazardous situations, risk controls and residual risk.",
-                clauses=("4.2", "7"), build=reports.rmf),
+                clauses=("4.2", "7"), build=risk_management.rmf),
     Deliverable(slug="soup", code="SOUP", title="SOUP list",
                 purpose="Software of unknown provenance: versions, makers, evaluations.",
                 clauses=("8.1.2", "7.1.3"), build=reports.soup_list),

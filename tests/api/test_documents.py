@@ -180,7 +180,42 @@ def test_documents_in_git_carry_the_commit_and_its_history(
         (head[:12], "Tess Ter", "First issue")
     ]
     srs = (first.output / "srs.md").read_text("utf-8")
-    assert f"| Revision | {head[:12]} |" in srs
+    assert f"| Revision | 0.1 ({head[:12]}) |" in srs
+    assert f"| Commit | {head[:12]} |" in srs
+
+
+def test_each_document_has_its_own_history_authors_and_label(
+    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shut_out_git_configuration(monkeypatch, tmp_path)
+    git: Git = git_in(example)
+    git("init", "-q")
+    git("add", "-A")
+    tess = ("-c", "user.name=Tess Ter", "-c", "user.email=t@example.invalid")
+    git(*tess, "commit", "-qm", "First issue", "--date=2026-03-01T10:00:00Z")
+    first = git("rev-parse", "HEAD").strip()
+    requirement = next(example.rglob("SRS-001.md"))
+    requirement.write_text(requirement.read_text("utf-8") + "\nA clarification.\n", "utf-8")
+    ana = ("-c", "user.name=Ana Ruiz", "-c", "user.email=a@example.invalid")
+    git(*ana, "commit", "-qam", "Clarify SRS-001")
+    second = git("rev-parse", "HEAD").strip()
+    documents = {d.slug: d.control for d in assemble(example).documents}
+    srs, soup, matrix = documents["srs"], documents["soup"], documents["trace-matrix"]
+    assert [(h.revision, h.author) for h in srs.history] == [
+        (second[:12], "Ana Ruiz"),
+        (first[:12], "Tess Ter"),
+    ]
+    assert srs.authors == ("Ana Ruiz", "Tess Ter")
+    assert srs.author == "Ana Ruiz, Tess Ter"
+    assert srs.label == f"0.2 ({second[:12]})"
+    # The SOUP list did not change in the second commit; the matrix shows every change.
+    assert [h.revision for h in soup.history] == [first[:12]]
+    assert (soup.label, soup.authors) == (f"0.1 ({second[:12]})", ("Tess Ter",))
+    assert len(matrix.history) == 2
+    # A release tag on HEAD (as release make writes it) names the revision.
+    git(*ana, "tag", "-a", "-m", "Release 1.0.0", "medtrace/release/1.0.0")
+    assert assemble(example).documents[1].control.label == "1.0.0"
+    assert assemble(example, release="1.1.0").documents[1].control.label == "1.1.0"
 
 
 def test_a_project_template_replaces_the_built_in_one(class_a: Path, tmp_path: Path) -> None:

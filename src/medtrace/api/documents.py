@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from medtrace.api.check import CheckOptions, check_project
+from medtrace.api.document_control import author_text, control, project_log
 from medtrace.api.document_jobs import render_all
 from medtrace.api.load import LoadOptions, load_project
 from medtrace.errors import MedtraceError, ProjectError
@@ -29,13 +30,12 @@ from medtrace.export.documents.markdown import render_index_markdown, render_mar
 from medtrace.graph import TraceGraph
 from medtrace.graph.risk import risk_file
 from medtrace.graph.verification import ResultIndex, verification_status
-from medtrace.model import Item, Project
+from medtrace.model import CONFIG_FILE, Item, Project
 from medtrace.model.documents import (
     Document,
     DocumentControl,
     DocumentSet,
     ItemBlock,
-    RevisionEntry,
     Section,
     Signature,
 )
@@ -46,13 +46,9 @@ from medtrace.standard.classes import compute_classes
 from medtrace.standard.engine import VERIFIED_KINDS
 from medtrace.standard.matrix import compliance_matrix
 from medtrace.store.files import write_atomic
-from medtrace.store.git import GitError, GitRepository
 from medtrace.store.runs import load_runs
 
 FORMATS = ("html", "md", "pdf", "docx")
-HISTORY_LENGTH = 20
-UNCOMMITTED = "uncommitted"
-_SHORT = 12
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -115,20 +111,14 @@ class BuildReport:
     unreadable: tuple[str, ...] = ()  # item files that do not parse ("path:line: message")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Revision:
-    revision: str
-    date: str
-    history: tuple[RevisionEntry, ...] = ()
-
-
-def assemble(start: Path, options: LoadOptions | None = None) -> DocumentSet:
-    """The document set of the project at or above ``start``, as it is in its files."""
+def assemble(start: Path, options: LoadOptions | None = None, *, release: str = "") -> DocumentSet:
+    """The document set of the project at or above ``start``, as it is in its files
+    (``release``: the version being released, for the documents' revision label)."""
     options = options or LoadOptions()
-    return _assemble(start, load_project(start, options), options)
+    return _assemble(start, load_project(start, options), options, release)
 
 
-def _assemble(start: Path, project: Project, options: LoadOptions) -> DocumentSet:
+def _assemble(start: Path, project: Project, options: LoadOptions, release: str) -> DocumentSet:
     graph = TraceGraph(project.items, project.config.schema)
     classes = compute_classes(graph)
     root = Path(project.root)
@@ -153,26 +143,31 @@ def _assemble(start: Path, project: Project, options: LoadOptions) -> DocumentSe
         placed=frozenset(kind for kind, home in content.HOME.items() if home in homes),
         unreadable=unreadable_items(project),
     )
-    revision = _revision(root, project)
+    log = project_log(root, project)
     prefix = project_prefix(project.config.name)
-    author = project.config.docs.organisation or project.config.name
+    issuer = project.config.docs.organisation or project.config.name
     reviews = graph.of_kind("review-record")
+    files = {item.id: str(item.source.path) for item in project.items}
     documents = []
     for deliverable in produced:
         sections = deliverable.build(sources)
-        control = DocumentControl(
+        shown = set(_shown(sections))
+        git = control(log, _content_paths(deliverable.slug, shown, files), release)
+        document_control = DocumentControl(
             document_id=f"{prefix}-{deliverable.code}",
             title=deliverable.title,
-            revision=revision.revision,
-            date=revision.date,
-            author=author,
-            approvals=_signatures(reviews, set(_shown(sections))),
-            history=revision.history,
+            revision=log.revision,
+            date=log.date,
+            author=author_text(git.authors, issuer),
+            authors=git.authors,
+            label=git.label,
+            approvals=_signatures(reviews, shown),
+            history=git.history,
         )
         documents.append(
             Document(
                 slug=deliverable.slug,
-                control=control,
+                control=document_control,
                 purpose=deliverable.purpose,
                 clauses=deliverable.clauses,
                 sections=sections,
@@ -181,24 +176,29 @@ def _assemble(start: Path, project: Project, options: LoadOptions) -> DocumentSe
     return DocumentSet(
         project=project.config.name,
         safety_class=classes.project.value,
-        revision=revision.revision,
-        date=revision.date,
+        revision=log.revision,
+        date=log.date,
         documents=tuple(documents),
     )
 
 
 def build_documents(
-    start: Path, output: Path | None = None, formats: Sequence[str] = ("html", "md")
+    start: Path,
+    output: Path | None = None,
+    formats: Sequence[str] = ("html", "md"),
+    *,
+    release: str = "",
 ) -> BuildReport:
     """Assemble the set and write it in ``formats`` to ``output`` (default: ``[docs] output``
-    under the project root). Files of documents no longer produced are removed."""
+    under the project root). Files of documents no longer produced are removed.
+    ``release`` is the version being released (the documents' revision label)."""
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise MedtraceError(f"unknown document format {unknown[0]!r} (known: {', '.join(FORMATS)})")
     project = load_project(start)
     root = Path(project.root)
     target = output if output is not None else root / project.config.docs.output
-    document_set = _assemble(start, project, LoadOptions())
+    document_set = _assemble(start, project, LoadOptions(), release)
     # PDF and DOCX render in worker processes while this one writes HTML and Markdown.
     with ThreadPoolExecutor(1) as background:
         binary = background.submit(_render_binary, document_set, target, formats, root, project)
@@ -300,6 +300,19 @@ def project_prefix(name: str) -> str:
     return "".join(word[0] for word in words).upper()
 
 
+def _content_paths(slug: str, shown: set[str], files: dict[str, str]) -> list[str] | None:
+    """The files a document's content comes from: its items' files and medtrace.toml (and
+    the imported test results for the test report); ``None`` (every file of the project)
+    for a document that shows no item."""
+    if not shown:
+        return None
+    paths = [files[item_id] for item_id in sorted(shown) if item_id in files]
+    paths.append(CONFIG_FILE)
+    if slug == "test-report":
+        paths.append(f"{RUNS_FOLDER}/")
+    return paths
+
+
 def _shown(sections: Sequence[Section]) -> Iterator[str]:
     for entry in sections:
         for block in entry.blocks:
@@ -322,46 +335,6 @@ def _signatures(reviews: Sequence[Item], shown: set[str]) -> tuple[Signature, ..
         if shown.intersection(record.targets("reviews"))
     ]
     return tuple(sorted(found, key=lambda s: (s.date, s.record)))
-
-
-def _revision(root: Path, project: Project) -> Revision:
-    """The commit of ``HEAD`` (``+modified`` when item files differ from it), its date,
-    and the last commits that touched the project folder."""
-    try:
-        repo = GitRepository.containing(root)
-        if not repo.has_commits():
-            return Revision(revision=UNCOMMITTED, date="")
-        head = repo.rev_parse("HEAD")
-        folder = root.resolve().relative_to(repo.top).as_posix()
-        folder = "" if folder == "." else folder
-        log = repo.run(
-            "log", f"-n{HISTORY_LENGTH}", "--format=%H%x00%cs%x00%an%x00%s", head, "--",
-            folder or ".",
-        ).decode("utf-8", "replace")  # fmt: skip
-        dirty = _modified(repo, folder, project)
-    except GitError:
-        return Revision(revision=UNCOMMITTED, date="")
-    history = []
-    for line in log.splitlines():
-        commit, date, author, subject = [*line.split("\0"), "", "", ""][:4]
-        history.append(
-            RevisionEntry(revision=commit[:_SHORT], date=date, author=author, summary=subject)
-        )
-    date = repo.commit_date(head)[:10]
-    return Revision(
-        revision=head[:_SHORT] + ("+modified" if dirty else ""),
-        date=date,
-        history=tuple(history),
-    )
-
-
-def _modified(repo: GitRepository, folder: str, project: Project) -> bool:
-    """Whether an item file or medtrace.toml differs from ``HEAD`` (built output and
-    caches in the folder do not count)."""
-    prefix = f"{folder}/" if folder else ""
-    relevant = {f"{prefix}{item.source.path}" for item in project.items}
-    relevant.add(f"{prefix}medtrace.toml")
-    return any(path in relevant for path in repo.uncommitted(folder))
 
 
 __all__ = [

@@ -315,7 +315,7 @@ class _Writer:
         self.paragraph(control.title, "Title")
         self.paragraph(
             f"{self.set.project}, software safety class {self.set.safety_class}. "
-            f"Revision {control.revision} of {control.date}."
+            f"Revision {control.revision_label} of {control.date}."
         )
         self.paragraph(self.doc.purpose)
         self.caption("Document control")
@@ -329,7 +329,8 @@ class _Writer:
                 ("Title", control.title),
                 ("Project", self.set.project),
                 ("Software safety class", self.set.safety_class),
-                ("Revision", control.revision),
+                ("Revision", control.revision_label),
+                ("Commit", control.revision),
                 ("Date", control.date),
                 ("Author", control.author),
                 ("IEC 62304 clauses", ", ".join(self.doc.clauses)),
@@ -461,7 +462,8 @@ class _Writer:
             header = section.header._element[-1]
             wordml.run(
                 header,
-                f"{control.document_id} \u2014 {control.title} \u2014 Revision {control.revision}",
+                f"{control.document_id} \u2014 {control.title} \u2014 "
+                f"Revision {control.revision_label}",
                 small,
             )
             footer = section.footer._element[-1]

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import zipfile
 import zlib
+from dataclasses import replace
 from io import BytesIO
 from pathlib import Path
 
@@ -352,7 +353,12 @@ def test_docx_fields_header_footer_and_properties(srs_docx: Path) -> None:
     assert "PUMP-SRS" in headers and "abc1234" in headers
     assert re.search(r"<w:instrText[^>]*>\s*PAGE\s*</w:instrText>", footers)
     assert re.search(r"<w:instrText[^>]*>\s*NUMPAGES\s*</w:instrText>", footers)
-    assert 'TOC \\o "1-4" \\h \\z \\u' in xml["word/document.xml"]
+    document = xml["word/document.xml"]
+    # The contents: a PAGEREF field per heading, each heading bookmarked for it.
+    pagerefs = re.findall(r"<w:instrText[^>]*>\s*PAGEREF (_Toc\d+) \\h\s*</w:instrText>", document)
+    assert len(pagerefs) == 9  # seven sections, revision history, signatures
+    bookmarks = set(re.findall(r'w:bookmarkStart w:id="\d+" w:name="(_Toc\d+)"', document))
+    assert set(pagerefs) == bookmarks
     assert "w:updateFields" in xml["word/settings.xml"]
     core = xml["docProps/core.xml"]
     assert "2024-05-03T00:00:00Z" in core
@@ -376,6 +382,23 @@ def test_docx_has_no_script_or_javascript(srs_docx: Path) -> None:
     assert "\u2022 second point with code" in paragraphs
     assert "See click and the spec (https://example.org/spec) or ." in paragraphs
     assert "Inline  raw HTML." in paragraphs
+
+
+def test_docx_item_body_headings_are_headings() -> None:
+    import docx
+
+    document_set = make_set()
+    srs = document_set.documents[0]
+    plan = ItemBlock(
+        id="PLAN-001", kind="plan", title="Development plan", fields=(),
+        body="# Scope\n\nAll of it.\n\n## Tools\n\nPython.\n",
+    )  # fmt: skip
+    sections = (Section(title="Plans", sections=(Section(title="Development", blocks=(plan,)),)),)
+    data = render_docx(document_set, replace(srs, sections=sections))
+    styles = {p.text: p.style.name for p in docx.Document(BytesIO(data)).paragraphs}
+    assert styles["Scope"] == "Heading 3"  # below the section's Heading 2
+    assert styles["Tools"] == "Heading 4"
+    assert styles["All of it."] == "Normal"
 
 
 def test_docx_is_stable() -> None:
@@ -422,3 +445,12 @@ def test_docx_converts_with_libreoffice(srs_docx: Path, tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert (out / "srs.pdf").stat().st_size > 1000
+    if shutil.which("pdftotext") is None:
+        return
+    pages = _pdf_pages(out / "srs.pdf")
+    contents = next(page for page in pages if "Contents" in page)
+    # LibreOffice shows the page of every entry without the fields being updated by hand.
+    for title in ("1 Introduction", "2 Functional requirements", "Revision history"):
+        line = next(line for line in contents.splitlines() if title in line)
+        number = int(re.findall(r"(\d+)\s*$", line)[0])
+        assert title in pages[number - 1], (title, number)

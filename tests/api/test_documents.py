@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
+import zipfile
 from pathlib import Path
 
 import lxml.html
@@ -307,3 +311,35 @@ def test_html_never_loads_a_remote_image(
     links = srs.xpath("//a/@href")
     assert "https://tracker.example/pixel.png" in links
     assert "//cdn.example/x.png" in links
+
+
+TYPST_CODE = (
+    '#read("/etc/passwd") and #import "@preview/cetz:0.3.1": *\n\n'
+    "#set page(width: 3cm)\n\n"
+    '#set text(size: 40pt) #{ panic("injected") } $ x^2 $ = Not a heading\n'
+)
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
+def test_item_text_that_looks_like_typst_is_printed_as_written(
+    class_a: Path, write_item: ItemWriter, tmp_path: Path
+) -> None:
+    path = write_item("SRS-002", "software-requirement", TYPST_CODE, derived_from=["SYS-001"])
+    front = path.read_text("utf-8")
+    path.write_text(front.replace("Title of SRS-002", '"#set page(width: 1cm)"'), "utf-8")
+    report = build_documents(class_a, tmp_path / "out", ("html", "pdf", "docx"))
+    lines = [line for line in TYPST_CODE.splitlines() if line]
+    lines[-1] = lines[-1].removesuffix(" = Not a heading")
+    pdf = report.output / "srs.pdf"
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    html = lxml.html.fromstring((report.output / "srs.html").read_bytes()).text_content()
+    with zipfile.ZipFile(report.output / "srs.docx") as archive:
+        docx_text = re.sub(r"<[^>]+>", "", archive.read("word/document.xml").decode("utf-8"))
+    for shown in (text, html, docx_text):
+        flat = " ".join(shown.split())
+        for line in lines:
+            assert line in flat
+        assert "#set page(width: 1cm)" in flat  # the title too
+        assert "root:" not in flat
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    assert "595.276 x 841.89" in info  # still A4: no #set reached Typst

@@ -343,3 +343,26 @@ def test_item_text_that_looks_like_typst_is_printed_as_written(
         assert "root:" not in flat
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
     assert "595.276 x 841.89" in info  # still A4: no #set reached Typst
+
+
+@pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils is not installed")
+def test_example_pdfs_are_pdfa_2b_and_the_same_on_every_build(
+    example: Path, tmp_path: Path
+) -> None:
+    first = build_documents(example, tmp_path / "one", ("pdf",))
+    second = build_documents(example, tmp_path / "two", ("pdf",))
+    assert files_of(first.output) == files_of(second.output)
+    pdfs = sorted(first.output.glob("*.pdf"))
+    assert len(pdfs) == len(CLASS_C)
+    for pdf in pdfs:
+        data = pdf.read_bytes()
+        metadata = subprocess.run(["pdfinfo", "-meta", str(pdf)], capture_output=True, text=True)
+        assert "<pdfaid:part>2</pdfaid:part>" in metadata.stdout, pdf.name
+        assert "<pdfaid:conformance>B</pdfaid:conformance>" in metadata.stdout, pdf.name
+        assert b"/GTS_PDFA1" in data and b"/Encrypt" not in data
+        fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
+        rows = fonts.splitlines()[2:]
+        assert rows and all(row.split()[-5] == "yes" for row in rows), fonts  # embedded
+        if shutil.which("qpdf") is not None:
+            check = subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, text=True)
+            assert check.returncode == 0, check.stdout

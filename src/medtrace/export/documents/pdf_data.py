@@ -187,6 +187,23 @@ def markdown(text: str) -> list[Node]:
 # -- The document -------------------------------------------------------------------------------
 
 
+WIDTH_SAMPLE = 200  # rows a table's column widths are judged from
+SHORT_WORD = 16  # a word up to this long (an id, a date) must fit its column unbroken
+
+
+def column_widths(table: Table) -> list[float]:
+    """Relative column widths: the average length of a column's text in the first rows,
+    at least its longest short word (ids and dates do not break), kept within 4 to 40."""
+    rows = table.rows[:WIDTH_SAMPLE]
+    widths = []
+    for column, header in enumerate(table.headers):
+        cells = [row[column] for row in rows if column < len(row)]
+        average = sum(len(cell) for cell in cells) / len(cells) if cells else 0.0
+        words = [len(w) for text in (header, *cells) for w in text.split() if len(w) <= SHORT_WORD]
+        widths.append(round(min(max(average, max(words, default=4), 4.0), 40.0), 1))
+    return widths
+
+
 class _Viewer:
     def __init__(self, document_set: DocumentSet, document: Document) -> None:
         self.slug = document.slug
@@ -212,6 +229,7 @@ class _Viewer:
                 "type": "table",
                 "caption": block.caption,
                 "header": list(block.headers),
+                "widths": column_widths(block),
                 "rows": [[self.cell(value) for value in row] for row in block.rows],
             }
         if isinstance(block, ItemBlock):

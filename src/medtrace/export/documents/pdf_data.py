@@ -199,9 +199,38 @@ def column_widths(table: Table) -> list[float]:
     for column, header in enumerate(table.headers):
         cells = [row[column] for row in rows if column < len(row)]
         average = sum(len(cell) for cell in cells) / len(cells) if cells else 0.0
-        words = [len(w) for text in (header, *cells) for w in text.split() if len(w) <= SHORT_WORD]
-        widths.append(round(min(max(average, max(words, default=4), 4.0), 40.0), 1))
+        words = [len(w) for text in cells for w in text.split() if len(w) <= SHORT_WORD]
+        words += [len(w) + 1 for w in header.split() if len(w) <= SHORT_WORD]  # bold
+        width = min(max(average, max(words, default=4), 4.0), 40.0)
+        widths.append(round(width + 1.5, 1))  # the cell's inset
     return widths
+
+
+_BREAK_AFTER = frozenset("/_:.,;=&?#-")
+ZWSP = "\u200b"
+
+
+def breakable(text: str) -> str:
+    """``text`` with a zero-width space after the punctuation of each word longer than
+    :data:`SHORT_WORD` (paths, test ids, URLs), and every 20 characters where a word has
+    none, so that a narrow column breaks it instead of letting it run out of the cell."""
+    if len(text) <= SHORT_WORD or all(len(word) <= SHORT_WORD for word in text.split()):
+        return text
+    return " ".join(
+        _break_word(word) if len(word) > SHORT_WORD else word for word in text.split(" ")
+    )
+
+
+def _break_word(word: str) -> str:
+    out = []
+    run = 0
+    for char in word:
+        out.append(char)
+        run += 1
+        if char in _BREAK_AFTER or run >= 20:
+            out.append(ZWSP)
+            run = 0
+    return "".join(out).rstrip(ZWSP)
 
 
 class _Viewer:
@@ -217,7 +246,7 @@ class _Viewer:
 
     def cell(self, text: str) -> list[list[str]]:
         return [
-            [piece, self.target(item_id) if item_id is not None else ""]
+            [breakable(piece), self.target(item_id) if item_id is not None else ""]
             for piece, item_id in split_ids(text, self.pages)
         ]
 
@@ -244,7 +273,7 @@ class _Viewer:
             "label": label(block.id),
             "kind": block.kind,
             "title": block.title,
-            "fields": [list(pair) for pair in block.fields],
+            "fields": [[name, breakable(value)] for name, value in block.fields],
             "body": markdown(block.body),
             "links-out": [[name, t, self.target(t)] for name, t in block.links_out],
             "links-in": [[name, s, self.target(s)] for name, s in block.links_in],

@@ -69,7 +69,7 @@ def make_set(items: int = 3) -> DocumentSet:
         headers=("Requirement", "Verified by", "Result"),
         rows=tuple(
             (f"SRS-{n:03d}", f"TC-VERY-LONG-IDENTIFIER-WITHOUT-BREAKS-{n:05d}", "pass")
-            for n in range(1, 41)
+            for n in range(1, 121)
         ),
         caption="Trace of requirements to tests",
     )
@@ -209,7 +209,7 @@ def test_pdf_title_page_toc_gap_signatures(srs_pdf: Path) -> None:
     assert "segregation of SOUP" in text
     assert "Ada Lovelace" in text and "approved" in text
     assert "Revision history" in text
-    # The 40-row table crosses a page: its header row is repeated.
+    # The 120-row table crosses a page: its header row is repeated.
     assert sum(page.count("Verified by") for page in pages) >= 2
 
 
@@ -336,7 +336,7 @@ def test_docx_headings_and_tables(srs_docx: Path) -> None:
     control = document.tables[0]
     assert control.cell(0, 0).text == "Document"
     assert control.cell(0, 1).text == "PUMP-SRS"
-    big = next(t for t in document.tables if len(t.rows) == 41)
+    big = next(t for t in document.tables if len(t.rows) == 121)
     assert big.cell(0, 0).text == "Requirement"
     header_xml = big.rows[0]._tr.xml
     assert "w:tblHeader" in header_xml

@@ -264,7 +264,7 @@ def test_pdf_template_override(tmp_path: Path) -> None:
 def test_a_broken_project_template_names_its_file(tmp_path: Path) -> None:
     (tmp_path / "document.typ").write_text("#let x = (\n", encoding="utf-8")
     document_set = make_set()
-    with pytest.raises(ProjectError, match=r"document\.typ: "):
+    with pytest.raises(ProjectError, match=r"document\.typ:1: unclosed delimiter"):
         render_pdf(document_set, document_set.documents[1], templates=tmp_path)
 
 

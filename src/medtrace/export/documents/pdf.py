@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from datetime import UTC, datetime
@@ -76,6 +77,27 @@ def typst_root(root: Path, data: bytes, templates: Path | None = None) -> Path:
     return root / ENTRY
 
 
+_LOCATION = re.compile(r"┌─ (\S+?):(\d+):\d+")
+
+
+def _template_error(error: typst.TypstError, root: Path, templates: Path | None) -> MedtraceError:
+    """The error of a template: a project's file with its line, or the built-in layout
+    (paths inside the temporary folder are given relative to it)."""
+    message = error.message.replace(f"{root}{os.sep}", "").replace(str(root), ".")
+    found = _LOCATION.search(error.diagnostic or "")
+    name, line = ENTRY, ""
+    if found:
+        path = Path(os.path.abspath(found.group(1)))
+        name = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+        line = found.group(2)
+    if templates is not None and (templates / name).is_file():
+        where = f"{templates / name}:{line}" if line else str(templates / name)
+        return ProjectError(f"{where}: {message}")
+    if templates is not None and (templates / ENTRY).is_file():
+        return ProjectError(f"{templates / ENTRY}: {message}")
+    return MedtraceError(f"the built-in PDF layout failed ({name}:{line}): {message}")
+
+
 def compile_pdf(data: bytes, date: str, templates: Path | None = None) -> bytes:
     """The PDF/A-2b of a document given as ``data.json`` (see :func:`pdf_data`), created on
     the revision's ``date``."""
@@ -99,9 +121,7 @@ def compile_pdf(data: bytes, date: str, templates: Path | None = None) -> bytes:
                 pdf_tags=False,
             )
         except typst.TypstError as error:
-            if templates is not None and (templates / ENTRY).is_file():
-                raise ProjectError(f"{templates / ENTRY}: {error.message}") from None
-            raise MedtraceError(f"the built-in PDF template failed: {error.message}") from None
+            raise _template_error(error, root.resolve(), templates) from None
     assert isinstance(result, bytes)
     return result
 

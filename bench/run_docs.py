@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -72,14 +73,24 @@ class PeakMemory:
         self._thread.join()
 
 
+def _cpu() -> float:
+    """CPU seconds (user and system) of this process and its finished children."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def measure(
     project: Path, output: Path, formats: tuple[str, ...]
-) -> tuple[float, int, BuildReport]:
+) -> tuple[float, float, int, BuildReport]:
+    """Wall seconds, CPU seconds, peak memory (bytes) and the report of one build."""
     with PeakMemory() as memory:
+        cpu = _cpu()
         start = time.perf_counter()
         report = build_documents(project, output, formats)
         seconds = time.perf_counter() - start
-    return seconds, memory.peak, report
+        cpu = _cpu() - cpu
+    return seconds, cpu, memory.peak, report
 
 
 def _pdf_pages(files: list[Path]) -> int:
@@ -106,12 +117,13 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(dir=args.workdir) as folder:
         project = Path(folder) / "project"
         generate(args.items, project)
-        warm_s, _, _ = measure(project, Path(folder) / "warm", formats)
-        times, peaks = [], []
+        warm_s, _, _, _ = measure(project, Path(folder) / "warm", formats)
+        times, cpus, peaks = [], [], []
         report = None
         for run in range(args.runs):
-            seconds, peak, report = measure(project, Path(folder) / f"out-{run}", formats)
+            seconds, cpu, peak, report = measure(project, Path(folder) / f"out-{run}", formats)
             times.append(seconds)
+            cpus.append(cpu)
             peaks.append(peak)
         if report is None:
             print("run_docs.py: --runs must be at least 1", file=sys.stderr)
@@ -122,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
         f"docs build ({','.join(formats)}) on {args.items} items, {args.runs} runs: "
         f"median {statistics.median(times):.2f} s, min {min(times):.2f} s, "
         f"max {max(times):.2f} s (first, cold cache: {warm_s:.2f} s); "
+        f"CPU median {statistics.median(cpus):.1f} s; "
         f"peak memory median {statistics.median(peaks) / 1e9:.2f} GB, "
         f"max {max(peaks) / 1e9:.2f} GB; "
         f"{report.documents} documents, {len(report.files)} files ({size:.1f} MB), "

@@ -454,3 +454,28 @@ def test_docx_converts_with_libreoffice(srs_docx: Path, tmp_path: Path) -> None:
         line = next(line for line in contents.splitlines() if title in line)
         number = int(re.findall(r"(\d+)\s*$", line)[0])
         assert title in pages[number - 1], (title, number)
+
+
+def test_pdf_items_link_to_their_trace_matrix_section() -> None:
+    document_set = make_set()
+    srs = document_set.documents[0]
+    matrix = Document(
+        slug="trace-matrix",
+        control=srs.control,
+        purpose="What traces to what.",
+        clauses=("7.3.3",),
+        sections=(
+            Section(title="Hazards", blocks=(Table(headers=("hazard", "Title"), rows=()),)),
+            Section(
+                title="Requirements to tests",
+                blocks=(Table(headers=("software-requirement", "Title", "test-case"), rows=()),),
+            ),
+        ),
+    )
+    document_set = replace(document_set, documents=(*document_set.documents, matrix))
+    data = json.loads(pdf_data(document_set, srs))
+    item = data["sections"][1]["blocks"][0]
+    assert item["trace"] == [["Requirements to tests", "trace-matrix.pdf#sec-2"]]
+    assert data["sections"][1]["label"] == "sec-2"
+    own = json.loads(pdf_data(document_set, matrix))
+    assert own["sections"][1]["label"] == "sec-2"  # the destination the link names

@@ -15,6 +15,7 @@ with a ``type``:
   (``text``); ``link`` (``url``, ``content``); ``break``; ``image`` (``alt``, and
   ``url`` when it is http(s): images are never fetched, they show as links).
 
+An item's ``trace`` lists the trace matrix sections its kind is in, as [title, target].
 A cell of a document table is a list of pieces ``[text, target]``: ``target`` is
 ``""`` (plain text), a label in this document (``item-SRS-012``) or the relative URL
 of the item in another document of the set (``srs.pdf#item-SRS-012``).
@@ -233,10 +234,31 @@ def _break_word(word: str) -> str:
     return "".join(out).rstrip(ZWSP)
 
 
+TRACE_MATRIX = "trace-matrix"
+
+
+def section_label(number: str) -> str:
+    """The Typst label (and PDF destination) of a section's heading (``sec-2.1``)."""
+    return f"sec-{number}"
+
+
+def matrix_sections(document_set: DocumentSet) -> dict[str, list[list[str]]]:
+    """Kind -> [title, target] of each trace matrix section whose rows are of that kind."""
+    found: dict[str, list[list[str]]] = {}
+    matrix = next((d for d in document_set.documents if d.slug == TRACE_MATRIX), None)
+    for number, section in enumerate(matrix.sections if matrix else (), start=1):
+        for block in section.blocks:
+            if isinstance(block, Table) and block.headers:
+                target = f"{TRACE_MATRIX}.pdf#{section_label(str(number))}"
+                found.setdefault(block.headers[0], []).append([section.title, target])
+    return found
+
+
 class _Viewer:
     def __init__(self, document_set: DocumentSet, document: Document) -> None:
         self.slug = document.slug
         self.pages = item_pages(document_set)
+        self.matrix = matrix_sections(document_set) if document.slug != TRACE_MATRIX else {}
 
     def target(self, item_id: str) -> str:
         page = self.pages.get(item_id)
@@ -277,12 +299,14 @@ class _Viewer:
             "body": markdown(block.body),
             "links-out": [[name, t, self.target(t)] for name, t in block.links_out],
             "links-in": [[name, s, self.target(s)] for name, s in block.links_in],
+            "trace": self.matrix.get(block.kind, []),
         }
 
     def sections(self, sections: tuple[Section, ...], prefix: str = "") -> list[Node]:
         return [
             {
                 "number": f"{prefix}{number}",
+                "label": section_label(f"{prefix}{number}"),
                 "title": section.title,
                 "level": f"{prefix}{number}".count(".") + 1,
                 "blocks": [self.block(block) for block in section.blocks],

@@ -456,7 +456,7 @@ def test_docx_converts_with_libreoffice(srs_docx: Path, tmp_path: Path) -> None:
         assert title in pages[number - 1], (title, number)
 
 
-def test_pdf_items_link_to_their_trace_matrix_section() -> None:
+def test_pdf_sections_link_to_the_trace_matrix_sections_of_their_items() -> None:
     document_set = make_set()
     srs = document_set.documents[0]
     matrix = Document(
@@ -474,8 +474,8 @@ def test_pdf_items_link_to_their_trace_matrix_section() -> None:
     )
     document_set = replace(document_set, documents=(*document_set.documents, matrix))
     data = json.loads(pdf_data(document_set, srs))
-    item = data["sections"][1]["blocks"][0]
-    assert item["trace"] == [["Requirements to tests", "trace-matrix.pdf#sec-2"]]
+    assert data["sections"][1]["trace"] == [["Requirements to tests", "trace-matrix.pdf#sec-2"]]
+    assert data["sections"][0]["trace"] == []  # no items
     assert data["sections"][1]["label"] == "sec-2"
     own = json.loads(pdf_data(document_set, matrix))
     assert own["sections"][1]["label"] == "sec-2"  # the destination the link names

@@ -15,7 +15,8 @@ with a ``type``:
   (``text``); ``link`` (``url``, ``content``); ``break``; ``image`` (``alt``, and
   ``url`` when it is http(s): images are never fetched, they show as links).
 
-An item's ``trace`` lists the trace matrix sections its kind is in, as [title, target].
+A section's ``trace`` lists, as [title, target], the trace matrix sections that list
+the kinds of the items it shows.
 A cell of a document table is a list of pieces ``[text, target]``: ``target`` is
 ``""`` (plain text), a label in this document (``item-SRS-012``) or the relative URL
 of the item in another document of the set (``srs.pdf#item-SRS-012``).
@@ -299,8 +300,12 @@ class _Viewer:
             "body": markdown(block.body),
             "links-out": [[name, t, self.target(t)] for name, t in block.links_out],
             "links-in": [[name, s, self.target(s)] for name, s in block.links_in],
-            "trace": self.matrix.get(block.kind, []),
         }
+
+    def trace(self, section: Section) -> list[list[str]]:
+        """The trace matrix sections that list the kinds of the items ``section`` shows."""
+        kinds = dict.fromkeys(b.kind for b in section.blocks if isinstance(b, ItemBlock))
+        return [entry for kind in kinds for entry in self.matrix.get(kind, [])]
 
     def sections(self, sections: tuple[Section, ...], prefix: str = "") -> list[Node]:
         return [
@@ -309,6 +314,7 @@ class _Viewer:
                 "label": section_label(f"{prefix}{number}"),
                 "title": section.title,
                 "level": f"{prefix}{number}".count(".") + 1,
+                "trace": self.trace(section),
                 "blocks": [self.block(block) for block in section.blocks],
                 "sections": self.sections(section.sections, f"{prefix}{number}."),
             }

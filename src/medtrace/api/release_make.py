@@ -50,7 +50,7 @@ DOCUMENT_FORMATS = ("html", "md", "pdf", "docx")
 # Libraries whose versions go into the manifest: they shape the documents and the SBOM.
 LIBRARIES = (
     "cyclonedx-python-lib",
-    "weasyprint",
+    "typst",
     "python-docx",
     "Jinja2",
     "markdown-it-py",
@@ -161,7 +161,7 @@ def _make(
     config_blob, *contents = repository.read_blobs(
         [f"{commit}:{prefix}{CONFIG_FILE}", *(snapshot.blobs[i.source.path] for i in items)]
     )
-    built = build_documents(root, output / "documents", tuple(formats))
+    built = build_documents(root, output / "documents", tuple(formats), release=check.version)
     members = _members(output / "documents", built.files)
     members.append((SBOM_NAME, export_sbom(root).encode("utf-8")))
     members += _evidence(root, check)

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from medtrace.api.documents import FORMATS, build_documents
-from medtrace.cli.boundary import user_errors
+from medtrace.cli.boundary import EXIT_FINDINGS, user_errors
 from medtrace.cli.context import SETTINGS, Context
 
 
@@ -38,7 +38,8 @@ def build(obj: Context, path: Path, formats: str, output: Path | None) -> None:
     One document per deliverable the project's safety class calls for, each
     with its document control block; missing content shows as a gap with its
     clause. Revision and date come from git, so the same commit builds the
-    same files.
+    same files. Exits 1 when an item file does not parse: it is left out, listed,
+    and shown as a gap; everything else is built.
     """
     chosen = tuple(dict.fromkeys(f.strip() for f in formats.split(",") if f.strip()))
     with user_errors(obj.debug):
@@ -46,3 +47,7 @@ def build(obj: Context, path: Path, formats: str, output: Path | None) -> None:
     index = report.output / ("index.html" if "html" in chosen else "index.md")
     click.echo(f"Document set: {index}")
     click.echo(f"{report.documents} documents, {len(report.files)} files, {report.gaps} gaps")
+    for problem in report.unreadable:
+        click.echo(f"left out, does not parse: {problem}", err=True)
+    if report.unreadable:
+        raise SystemExit(EXIT_FINDINGS)

@@ -58,9 +58,15 @@ class DocumentControl:
     title: str
     revision: str  # the git revision (short commit) the document was built from
     date: str  # the commit date, YYYY-MM-DD
-    author: str
+    author: str  # the authors as one line (or the issuing organisation outside git)
     approvals: tuple[Signature, ...] = ()
-    history: tuple[RevisionEntry, ...] = ()
+    history: tuple[RevisionEntry, ...] = ()  # the commits that changed its content
+    authors: tuple[str, ...] = ()  # git authors of its content, most commits first
+    label: str = ""  # the revision label: a release version, or "0.N (commit)"
+
+    @property
+    def revision_label(self) -> str:
+        return self.label or self.revision
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -43,7 +43,7 @@ def render_index_markdown(document_set: DocumentSet) -> str:
                 (
                     f"[{_cell(control.document_id)}]({document.slug}.md)",
                     _cell(control.title),
-                    _cell(control.revision),
+                    _cell(control.revision_label),
                     str(len(document.gaps)),
                 )
             )
@@ -80,7 +80,8 @@ class _Writer:
             ("Title", control.title),
             ("Project", document_set.project),
             ("Safety class", document_set.safety_class),
-            ("Revision", control.revision),
+            ("Revision", control.revision_label),
+            ("Commit", control.revision),
             ("Date", control.date or "not committed"),
             ("Author", control.author),
             ("IEC 62304 clauses", ", ".join(document.clauses)),

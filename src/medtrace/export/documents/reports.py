@@ -11,7 +11,6 @@ from medtrace.export.documents.content import (
     applies,
     blocks,
     field_text,
-    ids,
     listed_gap,
     section,
 )
@@ -144,89 +143,6 @@ def test_report(src: Sources) -> tuple[Section, ...]:
         section("Test execution records", blocks(graph, records)),
     ]
     return tuple(sections)
-
-
-# --- Risk management file -------------------------------------------------------------
-
-
-def rmf(src: Sources) -> tuple[Section, ...]:
-    graph = src.graph
-    risk = src.risk
-    hazards = graph.of_kind("hazard")
-    missing = () if hazards else (Gap(message="No hazard items (kind: hazard)", clause="4.2"),)
-    situation_rows = tuple(
-        (
-            s.situation.id,
-            ids(s.hazards),
-            ", ".join(h.item.id for h in s.harms),
-            f"{s.severity.short}/{s.probability.short} {s.before.value}",
-            ids(c.control for c in s.controls),
-            f"{s.residual_severity.short}/{s.residual_probability.short} {s.after.value}",
-            s.residual.value,
-        )
-        for s in risk.situations
-    )
-    open_gaps = [
-        Gap(
-            message=f"{s.situation.id}: {'; '.join(s.open)}",
-            clause="7.3.1" if s.controls else "7.2.1",
-        )
-        for s in risk.situations
-        if s.open
-    ]
-    control_rows = tuple(
-        (
-            c.control.id,
-            c.control.title,
-            field_text(c.control, "implemented-in", "software"),
-            ids(link.requirement for link in c.links),
-            c.status.value,
-        )
-        for c in risk.controls
-    )
-    introduced = tuple((i.control.id, i.item.id, ", ".join(i.situations)) for i in risk.introduced)
-    headers = (
-        "Situation",
-        "Hazards",
-        "Harms",
-        "Before (S/P risk)",
-        "Controls",
-        "After (S/P risk)",
-        "Residual",
-    )
-    legend = "Risk: A acceptable, R reduce as far as practicable, U unacceptable, ? unknown."
-    return (
-        section("Hazards", missing, blocks(graph, hazards)),
-        section(
-            "Hazardous situations and risk estimation",
-            [Paragraph(text=legend)],
-            [Table(headers=headers, rows=situation_rows)] if situation_rows else [],
-            open_gaps,
-            blocks(graph, graph.of_kind("hazardous-situation")),
-        ),
-        section("Harms", blocks(graph, graph.of_kind("harm"))),
-        section(
-            "Risk control measures and their verification",
-            [
-                Table(
-                    headers=("Control", "Title", "Implemented in", "Requirements", "Verification"),
-                    rows=control_rows,
-                )
-            ]
-            if control_rows
-            else [],
-            [
-                Table(
-                    headers=("Control", "Introduces", "Situations"),
-                    rows=introduced,
-                    caption="Risks introduced by risk controls",
-                )
-            ]
-            if introduced
-            else [],
-            blocks(graph, graph.of_kind("risk-control")),
-        ),
-    )
 
 
 # --- SOUP list ------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from medtrace.graph import TraceGraph
+from medtrace.graph.fingerprint import BINDING_FIELD
 from medtrace.graph.risk import RiskFile
 from medtrace.graph.verification import RequirementStatus, ResultIndex
 from medtrace.model import Item, SafetyClass
@@ -106,6 +107,8 @@ def field_text(item: Item, name: str, default: str = "") -> str:
 
 
 def item_block(graph: TraceGraph, item: Item) -> ItemBlock:
+    """An item as a document shows it; the fingerprints a record keeps are for machines
+    (the document's approvals say what they mean)."""
     reverse = {name: link.reverse for name, link in graph.schema.links.items()}
     links_in = sorted(
         (reverse.get(link.role, f"{link.role} (from)"), source)
@@ -115,7 +118,9 @@ def item_block(graph: TraceGraph, item: Item) -> ItemBlock:
         id=item.id,
         kind=item.kind,
         title=item.title,
-        fields=tuple((name, value_text(value)) for name, value in item.fields),
+        fields=tuple(
+            (name, value_text(value)) for name, value in item.fields if name != BINDING_FIELD
+        ),
         body=item.body,
         links_out=tuple((link.role, link.target) for link in item.links),
         links_in=tuple(links_in),

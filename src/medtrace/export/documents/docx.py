@@ -460,7 +460,7 @@ class _Writer:
         self.page_break()
         self.heading("Signatures", 1)
         approvals = self.doc.control.approvals
-        rows = [(s.name, s.role, s.meaning, s.date, s.record, "") for s in approvals] or [
+        rows = [(s.name, s.role, s.shown, s.date, s.record, "") for s in approvals] or [
             ("", "", meaning, "", "", "") for meaning in ("authored", "reviewed", "approved")
         ]
         self.table(

@@ -345,6 +345,8 @@ def document_data(document_set: DocumentSet, document: Document) -> Node:
                 "meaning": s.meaning,
                 "date": s.date,
                 "record": s.record,
+                "status": s.status,
+                "shown": s.shown,
             }
             for s in control.approvals
         ],

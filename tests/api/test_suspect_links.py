@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -155,3 +156,11 @@ def test_diff_lists_the_items_newly_suspect(example: Path) -> None:
     newly = set(json.loads(result.stdout)["suspect"])
     assert chain["requirements"] | chain["units"] | chain["tests"] <= newly
     assert SYS_ID not in newly
+
+
+def test_a_project_outside_git_says_what_suspect_links_compare_against(example: Path) -> None:
+    result = CliRunner().invoke(cli, ["check", str(example)])
+    assert "history: the project is not in a git repository" in result.stdout
+    document = CliRunner().invoke(cli, ["check", str(example), "--format", "json"])
+    (note,) = json.loads(document.stdout)["notes"]
+    assert "review stamps alone" in note

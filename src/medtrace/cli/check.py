@@ -76,6 +76,7 @@ def check(
         files=report.files,
         failed=report.failed,
         fail_on=report.fail_on,
+        notes=report.notes,
     )
     if output_format == "json":
         click.echo(findings_json(report.findings, summary), nl=False)

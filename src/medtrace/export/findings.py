@@ -20,6 +20,7 @@ class FindingsSummary:
     files: int
     failed: bool
     fail_on: Severity
+    notes: tuple[str, ...] = ()  # what the result rests on (e.g. no git history)
 
 
 def finding_record(finding: Finding) -> dict[str, object]:
@@ -46,6 +47,7 @@ def findings_json(findings: Sequence[Finding], summary: FindingsSummary) -> str:
         "fail_on": summary.fail_on.value,
         "failed": summary.failed,
         "counts": counts,
+        "notes": list(summary.notes),
     }
     # One finding per line: readable, diffable, and written by json's C encoder
     # (an indented dump goes through the pure-Python one, 10x slower on large projects).
@@ -89,11 +91,12 @@ def summary_line(findings: Sequence[Finding], summary: FindingsSummary) -> str:
     for finding in findings:
         counts[finding.severity] += 1
     verdict = "FAILED" if summary.failed else "passed"
+    notes = "".join(f"\nhistory: {note}" for note in summary.notes)
     return (
         f"{summary.project}: {summary.items} items in {summary.files} files\n"
         f"check {verdict}: {_plural(counts[Severity.ERROR], 'error')}, "
         f"{_plural(counts[Severity.WARNING], 'warning')}, "
-        f"{_plural(counts[Severity.INFO], 'note')}"
+        f"{_plural(counts[Severity.INFO], 'note')}{notes}"
     )
 
 

@@ -225,6 +225,12 @@ class ParseCache:
         return {path: codec.decode(blob, path) for path, blob in rows}
 
     @_guarded
+    def parsed_of(self, paths: Iterable[str]) -> dict[str, ParsedFile]:
+        """The full parse results of the files at ``paths`` (those the cache holds)."""
+        rows = self._select_in("SELECT path, result FROM files WHERE path IN", paths)
+        return {path: codec.decode(blob, path) for path, blob in rows}
+
+    @_guarded
     def parsed_of_kind(self, kind: str) -> list[ParsedFile]:
         """The full parse results of the files that hold an item of ``kind``, by path."""
         rows = self._db.execute(

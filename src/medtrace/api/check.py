@@ -166,6 +166,7 @@ def _rules(
         code=code,
         link_bases=history.bases,
         known=known,
+        at_head=history.at_head,
     )
     with contextlib.suppress(StoreError):
         opened.cache.remember(key, result)
@@ -181,13 +182,14 @@ def rule_findings(
     code: Mapping[str, str] | None = None,
     link_bases: Mapping[tuple[str, str], LinkBase] | None = None,
     known: Mapping[str, str] | None = None,
+    at_head: Mapping[str, tuple[str, str]] | None = None,
 ) -> tuple[Finding, ...]:
     """Findings of the IEC 62304 rules on ``graph`` (the project's items, or items as they
     would be), with the project's test runs, SOUP sources and advisories as evidence.
     ``code`` are the units' code digests (default: read from their files now);
     ``link_bases`` when each trace link was made (default: none known, so suspect links
     compare against the review stamps alone); ``known`` the own fingerprints the loader
-    computed."""
+    computed; ``at_head`` the own and deep fingerprints at ``HEAD`` (the link history)."""
     runs, unreadable = load_runs(root, root / RUNS_FOLDER)
     components, source_findings = _sources(root, config)
     advisories, advisory_findings = _advisories(root, config.soup.advisories)
@@ -203,6 +205,7 @@ def rule_findings(
         code,
         link_bases=link_bases,
         known=known,
+        at_head=at_head,
     )
     return (*found, *unreadable, *source_findings, *advisory_findings)
 

@@ -38,7 +38,7 @@ _SEPARATOR = "\x1f"
 _RECORD = "\x01"
 _FORMAT = f"--format={_RECORD}%H%x00%cI%x00"
 _CHUNK = 400  # commits read and parsed together
-_VERSION = "1"  # of what the cache remembers of the walk; another version walks afresh
+_VERSION = "3"  # of what the cache remembers of the walk; another version walks afresh
 _SYMLINK, _SUBMODULE = "120000", "160000"
 
 Pair = tuple[str, str]  # (item, an item it depends on)
@@ -46,11 +46,16 @@ Pair = tuple[str, str]  # (item, an item it depends on)
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LinkHistory:
-    """The link bases at ``head`` (None: no history), and what the comparison rests on."""
+    """The link bases at ``head`` (None: no history), and what the comparison rests on.
+
+    ``at_head`` holds each item's own and deep fingerprint at ``head``: the working tree's
+    deep fingerprints are those, but for items whose upstream changed since ``head``.
+    """
 
     head: str | None
     bases: Mapping[Pair, LinkBase] = field(default_factory=dict)
     note: str = ""
+    at_head: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,12 +108,16 @@ def link_history(
     if not head:
         return LinkHistory(head=None, note=NO_COMMITS)
     try:
-        stored, rows, base_rows = cache.history()
+        remembered = cache.history()
     except StoreError:
-        stored, rows, base_rows = None, [], []
-    stored = stored[len(_VERSION) + 1 :] if stored and stored.startswith(_VERSION + " ") else None
+        remembered = None
+    stored, rows, base_rows = None, [], []
+    if remembered is not None and remembered[0].startswith(_VERSION + " "):
+        stored = remembered[0][len(_VERSION) + 1 :]
+        rows, base_rows = remembered[1]
     if stored == head:
-        return LinkHistory(head=head, bases=_bases(base_rows))
+        at_head = {item_id: (own, deep) for _, item_id, own, _, _, deep in rows}
+        return LinkHistory(head=head, bases=_bases(base_rows), at_head=at_head)
     prefix = _prefix(root, repository)
     walk = _Walk(config)
     since: str | None = None
@@ -119,8 +128,8 @@ def link_history(
         repository, prefix, config_bytes, since, head, _Worktree(cache, repository, prefix, head)
     )
     with contextlib.suppress(StoreError):  # the walk is still right; the next one walks again
-        cache.save_history(f"{_VERSION} {head}", walk.rows(), walk.base_rows())
-    return LinkHistory(head=head, bases=walk.bases)
+        cache.save_history(f"{_VERSION} {head}", (list(walk.rows()), list(walk.base_rows())))
+    return LinkHistory(head=head, bases=walk.bases, at_head=walk.at_head())
 
 
 def project_link_bases(start: Path) -> Mapping[Pair, LinkBase]:
@@ -170,18 +179,28 @@ class _Walk:
         self.depended_by: dict[str, set[str]] = {}  # id -> ids whose deps name it
         self.served_by: dict[str, set[str]] = {}  # id -> ids that serve it
         self.bases: dict[Pair, LinkBase] = {}
+        self._at_head: dict[str, tuple[str, str]] | None = None
 
     # -- state ---------------------------------------------------------------------------
 
     def load(self, rows: Iterable[tuple[str, ...]], base_rows: Iterable[tuple[str, ...]]) -> None:
-        for path, item_id, own, deps, served in rows:
+        for path, item_id, own, deps, served, _ in rows:
             self._put(path, _Entry(item_id, own, _split(deps), _split(served)))
         self.bases = _bases(base_rows)
 
+    def at_head(self) -> dict[str, tuple[str, str]]:
+        """Each item's own and deep fingerprint as the walk ended (computed once)."""
+        if self._at_head is None:
+            deep = deep_of(self.own, self.own, self.deps)
+            self._at_head = {item_id: (own, deep[item_id]) for item_id, own in self.own.items()}
+        return self._at_head
+
     def rows(self) -> Iterator[tuple[str, ...]]:
+        at_head = self.at_head()
         for path, entry in self.entries.items():
             deps, served = _SEPARATOR.join(entry.deps), _SEPARATOR.join(entry.served)
-            yield path, entry.id, entry.own, deps, served
+            deep = at_head.get(entry.id, ("", ""))[1]
+            yield path, entry.id, entry.own, deps, served, deep
 
     def base_rows(self) -> Iterator[tuple[str, ...]]:
         for (item, other), base in self.bases.items():

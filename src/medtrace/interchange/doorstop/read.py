@@ -15,58 +15,19 @@ prefix, a name that is no valid id, links that are not a list of ids).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 import yaml
 
-from medtrace.model.finding import Finding, Severity
-from medtrace.model.location import SourceLocation
+from medtrace.ingest.item_file import ID_PATTERN
+from medtrace.interchange.doorstop.records import DoorstopDocument, DoorstopItem, DoorstopTree
+from medtrace.interchange.findings import INVALID, UNREADABLE, migrate_finding
+from medtrace.model.finding import Finding
 
-UNREADABLE = "migrate/unreadable"
-INVALID = "migrate/invalid"
 DOCUMENT_FILE = ".doorstop.yml"
 MAPPED = frozenset({"text", "header", "links"})
-ID_PATTERN = re.compile(r"^[A-Za-z](?:[A-Za-z0-9_.\-]{0,62}[A-Za-z0-9])?$")
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-Extra = tuple[tuple[str, object], ...]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DoorstopDocument:
-    prefix: str
-    parent: str | None
-    folder: str  # relative path of the folder holding .doorstop.yml ("" for the top)
-    settings: Extra  # every other key of .doorstop.yml
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DoorstopItem:
-    uid: str
-    document: str  # the prefix of its document
-    path: str
-    header: str
-    text: str
-    links: tuple[str, ...]
-    extra: Extra  # every attribute not mapped (sorted by name); link fingerprints too
-
-    @property
-    def title(self) -> str:
-        """The header, else the first non-blank line of the text, else the UID."""
-        for candidate in (self.header, self.text):
-            for line in candidate.splitlines():
-                if line.strip():
-                    return line.strip()[:200]
-        return self.uid
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DoorstopTree:
-    documents: tuple[DoorstopDocument, ...]
-    items: tuple[DoorstopItem, ...]
 
 
 def parse_doorstop(files: Mapping[str, bytes]) -> tuple[DoorstopTree, tuple[Finding, ...]]:
@@ -189,12 +150,3 @@ def _item(
 
 def _text(value: object) -> str:
     return "" if value is None else str(value)
-
-
-def migrate_finding(code: str, path: str, message: str, line: int | None = None) -> Finding:
-    return Finding(
-        code=code,
-        severity=Severity.ERROR,
-        message=message,
-        location=SourceLocation(path=path, line=line),
-    )

@@ -1,4 +1,4 @@
-"""Migration from Innolitics RDM: its ``data/*.yml`` records become medtrace items.
+"""Innolitics RDM records as medtrace items (``medtrace migrate rdm``).
 
 RDM keeps one YAML file per record type and renders its documents from Jinja
 templates (``documents/*.md``); only the data is imported. The mapping, file by
@@ -61,21 +61,11 @@ import dataclasses
 import datetime
 import reprlib
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 
-from medtrace.api.load import LoadOptions, load_project
-from medtrace.api.migrate import (
-    MigrationReport,
-    NewItem,
-    body_section,
-    read_source,
-    stop_on_errors,
-    write_new_items,
-)
 from medtrace.errors import MedtraceError
-from medtrace.ingest.rdm import KNOWN_FILES, NOT_IMPORTED, parse_rdm
-from medtrace.model import Finding, Severity, SourceLocation
-from medtrace.model.rdm import (
+from medtrace.interchange.findings import NOT_IMPORTED
+from medtrace.interchange.items import NewItem, body_section
+from medtrace.interchange.rdm.records import (
     RdmData,
     RdmManualTest,
     RdmRequirement,
@@ -85,6 +75,7 @@ from medtrace.model.rdm import (
     RdmTestResult,
     RdmVersion,
 )
+from medtrace.model import Finding, Severity, SourceLocation
 from medtrace.model.schema import Schema
 
 FOLDER = "rdm"  # where the items are written, below the project's first path
@@ -115,51 +106,6 @@ _USED = {
     "change-request": (),
     "problem-report": (),
 }
-
-
-def import_rdm(
-    start: Path,
-    source_dir: Path,
-    dry_run: bool = False,
-    *,
-    options: LoadOptions | None = None,
-) -> MigrationReport:
-    """Import the RDM project in ``source_dir`` (its root, or its ``data`` folder)
-    into the project at or above ``start`` (see the module docstring for the
-    mapping). The files are written below ``<first path>/rdm/<kind>/``; nothing
-    is written when a data file is broken, an id is taken or a file exists."""
-    if not source_dir.is_dir():
-        raise MedtraceError(f"{source_dir} is not a folder")
-    data_dir = source_dir / "data" if (source_dir / "data").is_dir() else source_dir
-    prefix = "data/" if data_dir != source_dir else ""
-    # Only the known files are read; the others (folders too) are named in a warning.
-    files = {
-        f"{path.name}/" if path.is_dir() else path.name: _read(path)
-        for path in sorted(data_dir.iterdir())
-        if not path.name.startswith(".")
-    }
-    if not files:
-        raise MedtraceError(f"{source_dir} holds no RDM data files", hint="name RDM's data folder")
-    data, findings = parse_rdm(files)
-    findings = tuple(_moved(f, prefix) for f in findings)
-    stop_on_errors(source_dir, findings)
-    project = load_project(start, options)
-    new = rdm_items(data, project.config.schema)
-    warnings = [
-        *findings,
-        *(_moved(f, prefix) for f in rdm_warnings(data)),
-        *_outside(source_dir, data_dir),
-    ]
-    return write_new_items(
-        Path(project.root),
-        project.config.paths[0],
-        FOLDER,
-        {item.id for item in project.items},
-        new,
-        str(source_dir),
-        warnings,
-        dry_run,
-    )
 
 
 def rdm_items(data: RdmData, schema: Schema) -> list[NewItem]:
@@ -540,29 +486,9 @@ def _warning(location: SourceLocation, message: str) -> Finding:
     return Finding(code=NOT_IMPORTED, severity=Severity.WARNING, message=message, location=location)
 
 
-def _moved(finding: Finding, prefix: str) -> Finding:
+def relocated(finding: Finding, prefix: str) -> Finding:
     """``finding`` located relative to the RDM root rather than its data folder."""
     if not prefix:
         return finding
     location = dataclasses.replace(finding.location, path=prefix + finding.location.path)
     return dataclasses.replace(finding, location=location)
-
-
-def _read(path: Path) -> bytes:
-    if path.name not in KNOWN_FILES or not path.is_file():
-        return b""
-    return read_source(path)
-
-
-def _outside(source_dir: Path, data_dir: Path) -> list[Finding]:
-    """A warning for each entry of the RDM root beside ``data/``: none is imported."""
-    if data_dir == source_dir:
-        return []
-    found: list[Finding] = []
-    for path in sorted(source_dir.iterdir()):
-        if path == data_dir or path.name.startswith("."):
-            continue
-        what = "RDM's document templates" if path.name == "documents" else "not RDM data"
-        message = f"{path.name}{'/' if path.is_dir() else ''}: {what}; not imported"
-        found.append(_warning(SourceLocation(path=path.name), message))
-    return found

@@ -11,7 +11,7 @@ import pytest
 from lxml import etree
 from tests.conftest import shared_path
 
-from medtrace.ingest.reqif import INVALID, UNREADABLE, parse_reqif
+from medtrace.interchange.reqif.read import INVALID, UNREADABLE, parse_reqif
 
 CORPUS = ("realworld", "reqif", "strictdoc-reqif")
 # Files that refer to spec objects they do not hold (checked in the test below).

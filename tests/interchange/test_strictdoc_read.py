@@ -8,9 +8,9 @@ import re
 import pytest
 from tests.conftest import shared_path
 
-from medtrace.ingest.doorstop import INVALID, UNREADABLE
-from medtrace.ingest.strictdoc import parse_sdoc
-from medtrace.model.strictdoc import SdocDocument
+from medtrace.interchange.findings import INVALID, UNREADABLE
+from medtrace.interchange.strictdoc.read import parse_sdoc
+from medtrace.interchange.strictdoc.records import SdocDocument
 
 SOURCE = ("realworld", "strictdoc", "strictdoc-docs")
 REAL = [

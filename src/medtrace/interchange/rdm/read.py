@@ -1,7 +1,7 @@
 """Read the data files of an Innolitics RDM project (a migration source).
 
 Pure: a mapping of file name (relative to RDM's ``data/`` folder) -> bytes in,
-:class:`~medtrace.model.rdm.RdmData` and findings out; it never raises on what
+:class:`~medtrace.interchange.rdm.records.RdmData` and findings out; it never raises on what
 the files hold. The files read are those of RDM's example project:
 ``requirements.yml``, ``risk.yml``, ``soup.yml``, ``unit_test_record.yml``,
 ``integration_test_record.yml``, ``manual_tests.yml``, ``versions.yml``,
@@ -31,10 +31,9 @@ from typing import TypeVar, cast
 
 import yaml
 
-from medtrace.ingest.doorstop import ID_PATTERN, INVALID, UNREADABLE, migrate_finding
-from medtrace.model.finding import Finding, Severity
-from medtrace.model.location import SourceLocation
-from medtrace.model.rdm import (
+from medtrace.ingest.item_file import ID_PATTERN
+from medtrace.interchange.findings import INVALID, NOT_IMPORTED, UNREADABLE, migrate_finding
+from medtrace.interchange.rdm.records import (
     Extra,
     RdmChange,
     RdmChangeRequest,
@@ -48,8 +47,9 @@ from medtrace.model.rdm import (
     RdmTestResult,
     RdmVersion,
 )
+from medtrace.model.finding import Finding, Severity
+from medtrace.model.location import SourceLocation
 
-NOT_IMPORTED = "migrate/not-imported"
 KNOWN_FILES = (
     "requirements.yml",
     "risk.yml",

@@ -9,10 +9,10 @@ import pytest
 import yaml
 from tests.conftest import shared_path
 
-from medtrace.ingest.doorstop import INVALID, UNREADABLE
-from medtrace.ingest.rdm import NOT_IMPORTED, parse_rdm
+from medtrace.interchange.findings import INVALID, NOT_IMPORTED, UNREADABLE
+from medtrace.interchange.rdm.read import parse_rdm
+from medtrace.interchange.rdm.records import RdmData
 from medtrace.model import Severity
-from medtrace.model.rdm import RdmData
 
 
 def _real() -> Path:

@@ -12,9 +12,11 @@ import yaml
 from tests.conftest import shared_path
 
 from medtrace.api import check_project, load_project
-from medtrace.api.migrate_rdm import import_rdm, rdm_items, rdm_warnings
+from medtrace.api.migrate import import_rdm
 from medtrace.errors import MedtraceError
-from medtrace.ingest.rdm import NOT_IMPORTED, parse_rdm
+from medtrace.interchange.findings import NOT_IMPORTED
+from medtrace.interchange.rdm.map import rdm_items, rdm_warnings
+from medtrace.interchange.rdm.read import parse_rdm
 from medtrace.model.kinds import builtin_schema
 
 STRUCTURAL = ("file/", "item/", "link/", "config/")

@@ -16,25 +16,14 @@ Findings: ``migrate/unreadable`` (empty, not UTF-8 or not JSON) and
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
-from medtrace.ingest.doorstop import ID_PATTERN, INVALID, UNREADABLE, Extra, migrate_finding
+from medtrace.ingest.item_file import ID_PATTERN
+from medtrace.interchange.findings import INVALID, UNREADABLE, migrate_finding
+from medtrace.interchange.needs.records import Need
 from medtrace.model.finding import Finding
 
 BODY_FIELDS = ("content", "description")
 _READ = frozenset({"id", "type", "title", "tags", "status", *BODY_FIELDS})
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Need:
-    id: str
-    type: str
-    title: str
-    body: str
-    tags: tuple[str, ...]
-    status: str | None
-    links: tuple[tuple[str, tuple[str, ...]], ...]  # (link field, targets), fields sorted
-    extra: Extra  # other non-empty attributes, sorted by name
 
 
 def parse_needs(data: bytes, path: str) -> tuple[tuple[Need, ...], tuple[Finding, ...]]:

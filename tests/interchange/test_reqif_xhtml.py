@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 from lxml import etree
 from tests.conftest import shared_path
 
-from medtrace.ingest.reqif import markdownify_value, xhtml_to_markdown
-from medtrace.ingest.xhtml import XHTML, simple_markdown
+from medtrace.interchange.reqif.read import markdownify_value, xhtml_to_markdown
+from medtrace.interchange.reqif.xhtml import XHTML, simple_markdown
 
 REQIF = "{http://www.omg.org/spec/ReqIF/20110401/reqif.xsd}"
 # Letters, markdown characters, entities' characters, ASCII whitespace, a no-break

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import shared_path
-from tests.ingest.test_strictdoc import EVERYTHING
+from tests.interchange.test_strictdoc_read import EVERYTHING
 
 from medtrace.api import check_project, load_project
-from medtrace.api.migrate_strictdoc import LINK_UNMAPPED, NOT_IMPORTED, import_strictdoc
+from medtrace.api.migrate import import_strictdoc
 from medtrace.errors import MedtraceError
+from medtrace.interchange.findings import LINK_UNMAPPED, NOT_IMPORTED
 
 SOURCE = ("realworld", "strictdoc", "strictdoc-docs")
 REAL = {

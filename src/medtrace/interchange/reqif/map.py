@@ -1,6 +1,6 @@
-"""ReqIF: import a .reqif/.reqifz file as new items, export items as ReqIF 1.2.
+"""ReqIF records as medtrace items (``medtrace migrate reqif``).
 
-Import (``medtrace migrate reqif``) maps each SPEC-OBJECT to a new item:
+Each SPEC-OBJECT becomes a new item:
 
 - kind: the spec object type's long name when it names a kind, else the type's
   entry in ``[reqif] kinds``, else ``[reqif] default-kind``
@@ -34,145 +34,32 @@ below another one records ``parent`` (the parent's item id) and ``position``
 (1-based among its siblings) in its section; the order of top-level objects is
 the order of the file.
 
-Export (``medtrace migrate reqif-export``): see :mod:`medtrace.export.reqif`; the
-items come back from an import of the file unchanged.
+Export (``medtrace migrate reqif-export``): see :mod:`medtrace.interchange.reqif.write`;
+the items come back from an import of the file unchanged.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
-import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from medtrace.api.load import LoadOptions, load_project
-from medtrace.api.migrate import (
-    LINK_ROLES,
-    MigrationReport,
-    NewItem,
-    body_section,
-    read_source,
-    stop_on_errors,
-    write_new_items,
-)
-from medtrace.errors import MedtraceError
-from medtrace.export.reqif import CHAPTER_NAME, EPOCH, FOREIGN_ID, NAME, TEXT, reqif_bytes
-from medtrace.export.reqif_schema import validate_reqif
 from medtrace.ingest.item_file import ID_PATTERN
-from medtrace.ingest.reqif import parse_reqif
 from medtrace.ingest.values import FieldValueError, coerce
 from medtrace.ingest.yamlnodes import Nested, RawValue
+from medtrace.interchange.items import LINK_ROLES, NewItem, body_section
+from medtrace.interchange.reqif.records import ReqifDocument, ReqifNode, ReqifObject
+from medtrace.interchange.reqif.write import CHAPTER_NAME, FOREIGN_ID, NAME, TEXT
 from medtrace.model import FieldType, Finding, Severity, SourceLocation
 from medtrace.model.config import ReqifConfig
-from medtrace.model.reqif import ReqifDocument, ReqifNode, ReqifObject
 from medtrace.model.schema import FieldSpec, Schema
-from medtrace.store.collector import collector_paused
-from medtrace.store.files import NewFiles, StagedFiles, write_atomic
-from medtrace.store.git import GitError, GitRepository
-from medtrace.store.writer_process import BackgroundFiles
 
 SECTION = "reqif"
 DEFAULT_FIELDS = ((FOREIGN_ID, "id"), (NAME, "title"), (CHAPTER_NAME, "title"), (TEXT, "body"))
-BACKGROUND_BYTES = 1 << 20  # a file this large has its items created by a helper process
 TITLE_LIMIT = 120  # characters of a title taken from the body's first line
 _PARTS = ("id", "title", "body")
 _SEPARATORS = re.compile(r"[\s_]+")
-
-
-def import_reqif(
-    start: Path, file: Path, dry_run: bool = False, *, options: LoadOptions | None = None
-) -> MigrationReport:
-    """Create an item per spec object of the ReqIF file ``file`` (.reqif or .reqifz);
-    see the module's docstring for the mapping. A file that is not ReqIF, or
-    names objects it does not hold, is refused and nothing is written."""
-    data = read_source(file)
-    with collector_paused(), _new_files(len(data), dry_run) as files:  # (see _new_files)
-        trees: list[object] = []  # freed once the last item is mapped (see _items)
-        document, findings = parse_reqif(data, str(file), keep=trees)
-        stop_on_errors(file, findings, joined=False)
-        assert document is not None
-        project = load_project(start, options)
-        config = project.config
-        taken = {item.id for item in project.items}
-        mapper = _Mapper(config.schema, config.reqif, taken, str(file))
-        drafts = mapper.prepare(document)
-        return write_new_items(
-            Path(project.root),
-            config.paths[0],
-            config.reqif.folder,
-            taken,
-            _items(mapper, drafts, trees),
-            str(file),
-            mapper.warnings,
-            dry_run,
-            files,
-        )
-
-
-def _items(mapper: _Mapper, drafts: list[_Draft], trees: list[object]) -> Iterator[NewItem]:
-    """The items of ``drafts``; after the last one, the parsed XML ``trees`` are
-    freed, while the last files are created (freeing the tree of a 100 MB file, and
-    the allocator's tidying up after it, take about a second)."""
-    for draft in drafts:
-        yield mapper.item(draft)
-    trees.clear()
-
-
-def _new_files(size: int, dry_run: bool) -> NewFiles:
-    """Where the items of a file of ``size`` bytes are created: for a large file, a
-    helper process started now (before the file is parsed), which creates each item
-    file as soon as it is mapped and rendered; the garbage collector is paused
-    meanwhile (objects by the 100,000, none in a cycle). A frozen medtrace (a single
-    executable) has no interpreter to start the helper with."""
-    if size >= BACKGROUND_BYTES and not dry_run and not getattr(sys, "frozen", False):
-        try:
-            return BackgroundFiles()
-        except OSError:  # no interpreter to start: create them in this process
-            pass
-    return StagedFiles()
-
-
-def export_reqif(
-    start: Path, out: Path, *, kinds: Sequence[str] = (), options: LoadOptions | None = None
-) -> int:
-    """Write the project's items (only those of ``kinds`` when given) as a ReqIF 1.2
-    file to ``out``; returns how many. Its time stamps are the date of the commit
-    checked out (the Unix epoch outside git), so the same commit gives the same bytes."""
-    project = load_project(start, options)
-    schema = project.config.schema
-    unknown = [kind for kind in kinds if kind not in schema.kinds]
-    if unknown:
-        raise MedtraceError(
-            f"unknown kind {unknown[0]!r}", hint=f"the kinds are {', '.join(schema.kinds)}"
-        )
-    items = [
-        item
-        for item in project.items
-        if item.kind in schema.kinds and (not kinds or item.kind in kinds)
-    ]
-    data = reqif_bytes(
-        items, schema, title=project.config.name, timestamp=_commit_time(Path(project.root))
-    )
-    problems = validate_reqif(data)
-    if problems:  # a fault of medtrace's, never of the project: nothing is written
-        raise MedtraceError(
-            f"the ReqIF written for {out} breaks the ReqIF 1.2 schema ({problems[0]}); "
-            "nothing was written",
-            hint="please report this with the item named",
-        )
-    write_atomic(out, data)
-    return len(items)
-
-
-def _commit_time(root: Path) -> dt.datetime:
-    try:
-        repository = GitRepository.containing(root)
-        return dt.datetime.fromisoformat(repository.commit_date("HEAD"))
-    except (GitError, ValueError):
-        return EPOCH
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -210,10 +97,10 @@ def reqif_items(
 ) -> MappedItems:
     """Map a ReqIF document to new items (see the module's docstring); ``taken`` are
     the ids the project has already."""
-    return _Mapper(schema, config, taken, source).map(document)
+    return ReqifMapper(schema, config, taken, source).map(document)
 
 
-class _Mapper:
+class ReqifMapper:
     def __init__(self, schema: Schema, config: ReqifConfig, taken: set[str], source: str) -> None:
         self.schema = schema
         self.config = config
@@ -260,6 +147,14 @@ class _Mapper:
             )
         self.links_kept = kept
         return drafts
+
+    def items(self, drafts: list[_Draft], trees: list[object]) -> Iterator[NewItem]:
+        """The items of ``drafts``; after the last one, the parsed XML ``trees`` are
+        freed, while the last files are created (freeing the tree of a 100 MB file, and
+        the allocator's tidying up after it, take about a second)."""
+        for draft in drafts:
+            yield self.item(draft)
+        trees.clear()
 
     def warn(self, code: str, message: str, item: str) -> None:
         self.warnings.append(

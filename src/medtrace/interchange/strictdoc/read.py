@@ -30,9 +30,8 @@ from __future__ import annotations
 
 import re
 
-from medtrace.ingest.doorstop import INVALID, UNREADABLE, migrate_finding
-from medtrace.model.finding import Finding
-from medtrace.model.strictdoc import (
+from medtrace.interchange.findings import INVALID, UNREADABLE, migrate_finding
+from medtrace.interchange.strictdoc.records import (
     Fields,
     SdocDocument,
     SdocGrammarElement,
@@ -41,6 +40,7 @@ from medtrace.model.strictdoc import (
     SdocRelation,
     SdocSection,
 )
+from medtrace.model.finding import Finding
 
 MARKER = re.compile(r"^(\[\[?)(/?)([A-Z][A-Z0-9_]*)(\]\]?)\s*$")
 FIELD = re.compile(r"^([A-Z][A-Z0-9_]*):(?:[ \t]+(.*?))?\s*$")

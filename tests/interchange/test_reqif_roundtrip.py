@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from medtrace.api import load_project
-from medtrace.api.migrate import NewItem, render_item
-from medtrace.api.reqif import export_reqif, import_reqif
+from medtrace.api.migrate import export_reqif, import_reqif
+from medtrace.interchange.items import NewItem, render_item
 from medtrace.model import Item
 
 CONFIG = """[project]

@@ -7,7 +7,8 @@ from pathlib import Path
 import yaml
 from tests.conftest import shared_path
 
-from medtrace.ingest.doorstop import INVALID, UNREADABLE, parse_doorstop
+from medtrace.interchange.doorstop.read import parse_doorstop
+from medtrace.interchange.findings import INVALID, UNREADABLE
 
 DOC = b"settings:\n  digits: 3\n  prefix: REQ\n  sep: ''\n"
 

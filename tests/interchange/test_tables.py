@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from medtrace.api import load_project
-from medtrace.api.migrate import NewItem, render_item
-from medtrace.api.tables import export_table, import_table
+from medtrace.api.migrate import export_table, import_table
 from medtrace.errors import MedtraceError
+from medtrace.interchange.items import NewItem, render_item
 from medtrace.model import Item
 
 KIND = "software-requirement"

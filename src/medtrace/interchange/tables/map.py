@@ -10,25 +10,15 @@ already is skipped and reported, never written over.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
-
-from medtrace.api.load import LoadOptions, load_project
-from medtrace.api.migrate import MigrationReport, NewItem, write_new_items
 from medtrace.errors import MedtraceError
-from medtrace.graph import TraceGraph
 from medtrace.ingest.values import FieldValueError, coerce
 from medtrace.ingest.yamlnodes import RawValue
+from medtrace.interchange.items import NewItem
 from medtrace.model import FieldType, FieldValue, Item
 from medtrace.model.schema import FieldSpec, Schema
-from medtrace.store.files import write_atomic
-
-FORMATS = (".csv", ".xlsx")
 
 
 def table_columns(schema: Schema, kind: str) -> list[str]:
@@ -39,70 +29,50 @@ def table_columns(schema: Schema, kind: str) -> list[str]:
     return ["id", "title", *(f.name for f in _fields(schema, kind)), *spec.links, "body"]
 
 
-def export_table(start: Path, kind: str, path: Path, *, options: LoadOptions | None = None) -> int:
-    """Write the items of ``kind`` to ``path`` (.csv or .xlsx); returns how many."""
-    _format(path)
-    project = load_project(start, options)
-    schema = project.config.schema
+def table_rows(items: Sequence[Item], kind: str, schema: Schema) -> list[list[str]]:
+    """The header row and a row per item of ``items`` (of ``kind``), sorted by id."""
     columns = table_columns(schema, kind)
-    items = sorted(TraceGraph(project.items, schema).of_kind(kind), key=lambda i: i.id)
-    rows = [columns, *([_cell(item, column, schema) for column in columns] for item in items)]
-    write_atomic(path, _encode(path, rows))
-    return len(items)
+    ordered = sorted(items, key=lambda item: item.id)
+    return [columns, *([_cell(item, column, schema) for column in columns] for item in ordered)]
 
 
-def import_table(
-    start: Path,
+def table_items(
+    rows: Sequence[Sequence[str]],
     kind: str,
-    path: Path,
+    schema: Schema,
+    taken: set[str],
+    source: Path,
     mapping: Mapping[str, str] | None = None,
-    dry_run: bool = False,
-    *,
-    options: LoadOptions | None = None,
-) -> MigrationReport:
-    """Create an item of ``kind`` per row of the table at ``path``. ``mapping`` renames
-    header cells to columns (``{"Requirement ID": "id"}``); a header that names no
-    column is an error, and so is a value that does not fit its field: nothing is
-    written then."""
-    rows = _decode(path)
+) -> tuple[list[NewItem], list[str]]:
+    """The new items of the table ``rows`` (header first) read from ``source``, and the
+    ids of the rows skipped because the project has them (``taken``). ``mapping``
+    renames header cells to columns (``{"Requirement ID": "id"}``); a header that names
+    no column is an error, and so is a value that does not fit its field."""
     if not rows:
-        raise MedtraceError(f"{path} has no header row")
-    project = load_project(start, options)
-    schema = project.config.schema
+        raise MedtraceError(f"{source} has no header row")
     columns = table_columns(schema, kind)
     header = [(mapping or {}).get(cell.strip(), cell.strip()) for cell in rows[0]]
     unknown = [name for name in header if name and name not in columns]
     if unknown:
         raise MedtraceError(
-            f"{path}: the columns {', '.join(map(repr, unknown))} are no field or link of a "
+            f"{source}: the columns {', '.join(map(repr, unknown))} are no field or link of a "
             f"{kind} (nothing was written)",
             hint=f"the columns are {', '.join(columns)}; map others with a mapping",
         )
     if "id" not in header or "title" not in header:
-        raise MedtraceError(f"{path}: the header names no id or no title column")
-    taken = {item.id for item in project.items}
+        raise MedtraceError(f"{source}: the header names no id or no title column")
     new: list[NewItem] = []
     skipped: list[str] = []
     for number, row in enumerate(rows[1:], start=2):
         values = {name: cell for name, cell in zip(header, row, strict=False) if name}
         if not any(values.values()):
             continue
-        item = _row_item(kind, values, schema, f"{path}, row {number}")
+        item = _row_item(kind, values, schema, f"{source}, row {number}")
         if item.id in taken:
             skipped.append(item.id)
         else:
             new.append(item)
-    report = write_new_items(
-        Path(project.root),
-        project.config.paths[0],
-        "imported",
-        taken,
-        new,
-        str(path),
-        (),
-        dry_run,
-    )
-    return replace(report, skipped=tuple(skipped))
+    return new, skipped
 
 
 def _fields(schema: Schema, kind: str) -> list[FieldSpec]:
@@ -160,49 +130,3 @@ def _row_item(kind: str, values: Mapping[str, str], schema: Schema, where: str) 
         links=tuple(links),
         source=where,
     )
-
-
-def _format(path: Path) -> str:
-    suffix = path.suffix.lower()
-    if suffix not in FORMATS:
-        raise MedtraceError(f"{path}: a table is a .csv or .xlsx file")
-    return suffix
-
-
-def _encode(path: Path, rows: Sequence[Sequence[str]]) -> bytes:
-    if _format(path) == ".csv":
-        stream = io.StringIO(newline="")
-        csv.writer(stream).writerows(rows)
-        return stream.getvalue().encode("utf-8")
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    for row in rows:
-        sheet.append(list(row))
-        for cell in sheet[sheet.max_row]:
-            cell.data_type = "s"  # text, never a formula ("=...")
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _decode(path: Path) -> list[list[str]]:
-    suffix = _format(path)
-    try:
-        if suffix == ".csv":
-            text = path.read_bytes().decode("utf-8-sig")
-            return [list(row) for row in csv.reader(io.StringIO(text, newline=""))]
-        book = load_workbook(path, read_only=True, data_only=True)
-    except OSError as error:
-        raise MedtraceError(f"cannot read {path}: {error.strerror or error}") from error
-    except (UnicodeDecodeError, csv.Error) as error:
-        raise MedtraceError(f"{path} is not a UTF-8 CSV file: {error}") from error
-    except Exception as error:  # openpyxl raises many kinds on a broken workbook
-        raise MedtraceError(f"{path} is not an XLSX workbook: {error}") from error
-    sheet = book.worksheets[0]
-    rows = [
-        ["" if cell is None else str(cell) for cell in row]
-        for row in sheet.iter_rows(values_only=True)
-    ]
-    book.close()
-    return rows

@@ -15,7 +15,7 @@ Attribute values are read by their definition's long name; an enumeration's
 value is its enum values' long names joined with ``", "``; XHTML is converted
 to Markdown with markdownify, except a lone ``<div>`` holding text only, which
 is taken as it is (that is how medtrace exports Markdown), and the common shape
-of paragraphs with bold and italic words, which :mod:`medtrace.ingest.xhtml`
+of paragraphs with bold and italic words, which :mod:`medtrace.interchange.reqif.xhtml`
 converts to the same text itself.
 """
 
@@ -30,10 +30,10 @@ from pathlib import PurePosixPath, PureWindowsPath
 from lxml import etree
 from markdownify import markdownify
 
-from medtrace.ingest.xhtml import simple_markdown
+from medtrace.interchange.reqif.records import ReqifDocument, ReqifNode, ReqifObject, ReqifRelation
+from medtrace.interchange.reqif.xhtml import simple_markdown
 from medtrace.model.finding import Finding, Severity
 from medtrace.model.location import SourceLocation
-from medtrace.model.reqif import ReqifDocument, ReqifNode, ReqifObject, ReqifRelation
 
 NAMESPACE = "http://www.omg.org/spec/ReqIF/20110401/reqif.xsd"
 _OMG = "http://www.omg.org/spec/ReqIF/"  # ReqIF 1.2, and the 2010 draft namespace

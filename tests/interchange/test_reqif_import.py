@@ -7,17 +7,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.ingest.test_reqif import DANGLING, NOT_REQIF, corpus, count, xml_documents
+from tests.interchange.test_reqif_read import DANGLING, NOT_REQIF, corpus, count, xml_documents
 
 from medtrace.api import check_project, load_project
-from medtrace.api import migrate as migrate_api
-from medtrace.api import reqif as reqif_api
-from medtrace.api.reqif import export_reqif, import_reqif, reqif_items
+from medtrace.api import migrate as migrate_module
+from medtrace.api.migrate import export_reqif, import_reqif
 from medtrace.errors import MedtraceError
-from medtrace.export.reqif_schema import validate_reqif
 from medtrace.ingest import parse_config
+from medtrace.interchange import items as items_module
+from medtrace.interchange.reqif.map import reqif_items
+from medtrace.interchange.reqif.records import ReqifDocument, ReqifNode, ReqifObject, ReqifRelation
+from medtrace.interchange.reqif.schema import validate_reqif
 from medtrace.model import Item
-from medtrace.model.reqif import ReqifDocument, ReqifNode, ReqifObject, ReqifRelation
 from medtrace.store.writer_process import BackgroundFiles
 
 STRUCTURAL = ("file/", "item/", "link/", "config/")
@@ -103,8 +104,8 @@ def test_a_large_file_has_the_same_files_written_by_the_helper_process(
     for number, (_, path) in enumerate(files):
         import_reqif(_project(tmp_path / f"here{number}"), path)
     assert started == []  # small files: written by this process
-    monkeypatch.setattr(reqif_api, "BackgroundFiles", Counted)
-    monkeypatch.setattr(reqif_api, "BACKGROUND_BYTES", 0)  # every file counts as large
+    monkeypatch.setattr(migrate_module, "BackgroundFiles", Counted)
+    monkeypatch.setattr(migrate_module, "BACKGROUND_BYTES", 0)  # every file counts as large
     for number, (name, path) in enumerate(files):
         import_reqif(_project(tmp_path / f"helper{number}"), path)
         here, helper = _files(tmp_path / f"here{number}"), _files(tmp_path / f"helper{number}")
@@ -116,17 +117,17 @@ def test_a_large_file_has_the_same_files_written_by_the_helper_process(
 def test_a_failure_while_the_helper_writes_leaves_nothing(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = migrate_api.render_item
+    real = items_module.render_item
     rendered: list[str] = []
 
-    def failing(item: migrate_api.NewItem) -> str:
+    def failing(item: items_module.NewItem) -> str:
         if len(rendered) == 10:
             raise RuntimeError("cannot render")
         rendered.append(item.id)
         return real(item)
 
-    monkeypatch.setattr(reqif_api, "BACKGROUND_BYTES", 0)
-    monkeypatch.setattr(migrate_api, "render_item", failing)
+    monkeypatch.setattr(migrate_module, "BACKGROUND_BYTES", 0)
+    monkeypatch.setattr(items_module, "render_item", failing)
     with pytest.raises(RuntimeError, match="cannot render"):
         import_reqif(project, corpus()["examples/sample2_sdoc.reqif"])
     assert len(rendered) == 10  # ten files went to the helper, which removed them again

@@ -1,4 +1,4 @@
-"""Migration from StrictDoc: import the nodes of ``.sdoc`` documents as items.
+"""StrictDoc nodes as medtrace items (``medtrace migrate strictdoc``).
 
 Every node with a ``UID`` that is not narrative text (``[TEXT]``, ``[FREETEXT]``)
 becomes an item: id its UID, title its ``TITLE``, body its ``STATEMENT`` (else
@@ -21,35 +21,29 @@ and the document header fields other than ``TITLE`` and ``PREFIX``.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from medtrace.api.load import LoadOptions, load_project
-from medtrace.api.migrate import (
+from medtrace.errors import MedtraceError
+from medtrace.ingest.item_file import ID_PATTERN
+from medtrace.interchange.findings import LINK_UNMAPPED, NOT_IMPORTED
+from medtrace.interchange.items import (
     LINK_ROLES,
-    NEEDS_STATUSES,
+    STATUSES,
     MigrationReport,
     NewItem,
     body_section,
-    read_source,
-    write_new_items,
 )
-from medtrace.errors import MedtraceError
-from medtrace.ingest.item_file import ID_PATTERN
-from medtrace.ingest.strictdoc import parse_sdoc
+from medtrace.interchange.strictdoc.records import SdocDocument, SdocNode, SdocRelation, SdocSection
 from medtrace.model import Finding, Severity, SourceLocation
 from medtrace.model.schema import Schema
-from medtrace.model.strictdoc import SdocDocument, SdocNode, SdocRelation, SdocSection
 
 FOLDER = "strictdoc"
 NARRATIVE = frozenset({"TEXT", "FREETEXT"})  # free text between nodes: never an item
 BODY_FIELDS = ("STATEMENT", "DESCRIPTION", "CONTENT")
 HEADER_MAPPED = frozenset({"TITLE", "NAME", "PREFIX"})
 LINK_RELATIONS = frozenset({"Parent", "Child"})
-NOT_IMPORTED = "migrate/not-imported"
-LINK_UNMAPPED = "migrate/link-unmapped"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -75,49 +69,14 @@ class _Node:
         return SourceLocation(path=self.document.path, line=line or self.node.line)
 
 
-def import_strictdoc(
-    start: Path,
-    files: Sequence[Path],
-    dry_run: bool = False,
-    kinds: Mapping[str, str] | None = None,
-    *,
-    options: LoadOptions | None = None,
-) -> StrictdocReport:
-    """Import the ``.sdoc`` documents ``files`` (see the module docstring). ``kinds``
-    maps an element tag, a file name or a document ``PREFIX`` to a kind, in that
-    order; the default is system-requirement for a document marked ``ROOT: True``
-    or without ``Parent`` relations, software-requirement for the others."""
-    if not files:
-        raise MedtraceError("no .sdoc file to import", hint="name one or more .sdoc files")
-    documents: list[SdocDocument] = []
-    for file in files:
-        document, findings = parse_sdoc(read_source(file), str(file))
-        if document is None:
-            first = findings[0]  # the reader's one finding: the file and line that broke
-            raise MedtraceError(f"{first.location}: {first.message} (nothing was written)")
-        documents.append(document)
-    project = load_project(start, options)
-    existing = {item.id: item.kind for item in project.items}
-    warnings: list[Finding] = []
-    new = strictdoc_items(documents, project.config.schema, kinds, existing, warnings)
-    report = write_new_items(
-        Path(project.root),
-        project.config.paths[0],
-        FOLDER,
-        set(existing),
-        new,
-        ", ".join(str(file) for file in files),
-        warnings,
-        dry_run,
-    )
-    left_out = tuple(
+def left_out_nodes(documents: Sequence[SdocDocument]) -> tuple[str, ...]:
+    """``file:line TAG`` of each node of ``documents`` that becomes no item."""
+    return tuple(
         f"{document.path}:{node.line} {node.tag}"
         for document in documents
         for node in document.nodes
         if not _is_item(node)
     )
-    values = {f.name: getattr(report, f.name) for f in dataclasses.fields(report)}
-    return StrictdocReport(**values, not_imported=left_out)
 
 
 def strictdoc_items(
@@ -127,7 +86,7 @@ def strictdoc_items(
     existing: Mapping[str, str] | None = None,
     warnings: list[Finding] | None = None,
 ) -> list[NewItem]:
-    """The medtrace items of ``documents`` (see :func:`import_strictdoc`); ``existing``
+    """The medtrace items of ``documents`` (see the module docstring); ``existing``
     maps the project's item ids to kinds (link targets); what is left out or kept in
     the body only is appended to ``warnings``."""
     found = warnings if warnings is not None else []
@@ -255,7 +214,7 @@ def _item(
     fields: list[tuple[str, object]] = []
     used = {"UID", "TITLE"} | ({body_field} if body_field is not None else set())
     status = (node.field("STATUS") or "").strip().lower()
-    if status in NEEDS_STATUSES and len(node.values("STATUS")) == 1:
+    if status in STATUSES and len(node.values("STATUS")) == 1:
         fields.append(("status", status))
         used.add("STATUS")
     tags = [tag.strip() for tag in (node.field("TAGS") or "").split(",") if tag.strip()]

@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from lxml import etree
-from tests.api.test_reqif_roundtrip import projects, write_project
+from tests.interchange.test_reqif_roundtrip import projects, write_project
 
 from medtrace.api import load_project
-from medtrace.api.migrate import NewItem
-from medtrace.api.reqif import export_reqif
+from medtrace.api.migrate import export_reqif
 from medtrace.errors import MedtraceError
-from medtrace.export.reqif import NAMESPACE, encode_value, reqif_bytes
-from medtrace.export.reqif_schema import validate_reqif
+from medtrace.interchange.items import NewItem
+from medtrace.interchange.reqif.schema import validate_reqif
+from medtrace.interchange.reqif.write import NAMESPACE, encode_value, reqif_bytes
 from medtrace.model import Item, Link, SourceLocation
 from medtrace.model.kinds import builtin_schema
 

@@ -2,7 +2,7 @@
 
 RDM (https://github.com/innolitics/rdm) keeps a project's records in YAML files
 under ``data/`` and renders its documents from Jinja templates. These records
-hold what :mod:`medtrace.ingest.rdm` read from each known data file, the
+hold what :mod:`medtrace.interchange.rdm.read` read from each known data file, the
 entry's location (data file and 1-based line) included. ``extra`` keeps the
 keys of an entry the record has no attribute for, sorted by name, so that
 nothing is dropped silently. Texts are stripped; an absent or ``null`` text is

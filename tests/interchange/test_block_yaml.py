@@ -9,8 +9,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from medtrace.export import block_yaml as block_yaml_module
-from medtrace.export.block_yaml import TAGGED_PATTERN, block_yaml
+from medtrace.interchange import block_yaml as block_yaml_module
+from medtrace.interchange.block_yaml import TAGGED_PATTERN, block_yaml
 
 # Characters around every rule of the fast path: indicators, quotes, ": " and " #",
 # spaces at either end, non-ASCII letters, a tab and a line break.
@@ -103,7 +103,7 @@ def test_typical_front_matter_takes_the_fast_path(monkeypatch: pytest.MonkeyPatc
     def refuse(values: object) -> str:
         raise AssertionError(f"PyYAML was asked for {values}")
 
-    monkeypatch.setattr("medtrace.export.block_yaml._dump", refuse)
+    monkeypatch.setattr("medtrace.interchange.block_yaml._dump", refuse)
     values = {"id": "SRS-001", "kind": "software-requirement", "title": "Dose limit (mL/h), 2:1"}
     assert block_yaml({**values, "tags": ["pump", "C#"]}).startswith("id: SRS-001\n")
 
@@ -114,7 +114,7 @@ def test_a_section_of_a_doors_export_takes_the_fast_path(
     def refuse(values: object) -> str:
         raise AssertionError(f"PyYAML was asked for {values}")
 
-    monkeypatch.setattr("medtrace.export.block_yaml._dump", refuse)
+    monkeypatch.setattr("medtrace.interchange.block_yaml._dump", refuse)
     values = {
         "identifier": "_1_01ea51ea",
         "attributes": {"ReqIF.ForeignCreatedOn": "2011-07-01T00:00:00", "ReqIF.ForeignID": "1"},

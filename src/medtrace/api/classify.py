@@ -11,9 +11,11 @@ import yaml
 from medtrace.api.load import load_project
 from medtrace.errors import ProjectError
 from medtrace.graph import TraceGraph
+from medtrace.ingest.item_file import ID_PATTERN
 from medtrace.model import SafetyClass
 from medtrace.standard.classes import decide_class
 from medtrace.store import write_atomic
+from medtrace.store.containment import inside
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -51,10 +53,15 @@ def classify(start: Path, answers: Answers) -> tuple[Path, SafetyClass]:
     _require(graph, answers.credits, {"risk-control"}, "risk control")
     decided = decide_class(answers.contributes, answers.unacceptable_risk, answers.worst_harm)
     record_id = answers.record_id or _next_id(graph, "SCL")
+    if not ID_PATTERN.match(record_id):
+        raise ProjectError(
+            f"--id {record_id[:80]!r} is not a valid item id (nothing was written)",
+            hint="an id starts with a letter and holds letters, digits, '.', '_' or '-'",
+        )
     if graph.get(record_id) is not None:
         raise ProjectError(f"{record_id}: an item with this id already exists")
-    folder = Path(project.root) / Path(system.source.path).parent
-    path = folder / f"{record_id}.md"
+    root = Path(project.root)
+    path = inside(root, Path(system.source.path).parent / f"{record_id}.md", "--id")
     if path.exists():
         raise ProjectError(f"{path}: file exists")
     write_atomic(path, _render(record_id, system.id, answers, decided).encode("utf-8"))

@@ -44,6 +44,7 @@ from medtrace.model.results import RUNS_FOLDER
 from medtrace.standard.classes import compute_classes
 from medtrace.standard.engine import VERIFIED_KINDS
 from medtrace.standard.matrix import compliance_matrix
+from medtrace.store.containment import inside
 from medtrace.store.files import write_atomic
 from medtrace.store.git import GitError, GitRepository
 from medtrace.store.runs import load_runs
@@ -294,6 +295,8 @@ def _templates(root: Path, folder: str) -> Path | None:
     path = root / folder
     if not path.is_dir():
         raise ProjectError(f"{path}: [docs] templates is not a folder")
+    for template in sorted(path.rglob("*")):
+        inside(root, template, "[docs] templates")
     return path
 
 

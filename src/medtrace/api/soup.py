@@ -27,6 +27,7 @@ from medtrace.ingest.osv import parse_advisory
 from medtrace.model import Finding, Item, ProjectConfig, Severity, SourceLocation
 from medtrace.model.components import Component, ComponentList
 from medtrace.store.advisories import read_advisories
+from medtrace.store.containment import confined, fence_for
 from medtrace.store.files import write_atomic
 from medtrace.store.git import GitError, GitRepository
 
@@ -99,7 +100,8 @@ def sync_soup(
     root = Path(project.root)
     config = project.config
     if sources:
-        results = [read_component_file(path, root) for path in sources]
+        named = [confined(root, path, "the source") for path in sources]
+        results = [read_component_file(path, root) for path in named]
         lists = tuple(found for found, _ in results if found is not None)
         findings = tuple(f for _, problems in results for f in problems)
     elif config.soup.sources:
@@ -282,7 +284,8 @@ def audit_soup(
             hint="medtrace soup audit --advisories DIR-OR-ZIP, or [soup] advisories in "
             "medtrace.toml",
         )
-    records, findings = read_advisories(source, parse=parse_advisory)
+    fence = fence_for(root, source)
+    records, findings = read_advisories(source, parse=parse_advisory, fence=fence)
     index = AdvisoryIndex(records)
     graph = TraceGraph(project.items, project.config.schema)
     entries = []

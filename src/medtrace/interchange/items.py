@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from medtrace.errors import MedtraceError
+from medtrace.ingest.item_file import ID_PATTERN
 from medtrace.interchange.block_yaml import block_yaml
-from medtrace.model import Finding, Severity
+from medtrace.model import CONFIG_FILE, Finding, Severity
+from medtrace.store.containment import inside
 from medtrace.store.files import NewFiles, StagedFiles
 
 LINK_ROLES = ("derived-from", "verifies", "implements")  # preferred role of an imported link
@@ -124,6 +126,7 @@ def write_new_items(
     comes: an iterator lets a large import map the next item while the files are
     created), all or none; ``files`` defaults to creating them in this process."""
     seen: set[str] = set()
+    inside(root, base, f"{CONFIG_FILE} [project] paths")
     prefix = "" if PurePosixPath(base) == PurePosixPath(".") else f"{PurePosixPath(base)}/"
     existing: dict[str, set[str]] = {}  # folder -> its file names, listed once
     created: list[MigratedItem] = []
@@ -139,11 +142,18 @@ def write_new_items(
                     raise MedtraceError(
                         f"{item.id} appears twice in {source} (nothing was written)"
                     )
+                if not ID_PATTERN.match(item.id):
+                    raise MedtraceError(
+                        f"{item.source or source}: id {item.id[:80]!r} is not a valid medtrace "
+                        "id (nothing was written)",
+                        hint="an id starts with a letter and holds letters, digits, '.', '_' "
+                        "or '-'",
+                    )
                 seen.add(item.id)
                 where = f"{prefix}{folder}/{item.kind}"
                 names = existing.get(where)
                 if names is None:
-                    names = existing[where] = _names_in(root / where)
+                    names = existing[where] = _names_in(inside(root, where, "the import folder"))
                 relative = f"{where}/{item.id}.md"
                 if f"{item.id}.md" in names:
                     raise MedtraceError(f"{relative} exists already; an import never overwrites")

@@ -19,6 +19,8 @@ STRUCTURAL_CODES: dict[str, str] = {
     "file/unreadable": "The file cannot be read (permissions, vanished).",
     "file/front-matter": "The front matter fences are broken, or it is not a mapping.",
     "file/yaml-invalid": "The front matter is not valid YAML.",
+    "file/outside-project": "An item file is a link to a file outside the project; it is not "
+    "read (the containment rule, docs/format.md).",
     "file/reviews-invalid": "An entry of medtrace-reviews.yaml cannot be read.",
     "item/id-missing": "The front matter has no id.",
     "item/id-malformed": "The id is not letters, digits, '-', '_' or '.'.",
@@ -44,6 +46,8 @@ STRUCTURAL_CODES: dict[str, str] = {
     "results/test-unnamed": "A test case has no name.",
     "results/attachment-missing": "A test record names an attachment that is not in the project.",
     "results/run-invalid": "A file in verification/runs/ is not a medtrace test run.",
+    "results/outside-project": "A file in verification/runs/ is a link to a file outside the "
+    "project; it is not read.",
     "code/marker-unknown-id": "A marker in source code names an id no item has.",
     "code/file-not-in-unit": "A source file with implements markers is in no unit's source-files.",
     "code/unit-implements-missing": "A unit's files mark requirements the unit does not implement.",
@@ -54,6 +58,8 @@ STRUCTURAL_CODES: dict[str, str] = {
     "components/include-missing": "A requirements file includes (-r) a file that is not there.",
     "osv/unreadable": "An OSV record is not JSON or not an OSV record.",
     "osv/archive-unsafe": "An OSV archive holds a path that escapes its folder; it is refused.",
+    "osv/outside-project": "A record in the [soup] advisories folder is a link to a file "
+    "outside the project; it is not read.",
     "osv/range-invalid": "An OSV range holds a version its ecosystem cannot read (skipped).",
     "change/uncontrolled": "An approved item changed between two revisions with no approved "
     "change request naming it (8.2.1; medtrace change-control, check --since).",

@@ -30,6 +30,7 @@ from medtrace.model.advisories import Advisory
 from medtrace.model.finding import Finding, Severity
 from medtrace.model.location import SourceLocation
 from medtrace.store.collector import collector_paused
+from medtrace.store.containment import is_inside
 
 AdvisoryParser = Callable[[bytes, str], tuple[Advisory | None, tuple[Finding, ...]]]
 MEMBER_LIMIT = 64 * 1024 * 1024  # bytes of one decompressed record; OSV records are far smaller
@@ -41,12 +42,14 @@ _LOCAL_SIGNATURE = b"PK\x03\x04"
 
 
 def read_advisories(
-    source: Path, *, parse: AdvisoryParser
+    source: Path, *, parse: AdvisoryParser, fence: Path | None = None
 ) -> tuple[tuple[Advisory, ...], tuple[Finding, ...]]:
     """Every ``*.json`` record under the folder ``source`` (recursively) or in the zip
-    archive ``source``, sorted by path, and the findings about those that could not be read."""
+    archive ``source``, sorted by path, and the findings about those that could not be read.
+    A record under the folder that links outside ``fence`` (the project) is not read: an
+    ``osv/outside-project`` finding."""
     if source.is_dir():
-        records = _folder(source)
+        records = _folder(source, fence)
     elif source.is_file() and source.suffix.lower() == ".zip":
         records = _archive(source)
     elif source.exists():
@@ -76,13 +79,17 @@ def unsafe_member(name: str) -> bool:
 Records = Iterator[tuple[str, bytes | Finding]]
 
 
-def _folder(source: Path) -> Records:
+def _folder(source: Path, fence: Path | None) -> Records:
     try:
         paths = sorted(path for path in source.rglob("*.json") if path.is_file())
     except OSError as error:
         raise MedtraceError(f"{source}: cannot be read ({error.strerror or error})") from error
     for path in paths:
         name = path.as_posix()
+        if fence is not None and not is_inside(fence, path):
+            message = "a link to a record outside the project; not read"
+            yield name, _finding("osv/outside-project", name, message)
+            continue
         try:
             yield name, path.read_bytes()
         except OSError as error:

@@ -19,6 +19,7 @@ from medtrace.model.results import (
     TestResult,
     Totals,
 )
+from medtrace.store.containment import is_inside
 from medtrace.store.files import write_atomic
 
 FORMAT = 1
@@ -133,6 +134,16 @@ def load_runs(root: Path, folder: Path) -> tuple[tuple[ResultRun, ...], tuple[Fi
     runs: list[ResultRun] = []
     findings: list[Finding] = []
     for path in run_files(folder):
+        if not is_inside(root, path):
+            findings.append(
+                Finding(
+                    code="results/outside-project",
+                    severity=Severity.ERROR,
+                    message="a link to a file outside the project; not read",
+                    location=SourceLocation(path=path.relative_to(root).as_posix()),
+                )
+            )
+            continue
         try:
             runs.append(decode_run(path.read_bytes()))
         except (OSError, ValueError, KeyError, TypeError) as error:

@@ -173,8 +173,8 @@ def test_a_full_disk_leaves_nothing(
     real: Callable[..., int] = os.open
     opened: list[str] = []
 
-    def full_disk(path: str, *args: int, **kwargs: int) -> int:
-        if path.endswith(".md"):
+    def full_disk(path: str | Path, *args: int, **kwargs: int) -> int:
+        if str(path).endswith(".md"):
             if len(opened) == 3:  # the fourth item file
                 raise OSError(errno.ENOSPC, "No space left on device")
             opened.append(path)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from medtrace.api.revision import BASELINE_TAG_PREFIX, locate, read_revisions
+from medtrace.api.writing import OnWait, project_writer
 from medtrace.errors import ProjectError
 from medtrace.graph.fingerprint import own_fingerprint
 from medtrace.model import CACHE_DIR, CONFIG_FILE
@@ -80,47 +81,53 @@ def baseline_tag(name: str) -> str:
     return BASELINE_TAG_PREFIX + name
 
 
-def create_baseline(start: Path, name: str, message: str = "") -> CreatedBaseline:
+def create_baseline(
+    start: Path, name: str, message: str = "", *, on_wait: OnWait | None = None
+) -> CreatedBaseline:
     """Tag the project's committed ``HEAD`` as baseline ``name`` with a manifest."""
     tag = baseline_tag(name)
-    located = locate(start)
-    repository = located.repository
-    if repository.ref_exists(f"refs/tags/{tag}"):
-        raise GitError(f"baseline {name!r} already exists (tag {tag})")
-    if not repository.has_commits():
-        raise GitError("the repository has no commits yet: commit the project first")
-    head = repository.rev_parse("HEAD")
-    snapshot = read_revisions(located, [head])[0]
-    items = snapshot.project.items
-    config, *contents = repository.read_blobs(
-        [f"{head}:{located.prefix}{CONFIG_FILE}", *(snapshot.blobs[i.source.path] for i in items)]
-    )
-    ignore = snapshot.project.config.non_normative
-    entries = (
-        ManifestEntry(
-            id=item.id,
-            path=item.source.path,
-            kind=item.kind,
-            sha256=_sha256(data),
-            fingerprint=own_fingerprint(item, ignore),
+    with project_writer(start, on_wait=on_wait):
+        located = locate(start)
+        repository = located.repository
+        if repository.ref_exists(f"refs/tags/{tag}"):
+            raise GitError(f"baseline {name!r} already exists (tag {tag})")
+        if not repository.has_commits():
+            raise GitError("the repository has no commits yet: commit the project first")
+        head = repository.rev_parse("HEAD")
+        snapshot = read_revisions(located, [head])[0]
+        items = snapshot.project.items
+        config, *contents = repository.read_blobs(
+            [
+                f"{head}:{located.prefix}{CONFIG_FILE}",
+                *(snapshot.blobs[i.source.path] for i in items),
+            ]
         )
-        for item, data in zip(items, contents, strict=True)
-    )
-    manifest = Manifest(
-        name=name,
-        commit=head,
-        commit_date=repository.commit_date(head),
-        project=located.prefix.rstrip("/") or ".",
-        config_sha256=_sha256(config),
-        items=tuple(sorted(entries)),
-    )
-    text = message.strip() or f"medtrace baseline {name}"
-    repository.create_tag(tag, head, f"{text}\n\n{MANIFEST_MARKER}\n{manifest_json(manifest)}")
-    uncommitted = (
-        path.removeprefix(located.prefix) for path in repository.uncommitted(located.prefix)
-    )
-    shown = tuple(path for path in uncommitted if not path.startswith(f"{CACHE_DIR}/"))
-    return CreatedBaseline(manifest=manifest, tag=tag, uncommitted=shown)
+        ignore = snapshot.project.config.non_normative
+        entries = (
+            ManifestEntry(
+                id=item.id,
+                path=item.source.path,
+                kind=item.kind,
+                sha256=_sha256(data),
+                fingerprint=own_fingerprint(item, ignore),
+            )
+            for item, data in zip(items, contents, strict=True)
+        )
+        manifest = Manifest(
+            name=name,
+            commit=head,
+            commit_date=repository.commit_date(head),
+            project=located.prefix.rstrip("/") or ".",
+            config_sha256=_sha256(config),
+            items=tuple(sorted(entries)),
+        )
+        text = message.strip() or f"medtrace baseline {name}"
+        repository.create_tag(tag, head, f"{text}\n\n{MANIFEST_MARKER}\n{manifest_json(manifest)}")
+        uncommitted = (
+            path.removeprefix(located.prefix) for path in repository.uncommitted(located.prefix)
+        )
+        shown = tuple(path for path in uncommitted if not path.startswith(f"{CACHE_DIR}/"))
+        return CreatedBaseline(manifest=manifest, tag=tag, uncommitted=shown)
 
 
 def list_baselines(start: Path) -> tuple[Baseline, ...]:

@@ -9,13 +9,14 @@ from pathlib import Path
 import yaml
 
 from medtrace.api.load import load_project
+from medtrace.api.writing import OnWait, project_writer
 from medtrace.errors import ProjectError
 from medtrace.graph import TraceGraph
 from medtrace.ingest.item_file import ID_PATTERN
 from medtrace.model import SafetyClass
 from medtrace.standard.classes import decide_class
-from medtrace.store import write_atomic
 from medtrace.store.containment import inside
+from medtrace.store.files import write_new
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -32,40 +33,43 @@ class Answers:
     record_id: str | None = None
 
 
-def classify(start: Path, answers: Answers) -> tuple[Path, SafetyClass]:
+def classify(
+    start: Path, answers: Answers, *, on_wait: OnWait | None = None
+) -> tuple[Path, SafetyClass]:
     """Write the classification record; returns its path and the class decided.
 
     Refuses (ProjectError) when the system, a hazard or a credited control does
     not exist, or a record already classifies the system: it never rewrites one.
     """
-    project = load_project(start)
-    graph = TraceGraph(project.items, project.config.schema)
-    system = graph.get(answers.system)
-    if system is None or system.kind != "software-system":
-        raise ProjectError(f"{answers.system}: no software-system with this id in the project")
-    existing = graph.sources(system.id, "classifies")
-    if existing:
-        raise ProjectError(
-            f"{existing[0].source}: {existing[0].id} already classifies {system.id}; "
-            "edit that record instead"
-        )
-    _require(graph, answers.hazards, {"hazard", "hazardous-situation", "harm"}, "hazard")
-    _require(graph, answers.credits, {"risk-control"}, "risk control")
-    decided = decide_class(answers.contributes, answers.unacceptable_risk, answers.worst_harm)
-    record_id = answers.record_id or _next_id(graph, "SCL")
-    if not ID_PATTERN.match(record_id):
-        raise ProjectError(
-            f"--id {record_id[:80]!r} is not a valid item id (nothing was written)",
-            hint="an id starts with a letter and holds letters, digits, '.', '_' or '-'",
-        )
-    if graph.get(record_id) is not None:
-        raise ProjectError(f"{record_id}: an item with this id already exists")
-    root = Path(project.root)
-    path = inside(root, Path(system.source.path).parent / f"{record_id}.md", "--id")
-    if path.exists():
-        raise ProjectError(f"{path}: file exists")
-    write_atomic(path, _render(record_id, system.id, answers, decided).encode("utf-8"))
-    return path, decided
+    with project_writer(start, on_wait=on_wait):
+        project = load_project(start)
+        graph = TraceGraph(project.items, project.config.schema)
+        system = graph.get(answers.system)
+        if system is None or system.kind != "software-system":
+            raise ProjectError(f"{answers.system}: no software-system with this id in the project")
+        existing = graph.sources(system.id, "classifies")
+        if existing:
+            raise ProjectError(
+                f"{existing[0].source}: {existing[0].id} already classifies {system.id}; "
+                "edit that record instead"
+            )
+        _require(graph, answers.hazards, {"hazard", "hazardous-situation", "harm"}, "hazard")
+        _require(graph, answers.credits, {"risk-control"}, "risk control")
+        decided = decide_class(answers.contributes, answers.unacceptable_risk, answers.worst_harm)
+        record_id = answers.record_id or _next_id(graph, "SCL")
+        if not ID_PATTERN.match(record_id):
+            raise ProjectError(
+                f"--id {record_id[:80]!r} is not a valid item id (nothing was written)",
+                hint="an id starts with a letter and holds letters, digits, '.', '_' or '-'",
+            )
+        if graph.get(record_id) is not None:
+            raise ProjectError(f"{record_id}: an item with this id already exists")
+        root = Path(project.root)
+        path = inside(root, Path(system.source.path).parent / f"{record_id}.md", "--id")
+        if path.exists():
+            raise ProjectError(f"{path}: file exists")
+        write_new(path, _render(record_id, system.id, answers, decided).encode("utf-8"))
+        return path, decided
 
 
 def _require(graph: TraceGraph, ids: tuple[str, ...], kinds: set[str], what: str) -> None:

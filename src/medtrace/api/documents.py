@@ -23,6 +23,7 @@ from pathlib import Path
 
 from medtrace.api.check import CheckOptions, check_project
 from medtrace.api.load import LoadOptions, load_project
+from medtrace.api.writing import OnWait, project_writer
 from medtrace.errors import MedtraceError, ProjectError
 from medtrace.export.documents import content, reports
 from medtrace.export.documents.html import render_site
@@ -45,7 +46,7 @@ from medtrace.standard.classes import compute_classes
 from medtrace.standard.engine import VERIFIED_KINDS
 from medtrace.standard.matrix import compliance_matrix
 from medtrace.store.containment import inside
-from medtrace.store.files import write_atomic
+from medtrace.store.files import write_atomic, write_files
 from medtrace.store.git import GitError, GitRepository
 from medtrace.store.runs import load_runs
 
@@ -186,40 +187,44 @@ def _assemble(start: Path, project: Project, options: LoadOptions) -> DocumentSe
 
 
 def build_documents(
-    start: Path, output: Path | None = None, formats: Sequence[str] = ("html", "md")
+    start: Path,
+    output: Path | None = None,
+    formats: Sequence[str] = ("html", "md"),
+    *,
+    on_wait: OnWait | None = None,
 ) -> BuildReport:
     """Assemble the set and write it in ``formats`` to ``output`` (default: ``[docs] output``
     under the project root). Files of documents no longer produced are removed."""
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise MedtraceError(f"unknown document format {unknown[0]!r} (known: {', '.join(FORMATS)})")
-    project = load_project(start)
-    root = Path(project.root)
-    target = output if output is not None else root / project.config.docs.output
-    document_set = _assemble(start, project, LoadOptions())
-    files: dict[Path, bytes] = {}
-    if "html" in formats:
-        templates = _templates(root, project.config.docs.templates)
-        for name, data in render_site(document_set, templates).items():
-            files[target / name] = data
-    if "md" in formats:
-        files[target / "index.md"] = render_index_markdown(document_set).encode("utf-8")
-        for document in document_set.documents:
-            files[target / f"{document.slug}.md"] = render_markdown(document_set, document).encode(
-                "utf-8"
-            )
-    for path, data in sorted(files.items()):
-        write_atomic(path, data)
-    written = list(files)
-    written += _render_binary(document_set, target, formats, root, project)
-    _remove_stale(target, document_set, formats)
-    gaps = sum(len(d.gaps) for d in document_set.documents)
-    return BuildReport(
-        output=target,
-        files=tuple(sorted(written)),
-        gaps=gaps,
-        documents=len(document_set.documents),
-    )
+    with project_writer(start, on_wait=on_wait):
+        project = load_project(start)
+        root = Path(project.root)
+        target = output if output is not None else root / project.config.docs.output
+        document_set = _assemble(start, project, LoadOptions())
+        files: dict[Path, bytes] = {}
+        if "html" in formats:
+            templates = _templates(root, project.config.docs.templates)
+            for name, data in render_site(document_set, templates).items():
+                files[target / name] = data
+        if "md" in formats:
+            files[target / "index.md"] = render_index_markdown(document_set).encode("utf-8")
+            for document in document_set.documents:
+                files[target / f"{document.slug}.md"] = render_markdown(
+                    document_set, document
+                ).encode("utf-8")
+        write_files(sorted(files.items()))
+        written = list(files)
+        written += _render_binary(document_set, target, formats, root, project)
+        _remove_stale(target, document_set, formats)
+        gaps = sum(len(d.gaps) for d in document_set.documents)
+        return BuildReport(
+            output=target,
+            files=tuple(sorted(written)),
+            gaps=gaps,
+            documents=len(document_set.documents),
+        )
 
 
 def _render_binary(

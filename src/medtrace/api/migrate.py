@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from medtrace.api.load import LoadOptions, load_project
+from medtrace.api.writing import OnWait, project_writer
 from medtrace.errors import MedtraceError
 from medtrace.graph import TraceGraph
 from medtrace.interchange.doorstop.map import doorstop_items
@@ -55,7 +56,12 @@ TABLE_FOLDER = "imported"  # where a table's items are written, below the first 
 
 
 def import_reqif(
-    start: Path, file: Path, dry_run: bool = False, *, options: LoadOptions | None = None
+    start: Path,
+    file: Path,
+    dry_run: bool = False,
+    *,
+    options: LoadOptions | None = None,
+    on_wait: OnWait | None = None,
 ) -> MigrationReport:
     """Create an item per spec object of the ReqIF file ``file`` (.reqif or .reqifz);
     see :mod:`medtrace.interchange.reqif.map` for the mapping. A file that is not
@@ -66,22 +72,23 @@ def import_reqif(
         document, findings = parse_reqif(data, str(file), keep=trees)
         stop_on_errors(file, findings, joined=False)
         assert document is not None
-        project = load_project(start, options)
-        config = project.config
-        taken = {item.id for item in project.items}
-        mapper = ReqifMapper(config.schema, config.reqif, taken, str(file))
-        drafts = mapper.prepare(document)
-        return write_new_items(
-            Path(project.root),
-            config.paths[0],
-            config.reqif.folder,
-            taken,
-            mapper.items(drafts, trees),
-            str(file),
-            mapper.warnings,
-            dry_run,
-            files,
-        )
+        with project_writer(start, on_wait=on_wait, dry_run=dry_run):
+            project = load_project(start, options)
+            config = project.config
+            taken = {item.id for item in project.items}
+            mapper = ReqifMapper(config.schema, config.reqif, taken, str(file))
+            drafts = mapper.prepare(document)
+            return write_new_items(
+                Path(project.root),
+                config.paths[0],
+                config.reqif.folder,
+                taken,
+                mapper.items(drafts, trees),
+                str(file),
+                mapper.warnings,
+                dry_run,
+                files,
+            )
 
 
 def _new_files(size: int, dry_run: bool) -> NewFiles:
@@ -145,6 +152,7 @@ def import_doorstop(
     kinds: Mapping[str, str] | None = None,
     *,
     options: LoadOptions | None = None,
+    on_wait: OnWait | None = None,
 ) -> MigrationReport:
     """Import the Doorstop tree in ``source_dir`` (see
     :mod:`medtrace.interchange.doorstop.map`; ``kinds`` maps a document prefix to a
@@ -158,18 +166,19 @@ def import_doorstop(
     }
     tree, findings = parse_doorstop(files)
     stop_on_errors(source_dir, findings)
-    project = load_project(start, options)
-    new = doorstop_items(tree, project.config.schema, kinds)
-    return write_new_items(
-        Path(project.root),
-        project.config.paths[0],
-        "doorstop",
-        {item.id for item in project.items},
-        new,
-        str(source_dir),
-        findings,
-        dry_run,
-    )
+    with project_writer(start, on_wait=on_wait, dry_run=dry_run):
+        project = load_project(start, options)
+        new = doorstop_items(tree, project.config.schema, kinds)
+        return write_new_items(
+            Path(project.root),
+            project.config.paths[0],
+            "doorstop",
+            {item.id for item in project.items},
+            new,
+            str(source_dir),
+            findings,
+            dry_run,
+        )
 
 
 def import_needs(
@@ -179,26 +188,28 @@ def import_needs(
     kinds: Mapping[str, str] | None = None,
     *,
     options: LoadOptions | None = None,
+    on_wait: OnWait | None = None,
 ) -> MigrationReport:
     """Import the needs of a sphinx-needs ``needs.json`` (see
     :mod:`medtrace.interchange.needs.map`; ``kinds`` maps a need type to a kind)."""
     data = read_source(file)
     needs, findings = parse_needs(data, str(file))
     stop_on_errors(file, findings, joined=False)
-    project = load_project(start, options)
-    existing = {item.id: item.kind for item in project.items}
-    warnings = list(findings)
-    new = needs_items(needs, project.config.schema, kinds, existing, str(file), warnings)
-    return write_new_items(
-        Path(project.root),
-        project.config.paths[0],
-        "sphinx-needs",
-        set(existing),
-        new,
-        str(file),
-        warnings,
-        dry_run,
-    )
+    with project_writer(start, on_wait=on_wait, dry_run=dry_run):
+        project = load_project(start, options)
+        existing = {item.id: item.kind for item in project.items}
+        warnings = list(findings)
+        new = needs_items(needs, project.config.schema, kinds, existing, str(file), warnings)
+        return write_new_items(
+            Path(project.root),
+            project.config.paths[0],
+            "sphinx-needs",
+            set(existing),
+            new,
+            str(file),
+            warnings,
+            dry_run,
+        )
 
 
 def import_strictdoc(
@@ -208,6 +219,7 @@ def import_strictdoc(
     kinds: Mapping[str, str] | None = None,
     *,
     options: LoadOptions | None = None,
+    on_wait: OnWait | None = None,
 ) -> StrictdocReport:
     """Import the ``.sdoc`` documents ``files`` (see
     :mod:`medtrace.interchange.strictdoc.map`). ``kinds`` maps an element tag, a file
@@ -223,22 +235,23 @@ def import_strictdoc(
             first = findings[0]  # the reader's one finding: the file and line that broke
             raise MedtraceError(f"{first.location}: {first.message} (nothing was written)")
         documents.append(document)
-    project = load_project(start, options)
-    existing = {item.id: item.kind for item in project.items}
-    warnings: list[Finding] = []
-    new = strictdoc_items(documents, project.config.schema, kinds, existing, warnings)
-    report = write_new_items(
-        Path(project.root),
-        project.config.paths[0],
-        STRICTDOC_FOLDER,
-        set(existing),
-        new,
-        ", ".join(str(file) for file in files),
-        warnings,
-        dry_run,
-    )
-    values = {f.name: getattr(report, f.name) for f in dataclasses.fields(report)}
-    return StrictdocReport(**values, not_imported=left_out_nodes(documents))
+    with project_writer(start, on_wait=on_wait, dry_run=dry_run):
+        project = load_project(start, options)
+        existing = {item.id: item.kind for item in project.items}
+        warnings: list[Finding] = []
+        new = strictdoc_items(documents, project.config.schema, kinds, existing, warnings)
+        report = write_new_items(
+            Path(project.root),
+            project.config.paths[0],
+            STRICTDOC_FOLDER,
+            set(existing),
+            new,
+            ", ".join(str(file) for file in files),
+            warnings,
+            dry_run,
+        )
+        values = {f.name: getattr(report, f.name) for f in dataclasses.fields(report)}
+        return StrictdocReport(**values, not_imported=left_out_nodes(documents))
 
 
 def import_rdm(
@@ -247,6 +260,7 @@ def import_rdm(
     dry_run: bool = False,
     *,
     options: LoadOptions | None = None,
+    on_wait: OnWait | None = None,
 ) -> MigrationReport:
     """Import the RDM project in ``source_dir`` (its root, or its ``data`` folder)
     into the project at or above ``start`` (see :mod:`medtrace.interchange.rdm.map`
@@ -267,23 +281,24 @@ def import_rdm(
     data, findings = parse_rdm(files)
     findings = tuple(relocated(f, prefix) for f in findings)
     stop_on_errors(source_dir, findings)
-    project = load_project(start, options)
-    new = rdm_items(data, project.config.schema)
-    warnings = [
-        *findings,
-        *(relocated(f, prefix) for f in rdm_warnings(data)),
-        *_beside_data(source_dir, data_dir),
-    ]
-    return write_new_items(
-        Path(project.root),
-        project.config.paths[0],
-        RDM_FOLDER,
-        {item.id for item in project.items},
-        new,
-        str(source_dir),
-        warnings,
-        dry_run,
-    )
+    with project_writer(start, on_wait=on_wait, dry_run=dry_run):
+        project = load_project(start, options)
+        new = rdm_items(data, project.config.schema)
+        warnings = [
+            *findings,
+            *(relocated(f, prefix) for f in rdm_warnings(data)),
+            *_beside_data(source_dir, data_dir),
+        ]
+        return write_new_items(
+            Path(project.root),
+            project.config.paths[0],
+            RDM_FOLDER,
+            {item.id for item in project.items},
+            new,
+            str(source_dir),
+            warnings,
+            dry_run,
+        )
 
 
 def _rdm_file(path: Path) -> bytes:
@@ -325,6 +340,7 @@ def import_table(
     dry_run: bool = False,
     *,
     options: LoadOptions | None = None,
+    on_wait: OnWait | None = None,
 ) -> MigrationReport:
     """Create an item of ``kind`` per row of the table at ``path`` (see
     :mod:`medtrace.interchange.tables.map`); a row whose id the project has is
@@ -332,18 +348,19 @@ def import_table(
     rows = read_table(path)
     if not rows:
         raise MedtraceError(f"{path} has no header row")
-    project = load_project(start, options)
-    schema = project.config.schema
-    taken = {item.id for item in project.items}
-    new, skipped = table_items(rows, kind, schema, taken, path, mapping)
-    report = write_new_items(
-        Path(project.root),
-        project.config.paths[0],
-        TABLE_FOLDER,
-        taken,
-        new,
-        str(path),
-        (),
-        dry_run,
-    )
-    return dataclasses.replace(report, skipped=tuple(skipped))
+    with project_writer(start, on_wait=on_wait, dry_run=dry_run):
+        project = load_project(start, options)
+        schema = project.config.schema
+        taken = {item.id for item in project.items}
+        new, skipped = table_items(rows, kind, schema, taken, path, mapping)
+        report = write_new_items(
+            Path(project.root),
+            project.config.paths[0],
+            TABLE_FOLDER,
+            taken,
+            new,
+            str(path),
+            (),
+            dry_run,
+        )
+        return dataclasses.replace(report, skipped=tuple(skipped))

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from medtrace.api.load import LoadOptions, load_project
 from medtrace.api.soup import set_front_matter
+from medtrace.api.writing import OnWait, project_writer
 from medtrace.errors import MedtraceError
 from medtrace.ingest.issues import parse_issues
 from medtrace.model import Item, ProjectConfig
@@ -41,7 +42,7 @@ from medtrace.model.issues import (
     TrendMonth,
     parse_state_entry,
 )
-from medtrace.store.files import write_atomic
+from medtrace.store.files import write_files
 
 IMPORTED = "imported from tracker"
 REPORTED = "reported in the tracker"
@@ -58,6 +59,7 @@ def import_problems(
     *,
     today: dt.date | None = None,
     options: LoadOptions | None = None,
+    on_wait: OnWait | None = None,
 ) -> ImportReport:
     """Create or update the problem reports of the issues in ``export_file``.
 
@@ -67,22 +69,23 @@ def import_problems(
     export raises :class:`MedtraceError` and writes nothing.
     """
     issues, tracker = _read_export(export_file, tracker_name)
-    project = load_project(start, options)
-    root = Path(project.root)
-    plan = _Plan(root, project.config, project.items, (today or dt.date.today()).isoformat())
-    for issue in sorted(issues, key=lambda i: (i.project, i.number)):
-        plan.add(issue)
-    if not dry_run:
-        for written, text in (*plan.updated, *plan.created):
-            write_atomic(root / written.path, text.encode("utf-8"))
-    return ImportReport(
-        export=str(export_file),
-        tracker=tracker,
-        created=tuple(entry for entry, _ in plan.created),
-        updated=tuple(entry for entry, _ in plan.updated),
-        unchanged=tuple(plan.unchanged),
-        dry_run=dry_run,
-    )
+    with project_writer(start, on_wait=on_wait, dry_run=dry_run):
+        project = load_project(start, options)
+        root = Path(project.root)
+        plan = _Plan(root, project.config, project.items, (today or dt.date.today()).isoformat())
+        for issue in sorted(issues, key=lambda i: (i.project, i.number)):
+            plan.add(issue)
+        if not dry_run:
+            changed = (*plan.updated, *plan.created)
+            write_files([(root / entry.path, text.encode("utf-8")) for entry, text in changed])
+        return ImportReport(
+            export=str(export_file),
+            tracker=tracker,
+            created=tuple(entry for entry, _ in plan.created),
+            updated=tuple(entry for entry, _ in plan.updated),
+            unchanged=tuple(plan.unchanged),
+            dry_run=dry_run,
+        )
 
 
 class _Plan:

@@ -33,6 +33,7 @@ from medtrace.api.check import CheckOptions, CheckReport, check_project
 from medtrace.api.load import LoadOptions, load_project
 from medtrace.api.revision import Located, locate, read_revisions
 from medtrace.api.soup import audit_soup
+from medtrace.api.writing import OnWait, project_writer
 from medtrace.errors import MedtraceError, ProjectError
 from medtrace.graph import TraceGraph
 from medtrace.graph.verification import BAD_OUTCOMES, Status, verification_status
@@ -510,6 +511,7 @@ def release_make(
     output: Path | None = None,
     formats: Sequence[str] = ("html", "md"),
     options: LoadOptions | None = None,
+    on_wait: OnWait | None = None,
 ) -> ReleaseMade:
     """Release ``HEAD`` as ``version``: check, build the documents, archive them with a
     manifest, tag the commit and write the release record.
@@ -524,84 +526,88 @@ def release_make(
             f"unknown document format {', '.join(unknown) or '(none)'}: choose from "
             f"{', '.join(DOCUMENT_FORMATS)}"
         )
-    justification = (justification or "").strip() or None
-    check = release_check(start, version, "HEAD", options)
-    located = locate(start)
-    repository = located.repository
-    taken = [r for r in check.reasons if r.code == "release/already-released"]
-    if taken:
-        raise GitError(f"{taken[0].message}: choose a new version")
-    if not check.passed and justification is None:
-        raise ReleaseBlockedError(check)
-    commit = check.revision
-    output = output or located.root / "dist" / f"release-{version}"
-    archive = output / f"medtrace-release-{version}.zip"
+    with project_writer(start, on_wait=on_wait):
+        justification = (justification or "").strip() or None
+        check = release_check(start, version, "HEAD", options)
+        located = locate(start)
+        repository = located.repository
+        taken = [r for r in check.reasons if r.code == "release/already-released"]
+        if taken:
+            raise GitError(f"{taken[0].message}: choose a new version")
+        if not check.passed and justification is None:
+            raise ReleaseBlockedError(check)
+        commit = check.revision
+        output = output or located.root / "dist" / f"release-{version}"
+        archive = output / f"medtrace-release-{version}.zip"
 
-    snapshot = read_revisions(located, [commit])[0]
-    items = snapshot.project.items
-    config_blob, *contents = repository.read_blobs(
-        [f"{commit}:{located.prefix}{CONFIG_FILE}", *(snapshot.blobs[i.source.path] for i in items)]
-    )
-    from medtrace.api.documents import build_documents  # imported when a release is made
+        snapshot = read_revisions(located, [commit])[0]
+        items = snapshot.project.items
+        config_blob, *contents = repository.read_blobs(
+            [
+                f"{commit}:{located.prefix}{CONFIG_FILE}",
+                *(snapshot.blobs[i.source.path] for i in items),
+            ]
+        )
+        from medtrace.api.documents import build_documents  # imported when a release is made
 
-    built = build_documents(located.root, output / "documents", tuple(formats))
-    members = _members(output / "documents", built.files)
-    manifest: dict[str, object] = {
-        "format": MANIFEST_FORMAT,
-        "project": check.project,
-        "version": version,
-        "commit": commit,
-        "date": check.date,
-        "tag": check.tag,
-        "project_folder": located.prefix.rstrip("/") or ".",
-        "tools": _tools(),
-        "soup": [
-            {
-                "id": s.id,
-                "title": s.title,
-                "version": str(s.field("version") or ""),
-                "purl": str(s.field("purl") or ""),
-            }
-            for s in sorted(items, key=lambda i: i.id)
-            if s.kind == "soup"
-        ],
-        "config_sha256": _sha256(config_blob or b""),
-        "configuration_items": sorted(
-            (
+        built = build_documents(located.root, output / "documents", tuple(formats))
+        members = _members(output / "documents", built.files)
+        manifest: dict[str, object] = {
+            "format": MANIFEST_FORMAT,
+            "project": check.project,
+            "version": version,
+            "commit": commit,
+            "date": check.date,
+            "tag": check.tag,
+            "project_folder": located.prefix.rstrip("/") or ".",
+            "tools": _tools(),
+            "soup": [
                 {
-                    "path": item.source.path,
-                    "id": item.id,
-                    "kind": item.kind,
-                    "sha256": _sha256(data or b""),
+                    "id": s.id,
+                    "title": s.title,
+                    "version": str(s.field("version") or ""),
+                    "purl": str(s.field("purl") or ""),
                 }
-                for item, data in zip(items, contents, strict=True)
+                for s in sorted(items, key=lambda i: i.id)
+                if s.kind == "soup"
+            ],
+            "config_sha256": _sha256(config_blob or b""),
+            "configuration_items": sorted(
+                (
+                    {
+                        "path": item.source.path,
+                        "id": item.id,
+                        "kind": item.kind,
+                        "sha256": _sha256(data or b""),
+                    }
+                    for item, data in zip(items, contents, strict=True)
+                ),
+                key=lambda entry: entry["path"],
             ),
-            key=lambda entry: entry["path"],
-        ),
-        "documents": [{"path": name, "sha256": _sha256(data)} for name, data in members],
-        "known_anomalies": list(check.anomalies),
-        "overridden": [str(r) for r in check.reasons],
-        "justification": justification,
-    }
-    manifest_bytes = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
-    data = _zip([*members, (MANIFEST_NAME, manifest_bytes)], check.date)
-    write_atomic(archive, data)
-    archive_sha = _sha256(data)
+            "documents": [{"path": name, "sha256": _sha256(data)} for name, data in members],
+            "known_anomalies": list(check.anomalies),
+            "overridden": [str(r) for r in check.reasons],
+            "justification": justification,
+        }
+        manifest_bytes = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
+        data = _zip([*members, (MANIFEST_NAME, manifest_bytes)], check.date)
+        write_atomic(archive, data)
+        archive_sha = _sha256(data)
 
-    message = _tag_message(check, manifest, archive.name, archive_sha, justification)
-    repository.create_tag(check.tag, commit, message)
-    record = located.root / _record_path(version)
-    write_atomic(record, _record(check, archive.name, archive_sha, justification).encode())
-    return ReleaseMade(
-        check=check,
-        tag=check.tag,
-        record=record,
-        archive=archive,
-        archive_sha256=archive_sha,
-        documents=tuple(built.files),
-        manifest=manifest,
-        justification=justification,
-    )
+        message = _tag_message(check, manifest, archive.name, archive_sha, justification)
+        repository.create_tag(check.tag, commit, message)
+        record = located.root / _record_path(version)
+        write_atomic(record, _record(check, archive.name, archive_sha, justification).encode())
+        return ReleaseMade(
+            check=check,
+            tag=check.tag,
+            record=record,
+            archive=archive,
+            archive_sha256=archive_sha,
+            documents=tuple(built.files),
+            manifest=manifest,
+            justification=justification,
+        )
 
 
 def _members(folder: Path, files: Iterable[Path]) -> list[tuple[str, bytes]]:

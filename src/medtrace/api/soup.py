@@ -18,6 +18,7 @@ from pathlib import Path
 from packageurl import PackageURL
 
 from medtrace.api.load import LoadOptions, load_project
+from medtrace.api.writing import OnWait, project_writer
 from medtrace.errors import MedtraceError
 from medtrace.graph import TraceGraph
 from medtrace.graph.advisory_match import AdvisoryIndex, Match
@@ -28,7 +29,7 @@ from medtrace.model import Finding, Item, ProjectConfig, Severity, SourceLocatio
 from medtrace.model.components import Component, ComponentList
 from medtrace.store.advisories import read_advisories
 from medtrace.store.containment import confined, fence_for
-from medtrace.store.files import write_atomic
+from medtrace.store.files import write_files
 from medtrace.store.git import GitError, GitRepository
 
 
@@ -94,54 +95,54 @@ def sync_soup(
     sources: Sequence[Path] = (),
     dry_run: bool = False,
     options: LoadOptions | None = None,
+    on_wait: OnWait | None = None,
 ) -> SyncReport:
     """Bring the SOUP records in step with ``sources`` (default: ``[soup] sources``)."""
-    project = load_project(start, options)
-    root = Path(project.root)
-    config = project.config
-    if sources:
-        named = [confined(root, path, "the source") for path in sources]
-        results = [read_component_file(path, root) for path in named]
-        lists = tuple(found for found, _ in results if found is not None)
-        findings = tuple(f for _, problems in results for f in problems)
-    elif config.soup.sources:
-        lists, findings = read_sources(root, config)
-    else:
-        raise MedtraceError(
-            "no sources to sync from",
-            hint="name lockfiles or SBOMs: medtrace soup sync FILE..., or [soup] sources in "
-            "medtrace.toml",
+    with project_writer(start, on_wait=on_wait, dry_run=dry_run):
+        project = load_project(start, options)
+        root = Path(project.root)
+        config = project.config
+        if sources:
+            named = [confined(root, path, "the source") for path in sources]
+            results = [read_component_file(path, root) for path in named]
+            lists = tuple(found for found, _ in results if found is not None)
+            findings = tuple(f for _, problems in results for f in problems)
+        elif config.soup.sources:
+            lists, findings = read_sources(root, config)
+        else:
+            raise MedtraceError(
+                "no sources to sync from",
+                hint="name lockfiles or SBOMs: medtrace soup sync FILE..., or [soup] sources in "
+                "medtrace.toml",
+            )
+        errors = [f for f in findings if f.severity is Severity.ERROR]
+        if errors:
+            first = errors[0]
+            where = (
+                f"{first.location.path}:{first.location.line}"
+                if first.location.line
+                else (first.location.path)
+            )
+            raise MedtraceError(f"{where}: {first.message} (nothing was written)")
+        graph = TraceGraph(project.items, config.schema)
+        drift = compare(graph.of_kind("soup"), counted(lists, config))
+        created = list(_drafts(root, config, graph, drift.new, lists))
+        updated = [(change.record.source.path, change) for change in drift.changed]
+        if not dry_run:
+            changed = [*_updates(root, drift.changed), *((p, t) for p, t, _ in created)]
+            write_files([(root / path, text.encode("utf-8")) for path, text in changed])
+        users = {
+            change.record.id: tuple(u.id for u in graph.targets(change.record.id, "used-by"))
+            for change in drift.changed
+        }
+        return SyncReport(
+            drift=drift,
+            created=tuple((path, component) for path, _, component in created),
+            updated=tuple(updated),
+            users=users,
+            warnings=tuple(findings),
+            dry_run=dry_run,
         )
-    errors = [f for f in findings if f.severity is Severity.ERROR]
-    if errors:
-        first = errors[0]
-        where = (
-            f"{first.location.path}:{first.location.line}"
-            if first.location.line
-            else (first.location.path)
-        )
-        raise MedtraceError(f"{where}: {first.message} (nothing was written)")
-    graph = TraceGraph(project.items, config.schema)
-    drift = compare(graph.of_kind("soup"), counted(lists, config))
-    created = list(_drafts(root, config, graph, drift.new, lists))
-    updated = [(change.record.source.path, change) for change in drift.changed]
-    if not dry_run:
-        for path, text in _updates(root, drift.changed):
-            write_atomic(root / path, text.encode("utf-8"))
-        for path, text, _ in created:
-            write_atomic(root / path, text.encode("utf-8"))
-    users = {
-        change.record.id: tuple(u.id for u in graph.targets(change.record.id, "used-by"))
-        for change in drift.changed
-    }
-    return SyncReport(
-        drift=drift,
-        created=tuple((path, component) for path, _, component in created),
-        updated=tuple(updated),
-        users=users,
-        warnings=tuple(findings),
-        dry_run=dry_run,
-    )
 
 
 def _drafts(

@@ -15,7 +15,7 @@ from medtrace.api.diff import project_suspects
 from medtrace.api.history import item_history
 from medtrace.api.revision import WORKTREE
 from medtrace.cli.boundary import EXIT_FINDINGS, EXIT_OK, user_errors
-from medtrace.cli.context import SETTINGS, Context, format_option, project_option
+from medtrace.cli.context import SETTINGS, Context, format_option, project_option, wait_message
 from medtrace.export.diff import diff_html, diff_json, diff_markdown, history_json, history_table
 
 
@@ -87,7 +87,7 @@ def create(obj: Context, name: str, message: str, path: Path) -> None:
     the SHA-256 of its file. NAME is letters, digits, '.', '-' and '_'.
     """
     with user_errors(obj.debug):
-        created = create_baseline(path, name, message)
+        created = create_baseline(path, name, message, on_wait=wait_message)
     manifest = created.manifest
     click.echo(
         f"Baseline {name}: tag {created.tag} on commit {manifest.commit[:12]} (HEAD), "

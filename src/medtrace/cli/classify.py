@@ -11,7 +11,7 @@ import click
 
 from medtrace.api.classify import Answers, classify
 from medtrace.cli.boundary import user_errors
-from medtrace.cli.context import SETTINGS, Context
+from medtrace.cli.context import SETTINGS, Context, wait_message
 from medtrace.model.kinds import INJURY_LEVELS
 
 _Q1 = "Q1: Can the software system contribute to a hazardous situation?"
@@ -77,7 +77,7 @@ def classify_command(
         record_id=record_id,
     )
     with user_errors(obj.debug):
-        written, decided = classify(path, answers)
+        written, decided = classify(path, answers, on_wait=wait_message)
     click.echo(f"{system} is Class {decided.value}; recorded in {written} (status: draft).")
 
 

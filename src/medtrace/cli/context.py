@@ -21,6 +21,11 @@ class Context:
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
+def wait_message(message: str) -> None:
+    """Tell the person, on stderr, that the command waits for another writer."""
+    click.echo(f"medtrace: {message}", err=True)
+
+
 def format_option(*choices: str, default: str) -> Callable[[_F], _F]:
     """The ``--format`` option of a reporting command (passed as ``output_format``)."""
     return click.option(

@@ -8,7 +8,7 @@ import click
 
 from medtrace.api.documents import FORMATS, build_documents
 from medtrace.cli.boundary import user_errors
-from medtrace.cli.context import SETTINGS, Context
+from medtrace.cli.context import SETTINGS, Context, wait_message
 
 
 @click.group(context_settings=SETTINGS)
@@ -42,7 +42,7 @@ def build(obj: Context, path: Path, formats: str, output: Path | None) -> None:
     """
     chosen = tuple(dict.fromkeys(f.strip() for f in formats.split(",") if f.strip()))
     with user_errors(obj.debug):
-        report = build_documents(path, output, chosen or ("html", "md"))
+        report = build_documents(path, output, chosen or ("html", "md"), on_wait=wait_message)
     index = report.output / ("index.html" if "html" in chosen else "index.md")
     click.echo(f"Document set: {index}")
     click.echo(f"{report.documents} documents, {len(report.files)} files, {report.gaps} gaps")

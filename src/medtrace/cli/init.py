@@ -8,7 +8,7 @@ import click
 
 from medtrace.api import EXAMPLES, init_project
 from medtrace.cli.boundary import user_errors
-from medtrace.cli.context import SETTINGS, Context
+from medtrace.cli.context import SETTINGS, Context, wait_message
 
 
 @click.command(context_settings=SETTINGS)
@@ -28,7 +28,7 @@ def init(obj: Context, directory: Path, example: str | None, name: str | None) -
     (with --example) any folder that is not empty.
     """
     with user_errors(obj.debug):
-        written = init_project(directory, example=example, name=name)
+        written = init_project(directory, example=example, name=name, on_wait=wait_message)
     what = f"example project {example!r}" if example else "empty project"
     click.echo(f"Created {what} in {directory} ({written} files).")
     click.echo(f"Next: medtrace check {directory}")

@@ -79,6 +79,12 @@ def main() -> None:
         cli.main(prog_name="medtrace", standalone_mode=True)
     except KeyboardInterrupt:
         sys.exit(130)
+    except OSError as error:  # the system refused a file (a full disk, permissions)
+        if debug:
+            raise
+        where = f"{error.filename}: " if error.filename else ""
+        click.echo(f"medtrace: {where}{error.strerror or error}", err=True)
+        sys.exit(EXIT_FAILURE)
     except Exception as error:
         if debug:
             raise

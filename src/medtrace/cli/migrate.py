@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from medtrace.cli.boundary import user_errors
-from medtrace.cli.context import SETTINGS, Context, project_option
+from medtrace.cli.context import SETTINGS, Context, project_option, wait_message
 
 if TYPE_CHECKING:
     from medtrace.interchange.items import MigrationReport
@@ -36,7 +36,7 @@ def reqif(obj: Context, file: Path, dry_run: bool, path: Path) -> None:
     from medtrace.api.migrate import import_reqif
 
     with user_errors(obj.debug):
-        report = import_reqif(path, file, dry_run=dry_run)
+        report = import_reqif(path, file, dry_run=dry_run, on_wait=wait_message)
     click.echo(_summary(report), nl=False)
 
 
@@ -69,7 +69,7 @@ def doorstop(obj: Context, source_dir: Path, dry_run: bool, path: Path) -> None:
     from medtrace.api.migrate import import_doorstop
 
     with user_errors(obj.debug):
-        report = import_doorstop(path, source_dir, dry_run=dry_run)
+        report = import_doorstop(path, source_dir, dry_run=dry_run, on_wait=wait_message)
     click.echo(_summary(report), nl=False)
 
 
@@ -83,7 +83,7 @@ def needs(obj: Context, file: Path, dry_run: bool, path: Path) -> None:
     from medtrace.api.migrate import import_needs
 
     with user_errors(obj.debug):
-        report = import_needs(path, file, dry_run=dry_run)
+        report = import_needs(path, file, dry_run=dry_run, on_wait=wait_message)
     click.echo(_summary(report), nl=False)
 
 
@@ -103,7 +103,7 @@ def strictdoc(obj: Context, files: tuple[Path, ...], dry_run: bool, path: Path) 
     from medtrace.api.migrate import import_strictdoc
 
     with user_errors(obj.debug):
-        report = import_strictdoc(path, list(files), dry_run=dry_run)
+        report = import_strictdoc(path, list(files), dry_run=dry_run, on_wait=wait_message)
     click.echo(_summary(report), nl=False)
 
 
@@ -119,7 +119,7 @@ def rdm(obj: Context, source_dir: Path, dry_run: bool, path: Path) -> None:
     from medtrace.api.migrate import import_rdm
 
     with user_errors(obj.debug):
-        report = import_rdm(path, source_dir, dry_run=dry_run)
+        report = import_rdm(path, source_dir, dry_run=dry_run, on_wait=wait_message)
     click.echo(_summary(report), nl=False)
 
 
@@ -154,7 +154,7 @@ def import_command(obj: Context, kind: str, file: Path, dry_run: bool, path: Pat
     from medtrace.api.migrate import import_table
 
     with user_errors(obj.debug):
-        report = import_table(path, kind, file, dry_run=dry_run)
+        report = import_table(path, kind, file, dry_run=dry_run, on_wait=wait_message)
     click.echo(_summary(report), nl=False)
 
 

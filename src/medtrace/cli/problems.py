@@ -8,7 +8,7 @@ import click
 
 from medtrace.api.problems import import_problems, problem_trend
 from medtrace.cli.boundary import user_errors
-from medtrace.cli.context import SETTINGS, Context, format_option, project_option
+from medtrace.cli.context import SETTINGS, Context, format_option, project_option, wait_message
 from medtrace.export.problems import import_json, import_text, trend_json, trend_text
 from medtrace.model.issues import TRACKERS
 
@@ -47,7 +47,7 @@ def import_command(
     be read is an error (exit 2) and nothing is written.
     """
     with user_errors(obj.debug):
-        report = import_problems(path, export_file, tracker, dry_run=dry_run)
+        report = import_problems(path, export_file, tracker, dry_run=dry_run, on_wait=wait_message)
     render = import_json if output_format == "json" else import_text
     click.echo(render(report), nl=False)
 

@@ -15,7 +15,7 @@ from medtrace.api.release import (
     release_make,
 )
 from medtrace.cli.boundary import EXIT_FINDINGS, EXIT_OK, user_errors
-from medtrace.cli.context import SETTINGS, Context, format_option, project_option
+from medtrace.cli.context import SETTINGS, Context, format_option, project_option, wait_message
 
 
 @click.group(context_settings=SETTINGS)
@@ -90,7 +90,7 @@ def make(
     chosen = tuple(part.strip() for part in formats.split(",") if part.strip())
     with user_errors(obj.debug):
         try:
-            made = release_make(path, version, justification, output, chosen)
+            made = release_make(path, version, justification, output, chosen, on_wait=wait_message)
         except ReleaseBlockedError as blocked:
             _show(blocked.check)
             click.echo(f"{blocked} (hint: {blocked.hint})", err=True)

@@ -9,7 +9,7 @@ import click
 
 from medtrace.api.review import record_reviews
 from medtrace.cli.boundary import user_errors
-from medtrace.cli.context import SETTINGS, Context, project_option
+from medtrace.cli.context import SETTINGS, Context, project_option, wait_message
 
 
 @click.command(context_settings=SETTINGS)
@@ -38,5 +38,7 @@ def review(
             f"{day!r} is not a date like 2026-03-14", param_hint="--date"
         ) from None
     with user_errors(obj.debug):
-        recorded, written = record_reviews(path, items, by=by, date=day, every_item=every_item)
+        recorded, written = record_reviews(
+            path, items, by=by, date=day, every_item=every_item, on_wait=wait_message
+        )
     click.echo(f"Recorded {len(recorded)} review(s) by {by} in {written}.")

@@ -10,7 +10,7 @@ import click
 
 from medtrace.api.soup import audit_soup, export_sbom, read_component_file, sync_soup
 from medtrace.cli.boundary import EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK, user_errors
-from medtrace.cli.context import SETTINGS, Context, format_option, project_option
+from medtrace.cli.context import SETTINGS, Context, format_option, project_option, wait_message
 from medtrace.model import Finding, Severity
 from medtrace.store.files import write_atomic
 
@@ -92,7 +92,7 @@ def sync(obj: Context, sources: tuple[Path, ...], dry_run: bool, path: Path) -> 
     component is gone is reported and left alone. Exit 1 when anything differed.
     """
     with user_errors(obj.debug):
-        report = sync_soup(path, sources, dry_run=dry_run)
+        report = sync_soup(path, sources, dry_run=dry_run, on_wait=wait_message)
     for warning in report.warnings:
         click.echo(f"warning: {_located(warning)}", err=True)
     verb = "would " if dry_run else ""

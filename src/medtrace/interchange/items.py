@@ -172,9 +172,10 @@ def write_new_items(
             if not dry_run:
                 staged.finish()
         except OSError as error:  # a full disk, a folder without write permission
-            reason = " ".join(str(error).split())
+            reason = error.strerror or " ".join(str(error).split())
+            failed = error.filename or str(root)
             raise MedtraceError(
-                f"cannot write the new items under {root}: {reason} (nothing was written)"
+                f"cannot write the new items under {root}: {failed}: {reason} (nothing was written)"
             ) from error
     return MigrationReport(
         source=source, created=tuple(created), warnings=tuple(findings), dry_run=dry_run

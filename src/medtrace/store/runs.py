@@ -20,7 +20,7 @@ from medtrace.model.results import (
     Totals,
 )
 from medtrace.store.containment import is_inside
-from medtrace.store.files import write_atomic
+from medtrace.store.files import write_new
 
 FORMAT = 1
 
@@ -76,13 +76,12 @@ def decode_run(data: bytes) -> ResultRun:
 
 def save_run(folder: Path, stem: str, run: ResultRun) -> Path:
     """Write ``run`` as a new file in ``folder``; never overwrites an existing one."""
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{stem}.json"
     number = 1
     while path.exists():
         number += 1
         path = folder / f"{stem}-{number}.json"
-    write_atomic(path, encode_run(run))
+    write_new(path, encode_run(run))
     return path
 
 

@@ -23,11 +23,11 @@ import yaml
 from medtrace.ingest.item_file import ID_PATTERN
 from medtrace.interchange.doorstop.records import DoorstopDocument, DoorstopItem, DoorstopTree
 from medtrace.interchange.findings import INVALID, UNREADABLE, migrate_finding
+from medtrace.interchange.yaml_source import SourceLoader, error_line
 from medtrace.model.finding import Finding
 
 DOCUMENT_FILE = ".doorstop.yml"
 MAPPED = frozenset({"text", "header", "links"})
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def parse_doorstop(files: Mapping[str, bytes]) -> tuple[DoorstopTree, tuple[Finding, ...]]:
@@ -67,13 +67,12 @@ def _owner(
 
 def _load(path: str, data: bytes, findings: list[Finding]) -> dict[str, object] | None:
     try:
-        loaded = yaml.load(data.decode("utf-8"), Loader=_Loader)
+        loaded = yaml.load(data.decode("utf-8"), Loader=SourceLoader)
     except UnicodeDecodeError:
         findings.append(migrate_finding(UNREADABLE, path, "not UTF-8 text"))
         return None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
+    except (yaml.YAMLError, RecursionError) as error:
+        line = error_line(error) if isinstance(error, yaml.YAMLError) else None
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         findings.append(migrate_finding(UNREADABLE, path, f"not valid YAML: {problem}", line))
         return None

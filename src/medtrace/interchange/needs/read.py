@@ -28,33 +28,9 @@ _READ = frozenset({"id", "type", "title", "tags", "status", *BODY_FIELDS})
 
 def parse_needs(data: bytes, path: str) -> tuple[tuple[Need, ...], tuple[Finding, ...]]:
     """The needs of the current version of the needs.json at ``path``."""
-    if not data.strip():
-        return (), (migrate_finding(UNREADABLE, path, "the file is empty"),)
-    try:
-        loaded = json.loads(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        return (), (migrate_finding(UNREADABLE, path, "not UTF-8 text"),)
-    except json.JSONDecodeError as error:
-        return (), (migrate_finding(UNREADABLE, path, f"not JSON: {error}", error.lineno),)
-    if not isinstance(loaded, dict):
-        return (), (migrate_finding(INVALID, path, "not a needs.json: not a JSON object"),)
-    for key in ("current_version", "project", "versions"):
-        if key not in loaded:
-            reason = f"not a valid needs.json: it has no {key!r}"
-            return (), (
-                migrate_finding(INVALID, path, f"{reason} (the needs.json schema requires it)"),
-            )
-    versions = loaded["versions"]
-    current = loaded["current_version"]
-    if isinstance(versions, dict) and current not in versions and len(versions) == 1:
-        current = next(iter(versions))
-    version = versions.get(current) if isinstance(versions, dict) else None
-    needs = version.get("needs") if isinstance(version, dict) else None
-    if not isinstance(needs, dict):
-        message = f"versions has no version {current!r} with needs"
-        return (), (migrate_finding(INVALID, path, message),)
-    if not needs:
-        return (), (migrate_finding(INVALID, path, f"version {current!r} holds no needs"),)
+    needs = _current_needs(data, path)
+    if isinstance(needs, Finding):
+        return (), (needs,)
     found: list[Need] = []
     findings: list[Finding] = []
     for key, need in needs.items():
@@ -64,6 +40,40 @@ def parse_needs(data: bytes, path: str) -> tuple[tuple[Need, ...], tuple[Finding
         else:
             found.append(parsed)
     return tuple(found), tuple(findings)
+
+
+def _current_needs(data: bytes, path: str) -> dict[str, object] | Finding:
+    """The ``needs`` object of the current version, or the finding why there is none."""
+    if not data.strip():
+        return migrate_finding(UNREADABLE, path, "the file is empty")
+    try:
+        loaded = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        return migrate_finding(UNREADABLE, path, "not UTF-8 text")
+    except json.JSONDecodeError as error:
+        return migrate_finding(UNREADABLE, path, f"not JSON: {error}", error.lineno)
+    except RecursionError:
+        return migrate_finding(UNREADABLE, path, "not JSON: nested too deeply")
+    if not isinstance(loaded, dict):
+        return migrate_finding(INVALID, path, "not a needs.json: not a JSON object")
+    for key in ("current_version", "project", "versions"):
+        if key not in loaded:
+            reason = f"not a valid needs.json: it has no {key!r}"
+            return migrate_finding(INVALID, path, f"{reason} (the needs.json schema requires it)")
+    versions = loaded["versions"]
+    current = loaded["current_version"]
+    if not isinstance(current, str):
+        message = f"current_version is {type(current).__name__}, not the name of a version"
+        return migrate_finding(INVALID, path, message, _line_of(data, b'"current_version"'))
+    if isinstance(versions, dict) and current not in versions and len(versions) == 1:
+        current = next(iter(versions))
+    version = versions.get(current) if isinstance(versions, dict) else None
+    needs = version.get("needs") if isinstance(version, dict) else None
+    if not isinstance(needs, dict):
+        return migrate_finding(INVALID, path, f"versions has no version {current!r} with needs")
+    if not needs:
+        return migrate_finding(INVALID, path, f"version {current!r} holds no needs")
+    return needs
 
 
 def _need(key: str, need: object) -> Need | str:
@@ -102,6 +112,12 @@ def _need(key: str, need: object) -> Need | str:
         links=tuple(links),
         extra=tuple(sorted(extra.items())),
     )
+
+
+def _line_of(data: bytes, key: bytes) -> int | None:
+    """The line of the first ``key`` in ``data``."""
+    at = data.find(key)
+    return data.count(b"\n", 0, at) + 1 if at >= 0 else None
 
 
 def _present(value: object) -> bool:

@@ -47,6 +47,7 @@ from medtrace.interchange.rdm.records import (
     RdmTestResult,
     RdmVersion,
 )
+from medtrace.interchange.yaml_source import SourceLoader, error_line
 from medtrace.model.finding import Finding, Severity
 from medtrace.model.location import SourceLocation
 
@@ -63,22 +64,6 @@ KNOWN_FILES = (
 )
 # An RDM-internal id (change requests, changes) becomes the tail of a medtrace id.
 LOCAL_ID = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_.\-]{0,40}[A-Za-z0-9])?$")
-_Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _Loader(_Base):  # type: ignore[valid-type,misc]
-    """Safe loading whose impossible dates (2040-13-45) are located errors."""
-
-
-def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
-    try:
-        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
-    except ValueError as error:
-        problem = f"{node.value!r} is no valid date ({error})"
-        raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark) from error
-
-
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 _T = TypeVar("_T")
 
 
@@ -149,13 +134,12 @@ def _load(name: str, data: bytes, findings: list[Finding]) -> tuple[object, _Lin
         at = data[: error.start].count(b"\n") + 1
         findings.append(migrate_finding(UNREADABLE, name, "not UTF-8 text", at))
         return None
-    loader = _Loader(text)
+    loader = SourceLoader(text)
     try:
         node = loader.get_single_node()
         value = loader.construct_document(node) if node is not None else None
     except (yaml.YAMLError, RecursionError) as error:
-        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-        line = mark.line + 1 if mark is not None else None
+        line = error_line(error) if isinstance(error, yaml.YAMLError) else None
         problem = getattr(error, "problem", None) or str(error)
         findings.append(migrate_finding(UNREADABLE, name, f"not valid YAML: {problem}", line))
         return None

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 from copy import deepcopy
 from pathlib import PurePosixPath, PureWindowsPath
@@ -39,7 +40,9 @@ NAMESPACE = "http://www.omg.org/spec/ReqIF/20110401/reqif.xsd"
 _OMG = "http://www.omg.org/spec/ReqIF/"  # ReqIF 1.2, and the 2010 draft namespace
 UNREADABLE = "reqif/unreadable"
 INVALID = "reqif/invalid"
-MEMBER_LIMIT = 512 * 1024 * 1024  # bytes of one unpacked .reqif member
+MEMBER_LIMIT = 512 * 1024 * 1024  # bytes the .reqif members of a .reqifz may unpack to
+RATIO_LIMIT = 100  # unpacked bytes per packed byte of a member; XML packs 5 to 30 times
+RATIO_FLOOR = 1024 * 1024  # a member unpacking to no more than this passes whatever its ratio
 
 Element = etree._Element
 
@@ -99,25 +102,42 @@ def _members(data: bytes) -> Iterator[bytes]:
             raise _RejectedError(
                 UNREADABLE, f"the archive member {name[:120]!r} escapes the archive"
             )
+    unpacked = 0
     for info in infos:
         if info.is_dir() or not info.filename.lower().endswith(".reqif"):
             continue
-        if info.file_size > MEMBER_LIMIT:
-            raise _RejectedError(UNREADABLE, _too_large(info.filename))
-        try:
-            with archive.open(info) as stream:
-                content = stream.read(MEMBER_LIMIT + 1)
-        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as error:
-            raise _RejectedError(
-                UNREADABLE, f"cannot unpack {info.filename[:120]!r}: {error}"
-            ) from error
-        if len(content) > MEMBER_LIMIT:
-            raise _RejectedError(UNREADABLE, _too_large(info.filename))
+        content = _unpack(archive, info, MEMBER_LIMIT - unpacked)
+        unpacked += len(content)
         yield content
 
 
-def _too_large(name: str) -> str:
-    return f"the archive member {name[:120]!r} is too large"
+def _unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo, left: int) -> bytes:
+    """The bytes of one member, refused when they would pass ``left`` (what the archive
+    may still unpack to) or :data:`RATIO_LIMIT` times the member's packed size: a small
+    archive that unpacks to gigabytes is a decompression bomb, not an export. Only what
+    the bound allows is ever decompressed."""
+    name = info.filename[:120]
+    bound = min(left, max(RATIO_FLOOR, RATIO_LIMIT * info.compress_size))
+    if info.file_size > bound:
+        raise _RejectedError(UNREADABLE, _too_large(name, info.file_size, info.compress_size))
+    try:
+        with archive.open(info) as stream:
+            content = stream.read(bound + 1)
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as error:
+        raise _RejectedError(UNREADABLE, f"cannot unpack {name!r}: {error}") from error
+    except zlib.error as error:
+        raise _RejectedError(UNREADABLE, f"cannot unpack {name!r}: corrupt ({error})") from error
+    if len(content) > bound:
+        raise _RejectedError(UNREADABLE, _too_large(name, len(content), info.compress_size))
+    return content
+
+
+def _too_large(name: str, size: int, packed: int) -> str:
+    return (
+        f"the archive member {name!r} unpacks to more than {size:,} bytes from {packed:,} "
+        f"(refused: more than {MEMBER_LIMIT:,} bytes in all, or more than {RATIO_LIMIT} "
+        "times its packed size, the ratio of a decompression bomb)"
+    )
 
 
 def _root(data: bytes) -> Element:

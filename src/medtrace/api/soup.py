@@ -20,11 +20,13 @@ from packageurl import PackageURL
 from medtrace.api.load import LoadOptions, load_project
 from medtrace.api.writing import OnWait, project_writer
 from medtrace.errors import MedtraceError
+from medtrace.export.front_matter import yaml_quoted
 from medtrace.graph import TraceGraph
 from medtrace.graph.advisory_match import AdvisoryIndex, Match
 from medtrace.graph.soup import SoupDrift, VersionChange, advisories_of, compare
 from medtrace.ingest.components import parse_components
 from medtrace.ingest.osv import parse_advisory
+from medtrace.ingest.text import one_line
 from medtrace.model import Finding, Item, ProjectConfig, Severity, SourceLocation
 from medtrace.model.components import Component, ComponentList
 from medtrace.store.advisories import read_advisories
@@ -170,26 +172,22 @@ def _drafts(
         yield path, _draft(item_id, component, where.get(id(component), "")), component
 
 
-def _quoted(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def _draft(item_id: str, component: Component, source: str) -> str:
     lines = [
         "---",
         f"id: {item_id}",
         "kind: soup",
-        f"title: {_quoted(component.name)}",
+        f"title: {yaml_quoted(one_line(component.name) or component.purl)}",
         "status: draft",
         "tags: [incomplete]",
     ]
     if component.supplier:
-        lines.append(f"manufacturer: {_quoted(component.supplier)}")
-    lines.append(f"version: {_quoted(component.version)}")
+        lines.append(f"manufacturer: {yaml_quoted(component.supplier)}")
+    lines.append(f"version: {yaml_quoted(component.version)}")
     if component.purl:
-        lines.append(f"purl: {_quoted(component.purl)}")
+        lines.append(f"purl: {yaml_quoted(component.purl)}")
     if component.license:
-        lines.append(f"license: {_quoted(component.license)}")
+        lines.append(f"license: {yaml_quoted(component.license)}")
     at = f"{source}, line {component.line}" if component.line else source
     lines += [
         "---",
@@ -209,10 +207,10 @@ def _updates(root: Path, changes: Sequence[VersionChange]) -> Iterator[tuple[str
         path = change.record.source.path
         text = (root / path).read_text("utf-8")
         component = change.component
-        values = {"version": _quoted(component.version)}
+        values = {"version": yaml_quoted(component.version)}
         purl = _new_purl(change.record, component)
         if purl:
-            values["purl"] = _quoted(purl)
+            values["purl"] = yaml_quoted(purl)
         yield path, set_front_matter(text, values)
 
 

@@ -129,12 +129,18 @@ def audit(obj: Context, advisories: Path | None, output_format: str, path: Path)
 
     Lists each advisory that affects a SOUP record's version (withdrawn ones
     never do) with the vulnerability-evaluation that answers it. Exit 1 when
-    any has none.
+    any has none, or a record cannot be read; exit 2 when the advisories are
+    refused (an archive whose members escape it).
     """
     with user_errors(obj.debug):
         entries, findings = audit_soup(path, advisories)
+    errors = [f for f in findings if f.severity is Severity.ERROR]
     for finding in findings:
-        click.echo(f"warning: {_located(finding)}", err=True)
+        label = "error" if finding.severity is Severity.ERROR else "warning"
+        click.echo(f"{label}: {_located(finding)} ({finding.code})", err=True)
+    if any(f.code == "osv/archive-unsafe" for f in errors):
+        click.echo("medtrace: the advisories were refused; nothing was audited", err=True)
+        raise SystemExit(EXIT_FAILURE)
     if output_format == "json":
         document = [
             {
@@ -159,8 +165,10 @@ def audit(obj: Context, advisories: Path | None, output_format: str, path: Path)
             click.echo(f"{e.soup.id} {e.soup.field('version')}  {e.match.advisory.id}  {answer}")
             click.echo(f"    {e.match.reason}")
         open_count = sum(1 for e in entries if e.evaluation is None)
-        click.echo(f"{len(entries)} affecting advisories, {open_count} not evaluated")
-    raise SystemExit(EXIT_FINDINGS if any(e.evaluation is None for e in entries) else EXIT_OK)
+        unread = f", {len(errors)} record(s) could not be read" if errors else ""
+        click.echo(f"{len(entries)} affecting advisories, {open_count} not evaluated{unread}")
+    failed = errors or any(e.evaluation is None for e in entries)
+    raise SystemExit(EXIT_FINDINGS if failed else EXIT_OK)
 
 
 def _write(text: str, output: Path | None) -> None:

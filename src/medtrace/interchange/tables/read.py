@@ -28,8 +28,8 @@ def read_table(path: Path) -> list[list[str]]:
     try:
         if suffix == ".csv":
             text = path.read_bytes().decode("utf-8-sig")
-            rows = csv.reader(io.StringIO(text, newline=""))
-            return [[uninert(cell) for cell in row] for row in rows]
+            reader = csv.reader(io.StringIO(text, newline=""))
+            return [[uninert(cell) for cell in row] for row in reader]
         book = load_workbook(path, read_only=True, data_only=True)
     except OSError as error:
         raise MedtraceError(f"cannot read {path}: {error.strerror or error}") from error

@@ -40,8 +40,13 @@ def test_an_osv_event_value_that_is_no_string_is_a_finding(value: object) -> Non
     assert "events[0]" in findings[0].message
 
 
-POETRY = '[[package]]\nname = "{name}"\nversion = "1.0"\n\n[[package]]\nname = "ok"\nversion = "2"\n'
-PIPFILE = '{{"_meta": {{}}, "default": {{"{name}": {{"version": "==1.0"}}, "ok": {{"version": "==2"}}}}}}'
+POETRY = (
+    '[[package]]\nname = "{name}"\nversion = "1.0"\n\n[[package]]\nname = "ok"\nversion = "2"\n'
+)
+PIPFILE = (
+    '{{"_meta": {{}}, "default": {{"{name}": {{"version": "==1.0"}}, '
+    '"ok": {{"version": "==2"}}}}}}'
+)
 
 
 @pytest.mark.parametrize("name", ["/", "", " ", "a/b", "../x"])

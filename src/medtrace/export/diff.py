@@ -377,5 +377,5 @@ def history_table(entries: Sequence[HistoryEntry], console: Console) -> None:
         detail = change_summary(entry.change) if entry.change is not None else entry.path
         what.append(f"  {detail}" if detail else "")
         what.append(f"\n{entry.subject}", style="dim")
-        table.add_row(entry.date[:10], entry.commit[:10], entry.author, what)
+        table.add_row(entry.date[:10], entry.commit[:10], Text(entry.author), what)
     console.print(table)

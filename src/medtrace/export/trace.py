@@ -70,7 +70,7 @@ def trace_table(matrix: TraceMatrix, console: Console) -> None:
             if row.links
             else Text("none", style="bold red")
         )
-        table.add_row(row.source.id, row.source.title, reached)
+        table.add_row(row.source.id, Text(row.source.title), reached)  # (Text: no markup)
     console.print(table)
 
 

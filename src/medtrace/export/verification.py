@@ -49,7 +49,7 @@ def verification_table(statuses: Sequence[RequirementStatus], console: Console) 
     for entry in statuses:
         tests = ", ".join(f"{e.test} {_outcome(e)}" for e in entry.evidence) or "-"
         table.add_row(
-            entry.requirement.id, Text(entry.status.value, style=_STYLE[entry.status]), tests
+            entry.requirement.id, Text(entry.status.value, style=_STYLE[entry.status]), Text(tests)
         )
     console.print(table)
 

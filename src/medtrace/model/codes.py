@@ -42,6 +42,8 @@ STRUCTURAL_CODES: dict[str, str] = {
     "results/not-junit": "A test report is XML but not JUnit, NUnit or TRX.",
     "results/totals-mismatch": "A test report's declared totals differ from its test cases.",
     "results/dtd-ignored": "A test report declares a DTD; it is not loaded.",
+    "results/output-truncated": "A failure's text is longer than 64 KiB; the run keeps its "
+    "first 64 KiB and a note of what was left out.",
     "results/outcome-unknown": "A test case has an outcome medtrace does not know (skipped).",
     "results/test-unnamed": "A test case has no name.",
     "results/attachment-missing": "A test record names an attachment that is not in the project.",

@@ -11,9 +11,7 @@ from click.testing import CliRunner
 from medtrace.cli.main import cli
 
 HOSTILE = "Alarm [/] [bold]loud\x1b]0;pwned\x07\x1b[2J\x1b[31mred\u202egnp.exe\x9b1A"
-TITLE_YAML = (
-    '"Alarm [/] [bold]loud\\e]0;pwned\\a\\e[2J\\e[31mred\\u202egnp.exe\\x9b1A"'
-)
+TITLE_YAML = '"Alarm [/] [bold]loud\\e]0;pwned\\a\\e[2J\\e[31mred\\u202egnp.exe\\x9b1A"'
 
 
 @pytest.fixture

@@ -44,8 +44,7 @@ POETRY = (
     '[[package]]\nname = "{name}"\nversion = "1.0"\n\n[[package]]\nname = "ok"\nversion = "2"\n'
 )
 PIPFILE = (
-    '{{"_meta": {{}}, "default": {{"{name}": {{"version": "==1.0"}}, '
-    '"ok": {{"version": "==2"}}}}}}'
+    '{{"_meta": {{}}, "default": {{"{name}": {{"version": "==1.0"}}, "ok": {{"version": "==2"}}}}}}'
 )
 
 

@@ -13,14 +13,16 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from medtrace.api.discover import NAME_NOT_UTF8
 from medtrace.api.revision import BASELINE_TAG_PREFIX, locate, read_revisions
 from medtrace.api.writing import OnWait, project_writer
 from medtrace.errors import ProjectError
 from medtrace.graph.fingerprint import own_fingerprint
-from medtrace.model import CACHE_DIR, CONFIG_FILE
+from medtrace.model import CACHE_DIR, CONFIG_FILE, Finding
 from medtrace.store.git import GitError
 
 MANIFEST_FORMAT = 1
@@ -95,6 +97,7 @@ def create_baseline(
             raise GitError("the repository has no commits yet: commit the project first")
         head = repository.rev_parse("HEAD")
         snapshot = read_revisions(located, [head])[0]
+        _refuse_unnamed(snapshot.project.diagnostics)
         items = snapshot.project.items
         config, *contents = repository.read_blobs(
             [
@@ -128,6 +131,18 @@ def create_baseline(
         )
         shown = tuple(path for path in uncommitted if not path.startswith(f"{CACHE_DIR}/"))
         return CreatedBaseline(manifest=manifest, tag=tag, uncommitted=shown)
+
+
+def _refuse_unnamed(diagnostics: Sequence[Finding]) -> None:
+    """Refuse a baseline that would leave out item files whose names are not UTF-8."""
+    unnamed = sorted(f.location.path for f in diagnostics if f.message == NAME_NOT_UTF8)
+    if unnamed:
+        more = f" (and {len(unnamed) - 1} more)" if len(unnamed) > 1 else ""
+        raise ProjectError(
+            f"{unnamed[0]}{more}: the file name is not UTF-8, so the baseline would leave "
+            "it out; nothing was tagged",
+            hint="rename the file (git mv) and commit",
+        )
 
 
 def list_baselines(start: Path) -> tuple[Baseline, ...]:

@@ -12,6 +12,7 @@ from medtrace.store import FileStamp
 from medtrace.store.containment import is_inside
 
 ITEM_SUFFIX = ".md"
+NAME_NOT_UTF8 = "the file name is not UTF-8; rename the file"  # (a file/unreadable finding)
 _SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", CACHE_DIR})
 
 
@@ -74,7 +75,7 @@ def discover(root: Path, config: ProjectConfig) -> tuple[dict[str, FileStamp], l
             Finding(
                 code="file/unreadable",
                 severity=Severity.ERROR,
-                message="the file name is not UTF-8; rename the file",
+                message=NAME_NOT_UTF8,
                 location=SourceLocation(path=shown),
             )
         )

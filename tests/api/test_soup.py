@@ -214,3 +214,27 @@ def test_sync_from_an_sbom_with_line_breaks_and_control_characters_writes_record
     assert record.title == "evil kind: hazard[31m"  # one line, no control characters
     assert record.field("version") == "1.0 beta x"  # one line, as a version is
     assert record.field("manufacturer") == "ACME Corp tabbed"
+
+
+def test_a_malformed_osv_record_is_a_finding_of_audit_and_check(example: Path) -> None:
+    from click.testing import CliRunner
+
+    from medtrace.cli.main import cli
+
+    record = {
+        "id": "GHSA-bad",
+        "modified": "2024-01-01T00:00:00Z",
+        "affected": [
+            {
+                "package": {"ecosystem": "PyPI", "name": "click"},
+                "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": {"a": 1}}]}],
+            }
+        ],
+    }
+    (example / "soup" / "advisories" / "GHSA-bad.json").write_text(json.dumps(record), "utf-8")
+    runner = CliRunner()
+    for command in (["soup", "audit", "--path", str(example)], ["check", str(example)]):
+        result = runner.invoke(cli, command)
+        assert result.exit_code == 1, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert "GHSA-bad.json" in result.output

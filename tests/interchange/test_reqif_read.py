@@ -91,7 +91,7 @@ def test_the_trees_a_caller_keeps_are_the_files_documents() -> None:
         assert count(roots, "SPEC-OBJECT") == len(document.objects), name
 
 
-def test_files_with_dangling_references_are_refused_naming_the_reference() -> None:
+def test_files_with_dangling_references_are_refused_when_strict_naming_the_reference() -> None:
     files = corpus()
     for name in sorted(DANGLING):
         roots = xml_documents(files[name])
@@ -101,7 +101,7 @@ def test_files_with_dangling_references_are_refused_naming_the_reference() -> No
             for obj in root.xpath("//*[local-name()='SPEC-OBJECT']")
         }
         assert referenced_objects(roots) - held, f"{name} is expected to dangle"
-        document, findings = parse_reqif(files[name].read_bytes(), name)
+        document, findings = parse_reqif(files[name].read_bytes(), name, strict=True)
         assert document is None
         (finding,) = findings
         assert finding.code == INVALID and "spec object" in finding.message, name

@@ -60,16 +60,18 @@ def import_reqif(
     file: Path,
     dry_run: bool = False,
     *,
+    strict: bool = False,
     options: LoadOptions | None = None,
     on_wait: OnWait | None = None,
 ) -> MigrationReport:
     """Create an item per spec object of the ReqIF file ``file`` (.reqif or .reqifz);
     see :mod:`medtrace.interchange.reqif.map` for the mapping. A file that is not
-    ReqIF, or names objects it does not hold, is refused and nothing is written."""
+    ReqIF is refused and nothing is written; one that names objects it does not hold
+    is imported with a warning for each (refused too when ``strict``)."""
     data = read_source(file)
     with collector_paused(), _new_files(len(data), dry_run) as files:  # (see _new_files)
         trees: list[object] = []  # freed once the last item is mapped (ReqifMapper.items)
-        document, findings = parse_reqif(data, str(file), keep=trees)
+        document, findings = parse_reqif(data, str(file), keep=trees, strict=strict)
         stop_on_errors(file, findings, joined=False)
         assert document is not None
         with project_writer(start, on_wait=on_wait, dry_run=dry_run):
@@ -85,7 +87,7 @@ def import_reqif(
                 taken,
                 mapper.items(drafts, trees),
                 str(file),
-                mapper.warnings,
+                [*findings, *mapper.warnings],
                 dry_run,
                 files,
             )

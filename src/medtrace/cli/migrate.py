@@ -24,19 +24,28 @@ def migrate() -> None:
     RDM, CSV and XLSX tables) and give them back (ReqIF, tables)."""
 
 
+_STRICT = click.option(
+    "--strict",
+    is_flag=True,
+    help="Refuse the whole source for any deviation from its format (default: import what "
+    "is there and warn about each deviation).",
+)
+
+
 @migrate.command(context_settings=SETTINGS)
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Report what would be written; write nothing.")
+@_STRICT
 @project_option
 @click.pass_obj
-def reqif(obj: Context, file: Path, dry_run: bool, path: Path) -> None:
+def reqif(obj: Context, file: Path, dry_run: bool, strict: bool, path: Path) -> None:
     """Import the spec objects of a ReqIF file (.reqif or .reqifz) as items: kinds, fields
     and link types by name or by the [reqif] mapping of medtrace.toml, XHTML as Markdown,
     relations as links, the hierarchy and what has no field kept in a 'reqif' section."""
     from medtrace.api.migrate import import_reqif
 
     with user_errors(obj.debug):
-        report = import_reqif(path, file, dry_run=dry_run, on_wait=wait_message)
+        report = import_reqif(path, file, dry_run=dry_run, strict=strict, on_wait=wait_message)
     click.echo(_summary(report), nl=False)
 
 

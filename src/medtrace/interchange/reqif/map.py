@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 from medtrace.ingest.item_file import ID_PATTERN
 from medtrace.ingest.values import FieldValueError, coerce
 from medtrace.ingest.yamlnodes import Nested, RawValue
+from medtrace.interchange.findings import NOT_IMPORTED
 from medtrace.interchange.items import LINK_ROLES, NewItem, body_section
 from medtrace.interchange.reqif.records import ReqifDocument, ReqifNode, ReqifObject
 from medtrace.interchange.reqif.write import CHAPTER_NAME, FOREIGN_ID, NAME, TEXT
@@ -58,6 +59,8 @@ from medtrace.model.schema import FieldSpec, Schema
 SECTION = "reqif"
 DEFAULT_FIELDS = ((FOREIGN_ID, "id"), (NAME, "title"), (CHAPTER_NAME, "title"), (TEXT, "body"))
 TITLE_LIMIT = 120  # characters of a title taken from the body's first line
+HEADING_TYPES = frozenset({"heading", "chapter", "section", "headline"})
+HEADING_ATTRIBUTES = frozenset({"type", "reqif.type", "object type", "objecttype", "kind"})
 _PARTS = ("id", "title", "body")
 _SEPARATORS = re.compile(r"[\s_]+")
 
@@ -124,15 +127,23 @@ class ReqifMapper:
         )
 
     def prepare(self, document: ReqifDocument) -> list[_Draft]:
-        """Every object's draft, with its id, place and links (the relations that fit
-        no link counted in ``links_kept``), ready for :meth:`item`."""
-        drafts = [self.draft(obj) for obj in document.objects]
+        """Every object's draft but the headings', with its id, place and links (the
+        relations that fit no link counted in ``links_kept``), ready for :meth:`item`."""
+        headings = {obj.identifier: obj for obj in document.objects if self.is_heading(obj)}
+        drafts = [self.draft(obj) for obj in document.objects if obj.identifier not in headings]
         self.assign_ids(drafts)
         by_identifier = {draft.obj.identifier: draft for draft in drafts}
-        self.hierarchy(document.hierarchy, by_identifier)
+        self.hierarchy(document.hierarchy, by_identifier, headings)
         kept = 0
         for relation in document.relations:
-            draft, target = by_identifier[relation.source], by_identifier[relation.target]
+            draft = by_identifier.get(relation.source)
+            target = by_identifier.get(relation.target)
+            if draft is None:  # from a heading
+                self.warn(NOT_IMPORTED, f"{relation.type} from a heading: not imported", "")
+                continue
+            if target is None:
+                kept += self.dangling(draft, relation.type, relation.target, headings)
+                continue
             role = self.role(relation.type, draft.kind, target.kind)
             if role is not None:
                 draft.links.setdefault(role, []).append(target.id)
@@ -146,7 +157,55 @@ class ReqifMapper:
                 draft.id,
             )
         self.links_kept = kept
+        for heading in headings.values():
+            text = " (its text is not imported)" if heading.attribute(TEXT) else ""
+            self.warn(
+                NOT_IMPORTED,
+                f"{heading.identifier[:80]} {_heading_title(heading)!r} is a heading: document "
+                f"structure, named as the section of the items below it, not an item{text}",
+                "",
+            )
         return drafts
+
+    def is_heading(self, obj: ReqifObject) -> bool:
+        """Whether ``obj`` is a heading (Polarion, DOORS): its type, or a type attribute,
+        says heading or chapter, and the ``[reqif] kinds`` mapping does not name it."""
+        if obj.type in self.schema.kinds or obj.type in self.kinds:
+            return False
+        if obj.type.strip().lower() in HEADING_TYPES:
+            return True
+        return any(
+            name.strip().lower() in HEADING_ATTRIBUTES and value.strip().lower() in HEADING_TYPES
+            for name, value in obj.attributes
+        )
+
+    def kind_names(self, draft: _Draft) -> tuple[str, ...]:
+        """What a specification named after the object's kind is called (medtrace's own
+        export writes one per kind): the kind, its title, the object's type."""
+        spec = self.schema.kinds.get(draft.kind)
+        return (draft.kind, draft.obj.type, spec.title if spec is not None else draft.kind)
+
+    def dangling(
+        self, draft: _Draft, type_name: str, target: str, headings: Mapping[str, ReqifObject]
+    ) -> int:
+        """A relation of ``draft`` to an object the file does not hold (or a heading): a
+        link to its identifier, which ``check`` reports as dangling, when that is an id;
+        else kept in the body (counted: 1)."""
+        spec = self.schema.kinds[draft.kind]
+        roles = (type_name, self.link_of.get(type_name), *LINK_ROLES, "part-of")
+        role = next((r for r in roles if r is not None and r in spec.links), None)
+        if target not in headings and role is not None and ID_PATTERN.match(target):
+            draft.links.setdefault(role, []).append(target)
+            return 0
+        shown = _heading_title(headings[target]) if target in headings else target
+        draft.unmapped_links.setdefault(type_name, []).append(shown)
+        why = "a heading" if target in headings else "not in the file and no valid id"
+        self.warn(
+            "migrate/link-unmapped",
+            f"{draft.id} {type_name} -> {shown[:80]}: the target is {why}; kept in the body only",
+            draft.id,
+        )
+        return 1
 
     def items(self, drafts: list[_Draft], trees: list[object]) -> Iterator[NewItem]:
         """The items of ``drafts``; after the last one, the parsed XML ``trees`` are
@@ -278,19 +337,34 @@ class ReqifMapper:
         for draft in drafts:
             draft.title = draft.title or draft.id
 
-    def hierarchy(self, nodes: Sequence[ReqifNode], drafts: Mapping[str, _Draft]) -> None:
-        placed: set[str] = set()
+    def hierarchy(
+        self,
+        nodes: Sequence[ReqifNode],
+        drafts: Mapping[str, _Draft],
+        headings: Mapping[str, ReqifObject],
+    ) -> None:
+        """Each object's place: its parent item and position, the headings above it (its
+        section), and its specification when the file holds several."""
+        placed: dict[str, ReqifNode] = {}
         siblings: dict[tuple[str, str | None], int] = {}
+        several = len({node.specification for node in nodes}) > 1
         for node in nodes:
             key = (node.specification, node.parent)
             siblings[key] = siblings.get(key, 0) + 1
             if node.obj in placed:
                 continue
-            placed.add(node.obj)
-            if node.parent is not None:
-                draft = drafts[node.obj]
-                draft.extra["parent"] = drafts[node.parent].id
+            placed[node.obj] = node
+            draft = drafts.get(node.obj)
+            if draft is None:  # a heading
+                continue
+            parent, section = _above(node, placed, headings)
+            if parent is not None:
+                draft.extra["parent"] = drafts[parent].id
                 draft.extra["position"] = siblings[key]
+            if section:
+                draft.extra["section"] = section
+            if several and node.specification not in self.kind_names(draft):
+                draft.extra["document"] = node.specification
 
     def role(self, type_name: str, kind: str, target_kind: str) -> str | None:
         spec = self.schema.kinds[kind]
@@ -321,6 +395,34 @@ class ReqifMapper:
             unmapped=tuple(draft.attributes),
             source=draft.obj.identifier,
         )
+
+
+def _above(
+    node: ReqifNode, placed: Mapping[str, ReqifNode], headings: Mapping[str, ReqifObject]
+) -> tuple[str | None, list[str]]:
+    """The nearest object above ``node`` that is no heading, and the titles of the
+    headings above it, outermost first."""
+    parent: str | None = None
+    section: list[str] = []
+    seen = {node.obj}
+    up = node.parent
+    while up is not None and up not in seen:
+        seen.add(up)
+        if up in headings:
+            section.append(_heading_title(headings[up]))
+        elif parent is None:
+            parent = up
+        above = placed.get(up)
+        up = above.parent if above is not None else None
+    return parent, section[::-1]
+
+
+def _heading_title(heading: ReqifObject) -> str:
+    for name in (CHAPTER_NAME, NAME):
+        value = " ".join((heading.attribute(name) or "").split())
+        if value:
+            return value
+    return " ".join(heading.long_name.split()) or heading.identifier
 
 
 def _first_line(body: str) -> str:

@@ -9,7 +9,13 @@ whole archive.
 
 Two codes: ``reqif/unreadable`` (not XML, hostile XML, a broken or hostile
 zip) and ``reqif/invalid`` (XML but not ReqIF, or a reference to a spec
-object the file does not hold). Either way no document is returned.
+object the file does not hold). An error returns no document. A reference to an
+object the file does not hold is common in real exports of one module (DOORS,
+ReqIF Studio): by default it is a warning (``reqif/invalid``, with its line) and
+the rest is read: a relation to such an object is kept (the mapping makes it a
+dangling link), one from it is left out, and a hierarchy entry naming it is left
+out with the entries below it placed under its parent. With ``strict`` it is an
+error, as the format wants.
 
 Attribute values are read by their definition's long name; an enumeration's
 value is its enum values' long names joined with ``", "``; XHTML is converted
@@ -56,7 +62,7 @@ class _RejectedError(Exception):
 
 
 def parse_reqif(
-    data: bytes, path: str, *, keep: list[object] | None = None
+    data: bytes, path: str, *, keep: list[object] | None = None, strict: bool = False
 ) -> tuple[ReqifDocument | None, tuple[Finding, ...]]:
     """Read the ReqIF file at ``path`` (for findings' locations) from its bytes.
 
@@ -73,14 +79,15 @@ def parse_reqif(
                 raise _RejectedError(UNREADABLE, "the archive holds no .reqif file")
         else:
             roots.append(_root(data))
-        document = _Reader(roots).read()
+        reader = _Reader(roots, path, strict)
+        document = reader.read()
     except _RejectedError as rejected:
         location = SourceLocation(path=path, line=rejected.line)
         finding = Finding(
             code=rejected.code, severity=Severity.ERROR, message=rejected.message, location=location
         )
         return None, (finding,)
-    return document, ()
+    return document, tuple(reader.warnings)
 
 
 def _members(data: bytes) -> Iterator[bytes]:
@@ -202,8 +209,11 @@ def _elements(contents: list[Element], holder: str, name: str) -> Iterator[Eleme
 
 
 class _Reader:
-    def __init__(self, roots: list[Element]) -> None:
+    def __init__(self, roots: list[Element], path: str = "", strict: bool = False) -> None:
         self.roots = roots
+        self.path = path
+        self.strict = strict
+        self.warnings: list[Finding] = []
         self.names: dict[str, str] = {}  # identifier -> long name of definitions and types
         self.objects: dict[str, ReqifObject] = {}
         self.object_tags: dict[str, tuple[str, ...]] = {}  # namespace -> _object's tags
@@ -225,7 +235,9 @@ class _Reader:
             namespace = _namespace(content)
             tags = (namespace + "TYPE", namespace + "SOURCE", namespace + "TARGET")
             for element in _elements([content], "SPEC-RELATIONS", "SPEC-RELATION"):
-                relations.append(self._relation(element, tags))
+                relation = self._relation(element, tags)
+                if relation is not None:
+                    relations.append(relation)
         hierarchy: list[ReqifNode] = []
         for specification in _elements(contents, "SPECIFICATIONS", "SPECIFICATION"):
             name = specification.get("LONG-NAME") or specification.get("IDENTIFIER") or ""
@@ -254,6 +266,16 @@ class _Reader:
             if heading is not None and not title:
                 title = " ".join((heading.text or "").split())
         return contents, title
+
+    def _dangling(self, message: str, line: int | None) -> None:
+        """A reference to a spec object the file does not hold: an error when strict,
+        else a warning (saying what was done) and reading goes on."""
+        if self.strict:
+            raise _RejectedError(INVALID, message, line)
+        location = SourceLocation(path=self.path, line=line)
+        self.warnings.append(
+            Finding(code=INVALID, severity=Severity.WARNING, message=message, location=location)
+        )
 
     def _identifier(self, element: Element) -> str:
         identifier = element.get("IDENTIFIER")
@@ -327,9 +349,10 @@ class _Reader:
         ]
         return ", ".join(names)
 
-    def _relation(self, element: Element, tags: tuple[str, str, str]) -> ReqifRelation:
+    def _relation(self, element: Element, tags: tuple[str, str, str]) -> ReqifRelation | None:
         """A SPEC-RELATION; ``tags`` are its TYPE, SOURCE and TARGET tags. The first of
-        each counts; one without a reference reads as ``""``."""
+        each counts; one without a reference reads as ``""``. ``None`` when its source
+        is no object of the file (leniently)."""
         identifier = element.get("IDENTIFIER") or self._identifier(element)
         type_tag, source_tag, target_tag = tags
         type_ref: str | None = None
@@ -348,7 +371,10 @@ class _Reader:
             if not ref or ref not in objects:
                 message = f"the {end} of SPEC-RELATION {identifier[:80]!r} is no spec object"
                 message += f" of the file ({(ref or 'missing')[:80]!r})"
-                raise _RejectedError(INVALID, message, _line(element))
+                if end == "SOURCE" or not ref:
+                    self._dangling(f"{message}; not imported", _line(element))
+                    return None
+                self._dangling(f"{message}; kept as a link to it", _line(element))
         type_ref = type_ref or ""
         return ReqifRelation(
             identifier=identifier,
@@ -394,7 +420,10 @@ class _Reader:
                 message = (
                     f"a SPEC-HIERARCHY names no spec object of the file ({(ref or '')[:80]!r})"
                 )
-                raise _RejectedError(INVALID, message, _line(node))
+                self._dangling(f"{message}; left out, the entries below it kept", _line(node))
+                if below is not None:
+                    self._entries(below, tags, specification, parent, out)
+                continue
             out.append(
                 ReqifNode(specification=specification, obj=ref, parent=parent, order=len(out))
             )

@@ -221,3 +221,64 @@ def test_other_files_in_data_are_reported_not_read(project: Path, tmp_path: Path
     report = import_rdm(project, tmp_path / "rdm", dry_run=True)
     paths = {f.location.path for f in report.warnings if f.code == NOT_IMPORTED}
     assert {"data/people.yml", "data/old/"} <= paths
+
+
+def _variant(tmp_path: Path) -> Path:
+    """A copy of the real RDM data, its requirements.yml wrapped in a mapping and its
+    risks carrying ids of their own, as RDM-derived templates have them."""
+    copy = tmp_path / "variant"
+    shutil.copytree(_source(), copy)
+    requirements = (copy / "data" / "requirements.yml").read_text("utf-8")
+    wrapped = "requirements:\n" + "".join(f"  {line}\n" for line in requirements.splitlines())
+    (copy / "data" / "requirements.yml").write_text(wrapped, "utf-8")
+    risk = (copy / "data" / "risk.yml").read_text("utf-8")
+    numbered = iter(range(1, 1000))
+    risk = re.sub(
+        r"(?m)^(\s*)- hazard:",
+        lambda m: f"{m.group(1)}- id: hz-{next(numbered)}\n{m.group(1)}  hazard:",
+        risk,
+    )
+    (copy / "data" / "risk.yml").write_text(risk, "utf-8")
+    return copy
+
+
+def test_an_rdm_variant_with_wrapped_requirements_and_own_risk_ids_imports(
+    tmp_path: Path,
+) -> None:
+    variant = _variant(tmp_path)
+    requirements = _load(_source(), "requirements.yml")
+    assert isinstance(requirements, list)
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "medtrace.toml").write_text('[project]\nname = "R"\n', "utf-8")
+    report = import_rdm(project, variant)
+    ids = {item.id for item in report.created}
+    assert {str(entry["id"]) for entry in requirements} <= ids  # type: ignore[index]
+    assert "hz-1" in ids and "HS-RDM-001" not in ids  # the row's own id, kept
+    kinds = {item.id: item.kind for item in report.created}
+    assert kinds["hz-1"] == "hazardous-situation"
+    wrapped = [w for w in report.warnings if w.location.path == "data/requirements.yml"]
+    assert wrapped and wrapped[0].location.line == 1, report.warnings
+    assert all(w.location.path for w in report.warnings)  # every warning names its file
+    with pytest.raises(MedtraceError, match=r"requirements.yml:1: .*mapping"):
+        import_rdm(tmp_path / "p", variant, dry_run=True, strict=True)
+
+
+def test_migrate_prints_each_warning_with_its_file_and_line(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from medtrace.cli.main import cli
+
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "medtrace.toml").write_text('[project]\nname = "R"\n', "utf-8")
+    result = CliRunner().invoke(cli, ["migrate", "rdm", str(_source()), "--path", str(project)])
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if line.startswith("warning: ")]
+    assert warnings
+    assert all(
+        re.match(r"warning: data/[a-z_]+\.yml(:\d+)?: ", w)
+        or "documents/" in w
+        or re.match(r"warning: [a-z_]+/?(:\d+)?: ", w)
+        for w in warnings
+    ), warnings

@@ -261,6 +261,7 @@ def import_rdm(
     source_dir: Path,
     dry_run: bool = False,
     *,
+    strict: bool = False,
     options: LoadOptions | None = None,
     on_wait: OnWait | None = None,
 ) -> MigrationReport:
@@ -282,7 +283,7 @@ def import_rdm(
         raise MedtraceError(f"{source_dir} holds no RDM data files", hint="name RDM's data folder")
     data, findings = parse_rdm(files)
     findings = tuple(relocated(f, prefix) for f in findings)
-    stop_on_errors(source_dir, findings)
+    stop_on_errors(source_dir, findings, strict=strict)
     with project_writer(start, on_wait=on_wait, dry_run=dry_run):
         project = load_project(start, options)
         new = rdm_items(data, project.config.schema)

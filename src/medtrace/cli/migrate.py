@@ -13,6 +13,7 @@ from medtrace.cli.context import SETTINGS, Context, project_option, wait_message
 
 if TYPE_CHECKING:
     from medtrace.interchange.items import MigrationReport
+    from medtrace.model import Finding
 
 # Each command imports its importer when it runs: together they pull in lxml, openpyxl,
 # markdownify and the ReqIF schema, which no other command needs at start-up.
@@ -119,16 +120,17 @@ def strictdoc(obj: Context, files: tuple[Path, ...], dry_run: bool, path: Path) 
 @migrate.command(context_settings=SETTINGS)
 @click.argument("source_dir", metavar="DIR", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Report what would be written; write nothing.")
+@_STRICT
 @project_option
 @click.pass_obj
-def rdm(obj: Context, source_dir: Path, dry_run: bool, path: Path) -> None:
+def rdm(obj: Context, source_dir: Path, dry_run: bool, strict: bool, path: Path) -> None:
     """Import the data of an Innolitics RDM project (DIR or its data/ folder): requirements,
     risks, SOUP, tests and their records, versions and history; what has no kind (the
     device, the risk scales, the documents) is reported, never dropped."""
     from medtrace.api.migrate import import_rdm
 
     with user_errors(obj.debug):
-        report = import_rdm(path, source_dir, dry_run=dry_run, on_wait=wait_message)
+        report = import_rdm(path, source_dir, dry_run=dry_run, strict=strict, on_wait=wait_message)
     click.echo(_summary(report), nl=False)
 
 
@@ -179,5 +181,13 @@ def _summary(report: MigrationReport) -> str:
         lines.append(f"not imported (reported): {len(report.not_imported)} node(s)")
     if report.skipped:
         lines.append(f"skipped (already in the project): {', '.join(report.skipped)}")
-    lines += [f"warning: {w.message}" for w in report.warnings]
+    lines += [f"warning: {_where(w)}{w.message}" for w in report.warnings]
     return "\n".join(lines) + "\n"
+
+
+def _where(finding: Finding) -> str:
+    """``path:line: `` of a finding, ``""`` when it names no file."""
+    location = finding.location
+    if not location.path:
+        return ""
+    return f"{location.path}:{location.line}: " if location.line else f"{location.path}: "

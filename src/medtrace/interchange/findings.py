@@ -2,8 +2,10 @@
 
 ``migrate/unreadable``: a source file is not what its format is made of (not
 UTF-8, not YAML or JSON, not a mapping); ``migrate/invalid``: it is, but breaks
-its format's shape; ``migrate/not-imported``: content that becomes no item,
-reported with its file and line; ``migrate/link-unmapped``: a link kept in a
+its format's shape (an error), or deviates from it in a way real exports do and
+the import goes past (a warning, an error when the import is strict);
+``migrate/not-imported``: content that becomes no item, reported with its file and
+line; ``migrate/link-unmapped``: a link kept in a
 body section because no link type fits it.
 """
 
@@ -14,6 +16,9 @@ from medtrace.model.location import SourceLocation
 
 UNREADABLE = "migrate/unreadable"
 INVALID = "migrate/invalid"
+# A deviation from a source's format that an import goes past with a warning (the
+# lenient default) and a strict import refuses: these codes at warning severity.
+DEVIATIONS = frozenset({INVALID, "reqif/invalid"})
 NOT_IMPORTED = "migrate/not-imported"
 LINK_UNMAPPED = "migrate/link-unmapped"
 

@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 from medtrace.errors import MedtraceError
 from medtrace.ingest.item_file import ID_PATTERN
 from medtrace.interchange.block_yaml import block_yaml
+from medtrace.interchange.findings import DEVIATIONS
 from medtrace.model import CONFIG_FILE, Finding, Severity
 from medtrace.store.containment import inside
 from medtrace.store.files import NewFiles, StagedFiles
@@ -88,10 +89,15 @@ def read_source(file: Path) -> bytes:
         raise MedtraceError(f"cannot read {file}: {error.strerror or error}") from error
 
 
-def stop_on_errors(source: Path, findings: Sequence[Finding], joined: bool = True) -> None:
+def stop_on_errors(
+    source: Path, findings: Sequence[Finding], joined: bool = True, *, strict: bool = False
+) -> None:
     """Stop an import, before anything is written, on the first error of ``findings``
-    (located in ``source``, a folder its paths are ``joined`` to, or a file)."""
-    errors = [f for f in findings if f.severity is Severity.ERROR]
+    (located in ``source``, a folder its paths are ``joined`` to, or a file); when
+    ``strict``, on the first deviation from the format too (:data:`DEVIATIONS`)."""
+    errors = [
+        f for f in findings if f.severity is Severity.ERROR or (strict and f.code in DEVIATIONS)
+    ]
     if errors:
         first = errors[0]
         where = first.location.path

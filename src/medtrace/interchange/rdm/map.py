@@ -63,7 +63,8 @@ import reprlib
 from collections.abc import Iterable, Mapping, Sequence
 
 from medtrace.errors import MedtraceError
-from medtrace.interchange.findings import NOT_IMPORTED
+from medtrace.ingest.item_file import ID_PATTERN
+from medtrace.interchange.findings import NOT_IMPORTED, Extra
 from medtrace.interchange.items import NewItem, body_section
 from medtrace.interchange.rdm.records import (
     RdmData,
@@ -196,7 +197,10 @@ def _risks(risks: Sequence[RdmRisk], prefixes: Mapping[str, str]) -> list[NewIte
             controls.setdefault(control, []).append(risk)
     hazard_id = {text: _id(prefixes["hazard"], n) for n, text in enumerate(hazards, 1)}
     harm_id = {key: _id(prefixes["harm"], n) for n, key in enumerate(harms, 1)}
-    situation_id = {risk.index: _id(prefixes["hazardous-situation"], risk.index) for risk in risks}
+    situation_id = {
+        risk.index: _own_id(risk.extra) or _id(prefixes["hazardous-situation"], risk.index)
+        for risk in risks
+    }
     new: list[NewItem] = []
     for text, rows in hazards.items():
         new.append(_risk_text(hazard_id[text], "hazard", text, rows))
@@ -243,7 +247,7 @@ def _situation(
     extra: dict[str, object] = {}
     if risk.software_item:
         extra["software_item"] = risk.software_item
-    extra.update(risk.extra)
+    extra.update(_without_own_id(risk.extra))
     title = risk.hazardous_situation or f"{risk.hazard or risk.harm} (RDM risk {risk.index})"
     full = risk.hazardous_situation if _title(title, item_id) != risk.hazardous_situation else ""
     harm = harm_id.get((risk.harm, risk.severity)) if risk.harm else None
@@ -274,9 +278,9 @@ def _soup(soup: RdmSoup, prefix: str) -> NewItem:
         fields.append(("anomaly-list", soup.anomaly_reference))
     elif soup.anomaly_reference:
         extra["anomaly_reference"] = soup.anomaly_reference
-    extra.update(soup.extra)
+    extra.update(_without_own_id(soup.extra))
     return NewItem(
-        id=_id(prefix, soup.index),
+        id=_own_id(soup.extra) or _id(prefix, soup.index),
         kind="soup",
         title=_title(soup.title, soup.title),
         body=_body([soup.purpose], extra),
@@ -397,10 +401,10 @@ def _release(version: RdmVersion, prefix: str) -> NewItem:
     except ValueError:
         if version.date:
             extra["date"] = version.date  # RDM's example writes 1-1-2040: day or month first?
-    extra.update(version.extra)
+    extra.update(_without_own_id(version.extra))
     changes = "\n".join(f"- {change}" for change in version.changes)
     return NewItem(
-        id=_id(prefix, version.index),
+        id=_own_id(version.extra) or _id(prefix, version.index),
         kind="release",
         title=_title(f"Release {version.release_id}", version.release_id),
         body=_body([f"Changes:\n\n{changes}" if changes else ""], extra),
@@ -440,6 +444,20 @@ def _history(data: RdmData, prefixes: Mapping[str, str]) -> list[NewItem]:
 
 
 # --- helpers ----------------------------------------------------------------------
+
+
+def _own_id(extra: Extra) -> str | None:
+    """An entry's own ``id`` (RDM-derived templates give risk rows, SOUP and versions
+    one, ``hz-1``), when it is a valid item id: the item keeps it."""
+    value = dict(extra).get("id")
+    if isinstance(value, str) and ID_PATTERN.match(value.strip()):
+        return value.strip()
+    return None
+
+
+def _without_own_id(extra: Extra) -> Extra:
+    """``extra`` without the ``id`` :func:`_own_id` made the item's id."""
+    return tuple((key, value) for key, value in extra if key != "id") if _own_id(extra) else extra
 
 
 def _id(prefix: str, number: int) -> str:

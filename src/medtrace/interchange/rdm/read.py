@@ -32,7 +32,13 @@ from typing import TypeVar, cast
 import yaml
 
 from medtrace.ingest.item_file import ID_PATTERN
-from medtrace.interchange.findings import INVALID, NOT_IMPORTED, UNREADABLE, migrate_finding
+from medtrace.interchange.findings import (
+    INVALID,
+    NOT_IMPORTED,
+    UNREADABLE,
+    migrate_finding,
+    migrate_warning,
+)
 from medtrace.interchange.rdm.records import (
     Extra,
     RdmChange,
@@ -236,8 +242,29 @@ _REQUIREMENT_KEYS = frozenset(
 )
 
 
+def _unwrapped(
+    name: str, value: object, lines: _Lines, findings: list[Finding]
+) -> tuple[object, _Lines]:
+    """The list of a data file that holds a list, when it is wrapped in a mapping (as
+    RDM-derived templates have it: ``requirements:`` above the entries): a deviation,
+    read with a warning (an error when the import is strict)."""
+    if not isinstance(value, dict):
+        return value, lines
+    lists = [key for key, item in value.items() if isinstance(item, list)]
+    if len(lists) != 1:
+        return value, lines
+    (key,) = lists
+    message = f"the list is wrapped in a mapping (key {str(key)[:40]!r}); its entries are read"
+    others = [str(other) for other in value if other != key]
+    if others:
+        message += f", its other keys ({', '.join(others)[:80]}) are not"
+    findings.append(migrate_warning(INVALID, name, message, lines.line))
+    return value[key], lines.key(str(key))
+
+
 def _requirements(name: str, value: object, lines: _Lines, findings: list[Finding]) -> _Part:
     seen: set[str] = set()
+    value, lines = _unwrapped(name, value, lines, findings)
 
     def read(index: int, entry: dict[str, object], where: _Lines) -> RdmRequirement:
         raw = entry.get("id")

@@ -238,3 +238,26 @@ def test_a_malformed_osv_record_is_a_finding_of_audit_and_check(example: Path) -
         assert result.exit_code == 1, result.output
         assert result.exception is None or isinstance(result.exception, SystemExit)
         assert "GHSA-bad.json" in result.output
+
+
+def test_an_spdx_source_without_spdxids_syncs_leniently_and_is_refused_strictly(
+    project: Path, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+    from tests.ingest.test_sbom import _spdx_document
+
+    from medtrace.cli.main import cli
+
+    source = tmp_path / "scan.spdx.json"
+    source.write_bytes(_spdx_document("SPDXID"))
+    runner = CliRunner()
+    args = ["soup", "sync", str(source), "--dry-run", "--path", str(project)]
+    lenient = runner.invoke(cli, args)
+    assert lenient.exit_code == 1, lenient.output  # two new components to record
+    assert "warning: " in lenient.stderr and "SPDXID" in lenient.stderr
+    assert "would write draft" in lenient.stdout
+    strict = runner.invoke(cli, [*args, "--strict"])
+    assert strict.exit_code == 2, strict.output
+    assert "SPDXID" in strict.stderr and "nothing was written" in strict.stderr
+    imported = runner.invoke(cli, ["soup", "import", str(source), "--strict"])
+    assert imported.exit_code == 2 and "error: " in imported.stderr

@@ -718,3 +718,13 @@ def test_a_report_with_more_than_10_mb_of_output_keeps_its_results() -> None:
     truncated = [f for f in findings if f.code == "results/output-truncated"]
     assert [f.location.line for f in truncated] == [6], findings
     assert all(f.location.path == "big.xml" for f in truncated)
+
+
+@pytest.mark.parametrize("name", ["mig-srs.md", "third-party-licenses.md"])
+def test_a_markdown_file_given_as_a_test_report_says_what_it_is(name: str) -> None:
+    path = shared_path("realworld", "iec62304", "monai-deploy-informatics-gateway", name)
+    result, findings = parse_results(path.read_bytes(), name)
+    assert result is None
+    (finding,) = findings
+    assert finding.code == "results/not-junit"
+    assert "Markdown" in finding.message and "not a test report" in finding.message

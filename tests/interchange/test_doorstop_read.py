@@ -77,3 +77,46 @@ def test_files_outside_documents_and_prefix_are_ignored(tmp_path: Path) -> None:
     files = {"r/.doorstop.yml": DOC, "r/OTHER1.yml": b"text: x", "top.yml": b"text: y"}
     tree, findings = parse_doorstop(files)
     assert (tree.items, findings) == ((), ())
+
+
+MARKDOWN_DOC = b"settings:\n  digits: 3\n  itemformat: markdown\n  prefix: REQ\n  sep: ''\n"
+MARKDOWN_ITEM = b"""---
+active: true
+derived: false
+level: 1.2
+links:
+- REQ001: 3Rk2qRgQqIbZ2BrFqu8uDMEjX2Cd1wSU7mNJnBGVvS0=
+normative: true
+ref: ''
+reviewed: null
+---
+
+# Limit the bolus
+
+The pump **shall** refuse a bolus above the maximum.
+"""
+
+
+def test_doorstop_3_markdown_items_are_read() -> None:
+    files = {
+        ".doorstop.yml": MARKDOWN_DOC,
+        "REQ001.md": b"---\nactive: true\nlinks: []\n---\n\nThe first requirement.\n",
+        "REQ002.md": MARKDOWN_ITEM,
+        "README.md": b"# Not an item\n",
+    }
+    tree, findings = parse_doorstop(files)
+    assert findings == ()
+    items = {item.uid: item for item in tree.items}
+    assert sorted(items) == ["REQ001", "REQ002"]
+    second = items["REQ002"]
+    assert second.links == ("REQ001",)
+    assert second.title == "Limit the bolus"
+    assert "The pump **shall** refuse a bolus above the maximum." in second.text
+    assert dict(second.extra)["level"] == 1.2
+
+
+def test_a_doorstop_markdown_item_without_front_matter_is_a_finding() -> None:
+    files = {".doorstop.yml": MARKDOWN_DOC, "REQ001.md": b"Just text, no front matter.\n"}
+    tree, findings = parse_doorstop(files)
+    assert tree.items == ()
+    assert [(f.code, f.location.path) for f in findings] == [(UNREADABLE, "REQ001.md")]

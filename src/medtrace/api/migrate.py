@@ -21,7 +21,7 @@ from medtrace.api.writing import OnWait, project_writer
 from medtrace.errors import MedtraceError
 from medtrace.graph import TraceGraph
 from medtrace.interchange.doorstop.map import doorstop_items
-from medtrace.interchange.doorstop.read import parse_doorstop
+from medtrace.interchange.doorstop.read import ITEM_SUFFIXES, parse_doorstop
 from medtrace.interchange.findings import NOT_IMPORTED, migrate_warning
 from medtrace.interchange.items import (
     MigrationReport,
@@ -164,7 +164,7 @@ def import_doorstop(
     files = {
         path.relative_to(source_dir).as_posix(): path.read_bytes()
         for path in sorted(source_dir.rglob("*"))
-        if path.is_file() and path.name.endswith(".yml")
+        if path.is_file() and path.name.endswith(ITEM_SUFFIXES)
     }
     tree, findings = parse_doorstop(files)
     stop_on_errors(source_dir, findings)

@@ -28,6 +28,7 @@ from medtrace.ingest.components import parse_components
 from medtrace.ingest.osv import parse_advisory
 from medtrace.ingest.text import one_line
 from medtrace.model import Finding, Item, ProjectConfig, Severity, SourceLocation
+from medtrace.model.codes import DEVIATIONS
 from medtrace.model.components import Component, ComponentList
 from medtrace.store.advisories import read_advisories
 from medtrace.store.containment import confined, fence_for
@@ -76,6 +77,12 @@ def read_sources(
     return tuple(lists), tuple(findings)
 
 
+def refused(finding: Finding, strict: bool) -> bool:
+    """Whether a finding of reading a source stops the command: an error does, and so
+    does a deviation from the source's format when ``strict``."""
+    return finding.severity is Severity.ERROR or (strict and finding.code in DEVIATIONS)
+
+
 def counted(lists: Sequence[ComponentList], config: ProjectConfig) -> list[Component]:
     """The components of the scopes that count as SOUP (``[soup] scopes``)."""
     scopes = set(config.soup.scopes)
@@ -98,8 +105,12 @@ def sync_soup(
     dry_run: bool = False,
     options: LoadOptions | None = None,
     on_wait: OnWait | None = None,
+    *,
+    strict: bool = False,
 ) -> SyncReport:
-    """Bring the SOUP records in step with ``sources`` (default: ``[soup] sources``)."""
+    """Bring the SOUP records in step with ``sources`` (default: ``[soup] sources``).
+    A source that deviates from its format where real tools' files do (an SPDX
+    package without its SPDXID) is read with a warning, or refused when ``strict``."""
     with project_writer(start, on_wait=on_wait, dry_run=dry_run):
         project = load_project(start, options)
         root = Path(project.root)
@@ -117,7 +128,7 @@ def sync_soup(
                 hint="name lockfiles or SBOMs: medtrace soup sync FILE..., or [soup] sources in "
                 "medtrace.toml",
             )
-        errors = [f for f in findings if f.severity is Severity.ERROR]
+        errors = [f for f in findings if refused(f, strict)]
         if errors:
             first = errors[0]
             where = (

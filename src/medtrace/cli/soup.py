@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from medtrace.api.soup import audit_soup, export_sbom, read_component_file, sync_soup
+from medtrace.api.soup import audit_soup, export_sbom, read_component_file, refused, sync_soup
 from medtrace.cli.boundary import EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK, user_errors
 from medtrace.cli.context import SETTINGS, Context, format_option, project_option, wait_message
 from medtrace.model import Finding, Severity
@@ -25,10 +25,18 @@ def _located(finding: Finding) -> str:
     return f"{finding.location.path}{line}: {finding.message}"
 
 
+_STRICT = click.option(
+    "--strict",
+    is_flag=True,
+    help="Refuse a source that deviates from its format (default: read it and warn).",
+)
+
+
 @soup.command("import", context_settings=SETTINGS)
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @format_option("text", "json", default="text")
-def import_command(files: tuple[Path, ...], output_format: str) -> None:
+@_STRICT
+def import_command(files: tuple[Path, ...], output_format: str, strict: bool) -> None:
     """List the components of lockfiles and SBOMs FILES.
 
     Reads CycloneDX 1.0-1.7 (JSON, XML), SPDX 2.2/2.3 (JSON, tag-value) and 3.0
@@ -40,9 +48,9 @@ def import_command(files: tuple[Path, ...], output_format: str) -> None:
     for path in files:
         found, findings = read_component_file(path)
         for finding in findings:
-            label = "error" if finding.severity is Severity.ERROR else "warning"
-            click.echo(f"{label}: {_located(finding)}", err=True)
-            failed = failed or finding.severity is Severity.ERROR
+            stops = refused(finding, strict)
+            click.echo(f"{'error' if stops else 'warning'}: {_located(finding)}", err=True)
+            failed = failed or stops
         if found is not None:
             lists.append(found)
     if failed:
@@ -78,9 +86,10 @@ def import_command(files: tuple[Path, ...], output_format: str) -> None:
 @soup.command(context_settings=SETTINGS)
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+@_STRICT
 @project_option
 @click.pass_obj
-def sync(obj: Context, sources: tuple[Path, ...], dry_run: bool, path: Path) -> None:
+def sync(obj: Context, sources: tuple[Path, ...], dry_run: bool, strict: bool, path: Path) -> None:
     """Bring the SOUP records in step with lockfiles and SBOMs (SOURCES, or [soup]
     sources in medtrace.toml).
 
@@ -92,7 +101,7 @@ def sync(obj: Context, sources: tuple[Path, ...], dry_run: bool, path: Path) -> 
     component is gone is reported and left alone. Exit 1 when anything differed.
     """
     with user_errors(obj.debug):
-        report = sync_soup(path, sources, dry_run=dry_run, on_wait=wait_message)
+        report = sync_soup(path, sources, dry_run=dry_run, on_wait=wait_message, strict=strict)
     for warning in report.warnings:
         click.echo(f"warning: {_located(warning)}", err=True)
     verb = "would " if dry_run else ""

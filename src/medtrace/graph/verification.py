@@ -2,7 +2,10 @@
 
 Automated test cases find their results by ``test-id`` (a pytest node id such as
 ``tests/unit/test_bolus.py::test_limit`` matches the JUnit ``classname::name``
-``tests.unit.test_bolus::test_limit``). Results also name what they verify
+``tests.unit.test_bolus::test_limit``), or by ``SUITE::classname::name`` (jest
+and other runners that write no file attribute name the test file as the suite:
+``__tests__/alarm.test.js::Pump::stops``). A ``classname::name`` that two suites
+of one run share ties to neither: that takes the suite. Results also name what they verify
 directly: through ``verifies``/``requirement`` properties, or by carrying an
 item's id in the test's name (``test_srs_012_limit`` verifies ``SRS-012``).
 Manual test cases take the latest test-record that ``executes`` them. The
@@ -98,24 +101,43 @@ class ResultIndex:
         by_test: dict[str, Evidence] = {}
         named: dict[str, dict[str, Evidence]] = {}
         for run in chosen:
-            for result in run.results:
-                evidence = Evidence(
-                    test=result.test_id,
-                    outcome=result.outcome,
-                    revision=run.revision,
-                    date=run.imported,
-                )
-                by_test[normal_test_id(result.test_id)] = evidence
-                targets = set(result.requirements)
-                if keys:
-                    targets.update(_ids_in(result.test_id, keys))
-                for target in targets:
-                    named.setdefault(target, {})[result.test_id] = evidence
+            _index_run(run, keys, by_test, named)
         return cls(
             by_test=by_test,
             named={key: tuple(value.values()) for key, value in named.items()},
             revision=revision,
         )
+
+
+def _index_run(
+    run: ResultRun,
+    keys: dict[tuple[str, int], str],
+    by_test: dict[str, Evidence],
+    named: dict[str, dict[str, Evidence]],
+) -> None:
+    """Add the results of ``run`` (later than those indexed) to ``by_test`` and ``named``."""
+    suite_of: dict[str, str] = {}  # test id -> the suite it is in, in this run
+    ambiguous: set[str] = set()
+    for result in run.results:
+        evidence = Evidence(
+            test=result.test_id,
+            outcome=result.outcome,
+            revision=run.revision,
+            date=run.imported,
+        )
+        short = normal_test_id(result.test_id)
+        by_test[short] = evidence
+        if result.suite:
+            by_test[normal_test_id(f"{result.suite}::{result.test_id}")] = evidence
+        if suite_of.setdefault(short, result.suite) != result.suite:
+            ambiguous.add(short)
+        targets = set(result.requirements)
+        if keys:
+            targets.update(_ids_in(result.test_id, keys))
+        for target in targets:
+            named.setdefault(target, {})[result.test_id] = evidence
+    for short in ambiguous:  # two files of one run hold it: which one takes SUITE::TEST
+        del by_test[short]
 
 
 def tests_of(graph: TraceGraph, item: Item) -> tuple[Item, ...]:

@@ -26,6 +26,7 @@ from typing import TypeVar, cast
 
 from lxml import etree
 
+from medtrace.ingest.sniff import document_kind
 from medtrace.model.finding import Finding, Severity
 from medtrace.model.location import SourceLocation
 from medtrace.model.results import Outcome, ResultFile, TestResult, Totals
@@ -76,6 +77,10 @@ def parse_results(data: bytes, path: str) -> tuple[ResultFile | None, tuple[Find
     try:
         root = _parse(data)
     except etree.XMLSyntaxError as problem:
+        kind = document_kind(data, path)
+        if kind is not None:
+            message = f"{kind}, not a test report (JUnit, NUnit or TRX XML)"
+            return None, (_error(path, 1, "results/not-junit", message),)
         message = f"not valid XML: {' '.join(str(problem.msg).split())}"
         return None, (_error(path, problem.lineno or 1, "results/xml-invalid", message),)
     reader = _Reader(path, _Lines(data))

@@ -11,14 +11,12 @@ body section because no link type fits it.
 
 from __future__ import annotations
 
+from medtrace.model.codes import DEVIATIONS as DEVIATIONS  # (what a strict import refuses)
 from medtrace.model.finding import Finding, Severity
 from medtrace.model.location import SourceLocation
 
 UNREADABLE = "migrate/unreadable"
 INVALID = "migrate/invalid"
-# A deviation from a source's format that an import goes past with a warning (the
-# lenient default) and a strict import refuses: these codes at warning severity.
-DEVIATIONS = frozenset({INVALID, "reqif/invalid"})
 NOT_IMPORTED = "migrate/not-imported"
 LINK_UNMAPPED = "migrate/link-unmapped"
 

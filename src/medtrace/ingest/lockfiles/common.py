@@ -139,7 +139,7 @@ def _scrub(text: str) -> str:
 
 
 def _purl(ecosystem: str, name: str, version: str) -> str:
-    kind, namespace = "pypi", None
+    kind, namespace = {"npm": "npm", "NuGet": "nuget"}.get(ecosystem, "pypi"), None
     if ecosystem == "npm":
         kind = "npm"
         if name.startswith("@") and "/" in name:

@@ -15,6 +15,7 @@ prefix, a name that is no valid id, links that are not a list of ids).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import PurePosixPath
 
@@ -28,6 +29,11 @@ from medtrace.model.finding import Finding
 
 DOCUMENT_FILE = ".doorstop.yml"
 MAPPED = frozenset({"text", "header", "links"})
+ITEM_SUFFIXES = (".yml", ".md")  # YAML items, and Doorstop 3's Markdown ones
+_FRONT_MATTER = re.compile(
+    r"\A---[ \t]*\r?\n(.*?)^---[ \t]*$\r?\n?(.*)\Z", re.DOTALL | re.MULTILINE
+)
+_HEADING = re.compile(r"\A#{1,6}[ \t]+(.+?)[ \t#]*(?:\r?\n|\Z)")
 
 
 def parse_doorstop(files: Mapping[str, bytes]) -> tuple[DoorstopTree, tuple[Finding, ...]]:
@@ -42,7 +48,7 @@ def parse_doorstop(files: Mapping[str, bytes]) -> tuple[DoorstopTree, tuple[Find
     items: list[DoorstopItem] = []
     for path in sorted(files):
         pure = PurePosixPath(path)
-        if pure.suffix != ".yml" or pure.name.startswith("."):
+        if pure.suffix not in ITEM_SUFFIXES or pure.name.startswith("."):
             continue
         owner = _owner(pure, documents)
         if owner is None or not pure.stem.startswith(owner.prefix):
@@ -82,6 +88,30 @@ def _load(path: str, data: bytes, findings: list[Finding]) -> dict[str, object] 
     return {str(key): value for key, value in loaded.items()}
 
 
+def _markdown(path: str, data: bytes, findings: list[Finding]) -> dict[str, object] | None:
+    """A Doorstop 3 Markdown item: its front matter's attributes, its body as the text;
+    a first-line heading is its header (when the front matter names none)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        findings.append(migrate_finding(UNREADABLE, path, "not UTF-8 text"))
+        return None
+    match = _FRONT_MATTER.match(text)
+    if match is None:
+        findings.append(migrate_finding(UNREADABLE, path, "a Markdown item without front matter"))
+        return None
+    loaded = _load(path, match.group(1).encode("utf-8"), findings)
+    if loaded is None:
+        return None
+    body = match.group(2).strip("\r\n")
+    heading = _HEADING.match(body)
+    if heading is not None and not loaded.get("header"):
+        loaded["header"] = heading.group(1)
+        body = body[heading.end() :].lstrip("\r\n")
+    loaded["text"] = body
+    return loaded
+
+
 def _document(path: str, data: bytes, findings: list[Finding]) -> DoorstopDocument | None:
     loaded = _load(path, data, findings)
     if loaded is None:
@@ -111,7 +141,9 @@ def _item(
     if not ID_PATTERN.match(uid):
         findings.append(migrate_finding(INVALID, path, f"{uid!r} is not a valid item id"))
         return None
-    loaded = _load(path, data, findings)
+    loaded = (
+        _markdown(path, data, findings) if path.endswith(".md") else _load(path, data, findings)
+    )
     if loaded is None:
         return None
     links: list[str] = []

@@ -17,6 +17,27 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--slow",
+        action="store_true",
+        help="Run the long forms of the slow tests (the fuzz tests: 20,000 examples each).",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The fuzz tests' profile (tests/test_fuzz.py): 2,000 examples per parser in CI.
+    from hypothesis import HealthCheck, settings
+
+    settings.register_profile(
+        "fuzz",
+        max_examples=20_000 if config.getoption("--slow") else 2_000,
+        deadline=None,  # the fuzz tests bound each example's time themselves
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+        print_blob=True,
+    )
+
+
 def shared_path(*parts: str) -> Path:
     """A path in ../shared; skips the test when it is absent, fails instead when CI=true."""
     path = SHARED.joinpath(*parts)

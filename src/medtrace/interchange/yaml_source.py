@@ -27,6 +27,12 @@ def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
 SourceLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 
+def error_problem(error: BaseException) -> str:
+    """What a YAML error says, on one line (PyYAML's messages span several)."""
+    problem = getattr(error, "problem", None) or str(error)
+    return " ".join(str(problem).split())
+
+
 def error_line(error: yaml.YAMLError) -> int | None:
     """The 1-based line a YAML error is at, when it has one."""
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)

@@ -53,6 +53,8 @@ def encode_run(run: ResultRun) -> bytes:
 def decode_run(data: bytes) -> ResultRun:
     """A run file back; raises ``ValueError`` (or ``KeyError``) when it is not one."""
     raw: dict[str, Any] = json.loads(data.decode("utf-8"))
+    if not isinstance(raw, dict):
+        raise ValueError(f"a run is a JSON object, not {type(raw).__name__}")
     if raw.get("format") != FORMAT:
         raise ValueError(f"unknown run format {raw.get('format')!r}")
     return ResultRun(
@@ -145,7 +147,7 @@ def load_runs(root: Path, folder: Path) -> tuple[tuple[ResultRun, ...], tuple[Fi
             continue
         try:
             runs.append(decode_run(path.read_bytes()))
-        except (OSError, ValueError, KeyError, TypeError) as error:
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
             findings.append(
                 Finding(
                     code="results/run-invalid",

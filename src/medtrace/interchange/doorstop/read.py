@@ -24,7 +24,7 @@ import yaml
 from medtrace.ingest.item_file import ID_PATTERN
 from medtrace.interchange.doorstop.records import DoorstopDocument, DoorstopItem, DoorstopTree
 from medtrace.interchange.findings import INVALID, UNREADABLE, migrate_finding
-from medtrace.interchange.yaml_source import SourceLoader, error_line
+from medtrace.interchange.yaml_source import SourceLoader, error_line, error_problem
 from medtrace.model.finding import Finding
 
 DOCUMENT_FILE = ".doorstop.yml"
@@ -79,7 +79,7 @@ def _load(path: str, data: bytes, findings: list[Finding]) -> dict[str, object] 
         return None
     except (yaml.YAMLError, RecursionError) as error:
         line = error_line(error) if isinstance(error, yaml.YAMLError) else None
-        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        problem = error_problem(error)
         findings.append(migrate_finding(UNREADABLE, path, f"not valid YAML: {problem}", line))
         return None
     if not isinstance(loaded, dict):

@@ -53,7 +53,7 @@ from medtrace.interchange.rdm.records import (
     RdmTestResult,
     RdmVersion,
 )
-from medtrace.interchange.yaml_source import SourceLoader, error_line
+from medtrace.interchange.yaml_source import SourceLoader, error_line, error_problem
 from medtrace.model.finding import Finding, Severity
 from medtrace.model.location import SourceLocation
 
@@ -146,7 +146,7 @@ def _load(name: str, data: bytes, findings: list[Finding]) -> tuple[object, _Lin
         value = loader.construct_document(node) if node is not None else None
     except (yaml.YAMLError, RecursionError) as error:
         line = error_line(error) if isinstance(error, yaml.YAMLError) else None
-        problem = getattr(error, "problem", None) or str(error)
+        problem = error_problem(error)
         findings.append(migrate_finding(UNREADABLE, name, f"not valid YAML: {problem}", line))
         return None
     finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -151,3 +152,37 @@ def test_a_reqifz_that_unpacks_to_far_more_than_it_holds_is_refused() -> None:
     assert document is None
     assert [f.code for f in findings] == ["reqif/unreadable"]
     assert "ratio" in findings[0].message or "too large" in findings[0].message
+
+
+def _hostile_zips() -> dict[str, bytes]:
+    """Archives zipfile answers with other exceptions than BadZipFile."""
+    record = b'{"id": "X", "modified": "2024-01-01T00:00:00Z"}'
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(zipfile.ZipInfo(""), record)  # a member without a name
+    unnamed = buffer.getvalue()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("X.json", record)
+    data = bytearray(buffer.getvalue())
+    central = data.rindex(b"PK\x01\x02")
+    data[central + 6 : central + 8] = (64).to_bytes(2, "little")  # needs zip version 6.4
+    return {"unnamed": unnamed, "version 6.4": bytes(data)}
+
+
+@pytest.mark.parametrize("kind", ["unnamed", "version 6.4"])
+def test_a_hostile_zip_is_refused_as_an_osv_archive_and_a_reqifz(kind: str, tmp_path: Path) -> None:
+    from medtrace.errors import MedtraceError
+    from medtrace.store.advisories import read_advisories
+
+    data = _hostile_zips()[kind]
+    archive = tmp_path / "all.zip"
+    archive.write_bytes(data)
+    try:
+        _, findings = read_advisories(archive, parse=parse_advisory)
+    except MedtraceError as error:
+        assert "\n" not in str(error)
+    else:
+        assert all(f.code.startswith("osv/") for f in findings), findings
+    document, findings = parse_reqif(data, "x.reqifz")
+    assert document is None and [f.code for f in findings] == ["reqif/unreadable"]

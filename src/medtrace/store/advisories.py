@@ -31,6 +31,7 @@ from medtrace.model.finding import Finding, Severity
 from medtrace.model.location import SourceLocation
 from medtrace.store.collector import collector_paused
 from medtrace.store.containment import is_inside
+from medtrace.store.zips import ZIP_ERRORS, is_folder
 
 AdvisoryParser = Callable[[bytes, str], tuple[Advisory | None, tuple[Finding, ...]]]
 MEMBER_LIMIT = 64 * 1024 * 1024  # bytes of one decompressed record; OSV records are far smaller
@@ -106,7 +107,7 @@ def _archive(source: Path) -> Records:
         try:
             with zipfile.ZipFile(cast("IO[bytes]", data)) as archive:  # mmap reads like a file
                 members = archive.infolist()
-        except (OSError, zipfile.BadZipFile, ValueError) as error:
+        except ZIP_ERRORS as error:
             raise MedtraceError(f"{source}: not a readable zip archive ({error})") from error
         yield from _members(source, data, members)
 
@@ -118,12 +119,12 @@ def _members(source: Path, data: mmap.mmap, members: list[zipfile.ZipInfo]) -> R
             message = f"the member {member.filename!r} escapes the archive; nothing was read"
             yield prefix, _finding("osv/archive-unsafe", prefix, message)
             return
-    wanted = (m for m in members if not m.is_dir() and m.filename.lower().endswith(".json"))
+    wanted = (m for m in members if not is_folder(m) and m.filename.lower().endswith(".json"))
     for member in sorted(wanted, key=lambda m: m.filename):
         path = f"{prefix}/{member.filename}"
         try:
             content: bytes | Finding = _member(data, member)
-        except (zipfile.BadZipFile, zlib.error) as error:
+        except ZIP_ERRORS as error:
             content = _finding("osv/unreadable", path, f"cannot be decompressed: {error}")
         yield path, content
 

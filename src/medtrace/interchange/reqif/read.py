@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-import zlib
 from collections.abc import Iterator
 from copy import deepcopy
 from pathlib import PurePosixPath, PureWindowsPath
@@ -41,6 +40,7 @@ from medtrace.interchange.reqif.records import ReqifDocument, ReqifNode, ReqifOb
 from medtrace.interchange.reqif.xhtml import simple_markdown
 from medtrace.model.finding import Finding, Severity
 from medtrace.model.location import SourceLocation
+from medtrace.store.zips import ZIP_ERRORS, is_folder
 
 NAMESPACE = "http://www.omg.org/spec/ReqIF/20110401/reqif.xsd"
 _OMG = "http://www.omg.org/spec/ReqIF/"  # ReqIF 1.2, and the 2010 draft namespace
@@ -94,7 +94,7 @@ def _members(data: bytes) -> Iterator[bytes]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
+    except ZIP_ERRORS as error:
         raise _RejectedError(UNREADABLE, f"not a readable zip archive: {error}") from error
     for info in infos:
         name = info.filename
@@ -111,7 +111,7 @@ def _members(data: bytes) -> Iterator[bytes]:
             )
     unpacked = 0
     for info in infos:
-        if info.is_dir() or not info.filename.lower().endswith(".reqif"):
+        if is_folder(info) or not info.filename.lower().endswith(".reqif"):
             continue
         content = _unpack(archive, info, MEMBER_LIMIT - unpacked)
         unpacked += len(content)
@@ -130,10 +130,8 @@ def _unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo, left: int) -> bytes
     try:
         with archive.open(info) as stream:
             content = stream.read(bound + 1)
-    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as error:
+    except ZIP_ERRORS as error:
         raise _RejectedError(UNREADABLE, f"cannot unpack {name!r}: {error}") from error
-    except zlib.error as error:
-        raise _RejectedError(UNREADABLE, f"cannot unpack {name!r}: corrupt ({error})") from error
     if len(content) > bound:
         raise _RejectedError(UNREADABLE, _too_large(name, len(content), info.compress_size))
     return content

@@ -392,7 +392,13 @@ def test_two_inits_at_once_make_one_project(tmp_path: Path) -> None:
     template.mkdir()
 
     def runs(root: Path, _: int) -> tuple[Args, Args]:
-        return ["init", str(root), "--name", "First"], ["init", str(root), "--name", "Second"]
+        return ["init", "--path", str(root), "--name", "First"], [
+            "init",
+            "--path",
+            str(root),
+            "--name",
+            "Second",
+        ]
 
     def check(root: Path, codes: tuple[int, int], output: str) -> None:
         assert sorted(codes) == [0, 2], output

@@ -112,7 +112,7 @@ def test_a_folder_setting_outside_the_project_is_refused_naming_it(
         (project / "linked").symlink_to(outside)
         path = "linked"
     _configure(project, table.format(path=path))
-    result = runner.invoke(cli, ["check", str(project)])
+    result = runner.invoke(cli, ["check", "--path", str(project)])
     assert result.exit_code == 2, result.output
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1, result.output
@@ -128,7 +128,7 @@ def test_a_linked_soup_source_outside_the_project_is_not_echoed(
     (outside / "secrets.env").write_text(SECRET * 3, "utf-8")
     (project / "requirements.txt").symlink_to(outside / "secrets.env")
     _configure(project, '\n[soup]\nsources = ["requirements.txt"]\n')
-    for command in (["check", str(project)], ["soup", "sync", "--path", str(project)]):
+    for command in (["check", "--path", str(project)], ["soup", "sync", "--path", str(project)]):
         result = runner.invoke(cli, command)
         assert result.exit_code == 2, result.output
         assert "[soup] sources" in result.output
@@ -233,7 +233,7 @@ def test_a_linked_advisory_outside_the_project_is_not_read(
     _, findings = audit_soup(example)
     refused = [f for f in findings if "GHSA-linked.json" in f.location.path]
     assert [f.code for f in refused] == ["osv/outside-project"]
-    result = runner.invoke(cli, ["check", str(example)])
+    result = runner.invoke(cli, ["check", "--path", str(example)])
     assert "osv/outside-project" in result.output
     assert "hunter2" not in result.output
 

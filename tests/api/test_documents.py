@@ -205,10 +205,12 @@ def test_project_prefix() -> None:
 
 
 def test_the_command_says_where_the_set_is(class_a: Path, runner: CliRunner) -> None:
-    result = runner.invoke(docs, ["build", str(class_a), "--format", "html,md"], obj=Context())
+    result = runner.invoke(
+        docs, ["build", "--path", str(class_a), "--format", "html,md"], obj=Context()
+    )
     assert result.exit_code == 0, result.output
     index = class_a / "build" / "docs" / "index.html"
     assert f"Document set: {index}" in result.output
     assert index.is_file()
-    bad = runner.invoke(docs, ["build", str(class_a), "--format", "odt"], obj=Context())
+    bad = runner.invoke(docs, ["build", "--path", str(class_a), "--format", "odt"], obj=Context())
     assert bad.exit_code == 2

@@ -233,7 +233,7 @@ def test_a_malformed_osv_record_is_a_finding_of_audit_and_check(example: Path) -
     }
     (example / "soup" / "advisories" / "GHSA-bad.json").write_text(json.dumps(record), "utf-8")
     runner = CliRunner()
-    for command in (["soup", "audit", "--path", str(example)], ["check", str(example)]):
+    for command in (["soup", "audit", "--path", str(example)], ["check", "--path", str(example)]):
         result = runner.invoke(cli, command)
         assert result.exit_code == 1, result.output
         assert result.exception is None or isinstance(result.exception, SystemExit)

@@ -143,7 +143,7 @@ COMMANDS: dict[str, Callable[[Path, dict[str, Path]], list[str]]] = {
         "--path",
         str(root),
     ],
-    "init": lambda root, _: ["init", str(root / "new-project")],
+    "init": lambda root, _: ["init", "--path", str(root / "new-project")],
 }
 
 

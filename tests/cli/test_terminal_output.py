@@ -44,7 +44,7 @@ COMMANDS = [
 def test_control_sequences_from_a_project_are_shown_escaped(
     runner: CliRunner, hostile: Path, command: list[str]
 ) -> None:
-    result = runner.invoke(cli, [command[0], str(hostile), *command[1:]])
+    result = runner.invoke(cli, [*command, "--path", str(hostile)])
     assert result.exit_code in (0, 1), result.output
     assert not result.exception or isinstance(result.exception, SystemExit), result.exception
     for raw in ("\x1b", "\x07", "\x9b", "\u202e"):
@@ -54,7 +54,7 @@ def test_control_sequences_from_a_project_are_shown_escaped(
 
 def test_rich_markup_in_a_title_is_shown_as_written(runner: CliRunner, hostile: Path) -> None:
     for command in COMMANDS[:2]:
-        result = runner.invoke(cli, [command[0], str(hostile), *command[1:]])
+        result = runner.invoke(cli, [*command, "--path", str(hostile)])
         assert result.exit_code in (0, 1), result.output
         assert not result.exception or isinstance(result.exception, SystemExit), result.exception
         shown = "".join(result.output.split())  # (a table may fold the title)
@@ -65,7 +65,7 @@ def test_rich_markup_in_a_title_is_shown_as_written(runner: CliRunner, hostile: 
 def test_json_output_stays_valid_json(runner: CliRunner, hostile: Path) -> None:
     import json
 
-    result = runner.invoke(cli, ["check", str(hostile), "--format", "json"])
+    result = runner.invoke(cli, ["check", "--path", str(hostile), "--format", "json"])
     document = json.loads(result.output)
     assert isinstance(document, dict)
     assert "\x9b" not in result.output and "\u202e" not in result.output

@@ -186,3 +186,9 @@ def test_a_hostile_zip_is_refused_as_an_osv_archive_and_a_reqifz(kind: str, tmp_
         assert all(f.code.startswith("osv/") for f in findings), findings
     document, findings = parse_reqif(data, "x.reqifz")
     assert document is None and [f.code for f in findings] == ["reqif/unreadable"]
+
+
+def test_a_lockfile_finding_is_one_line_whatever_the_names_it_quotes() -> None:
+    document = {"_meta": {}, "default": {"ok": {"version": "==1"}}, "\n": {"": {}}}
+    _, findings = parse_components(json.dumps(document).encode(), "Pipfile.lock")
+    assert findings and all("\n" not in f.message for f in findings), findings

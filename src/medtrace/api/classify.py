@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,10 @@ from medtrace.model import SafetyClass
 from medtrace.standard.classes import decide_class
 from medtrace.store.containment import inside
 from medtrace.store.files import write_new
+
+SYSTEM_KINDS = frozenset({"software-system"})
+HAZARD_KINDS = frozenset({"hazard", "hazardous-situation", "harm"})
+CONTROL_KINDS = frozenset({"risk-control"})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -53,8 +58,8 @@ def classify(
                 f"{existing[0].source}: {existing[0].id} already classifies {system.id}; "
                 "edit that record instead"
             )
-        _require(graph, answers.hazards, {"hazard", "hazardous-situation", "harm"}, "hazard")
-        _require(graph, answers.credits, {"risk-control"}, "risk control")
+        _require(graph, answers.hazards, HAZARD_KINDS, "hazard")
+        _require(graph, answers.credits, CONTROL_KINDS, "risk control")
         decided = decide_class(answers.contributes, answers.unacceptable_risk, answers.worst_harm)
         record_id = answers.record_id or _next_id(graph, "SCL")
         if not ID_PATTERN.match(record_id):
@@ -72,7 +77,16 @@ def classify(
         return path, decided
 
 
-def _require(graph: TraceGraph, ids: tuple[str, ...], kinds: set[str], what: str) -> None:
+def missing_items(start: Path, ids: Sequence[str], kinds: Collection[str]) -> tuple[str, ...]:
+    """Those of ``ids`` that are no item of ``kinds`` in the project (to ask again for)."""
+    if not ids:
+        return ()
+    project = load_project(start)
+    kind_of = {item.id: item.kind for item in project.items}
+    return tuple(item_id for item_id in ids if kind_of.get(item_id) not in kinds)
+
+
+def _require(graph: TraceGraph, ids: tuple[str, ...], kinds: Collection[str], what: str) -> None:
     for item_id in ids:
         item = graph.get(item_id)
         if item is None or item.kind not in kinds:

@@ -8,7 +8,7 @@ import click
 
 from medtrace.api.documents import FORMATS, build_documents
 from medtrace.cli.boundary import user_errors
-from medtrace.cli.context import SETTINGS, Context, wait_message
+from medtrace.cli.context import SETTINGS, Context, project_path, wait_message
 
 
 @click.group(context_settings=SETTINGS)
@@ -17,7 +17,6 @@ def docs() -> None:
 
 
 @docs.command(context_settings=SETTINGS)
-@click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option(
     "--format",
     "formats",
@@ -32,8 +31,9 @@ def docs() -> None:
     help="Folder to write to (default: [docs] output, under the project).",
 )
 @click.pass_obj
+@project_path
 def build(obj: Context, path: Path, formats: str, output: Path | None) -> None:
-    """Build the document set of the project at PATH.
+    """Build the document set of the project (--path).
 
     One document per deliverable the project's safety class calls for, each
     with its document control block; missing content shows as a gap with its

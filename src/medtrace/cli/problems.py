@@ -8,7 +8,14 @@ import click
 
 from medtrace.api.problems import import_problems, problem_trend
 from medtrace.cli.boundary import user_errors
-from medtrace.cli.context import SETTINGS, Context, format_option, project_option, wait_message
+from medtrace.cli.context import (
+    SETTINGS,
+    Context,
+    format_option,
+    project_option,
+    project_path,
+    wait_message,
+)
 from medtrace.export.problems import import_json, import_text, trend_json, trend_text
 from medtrace.model.issues import TRACKERS
 
@@ -53,9 +60,9 @@ def import_command(
 
 
 @problems.command(context_settings=SETTINGS)
-@click.argument("path", type=click.Path(path_type=Path), default=".")
 @format_option("text", "json", default="text")
 @click.pass_obj
+@project_path
 def trend(obj: Context, path: Path, output_format: str) -> None:
     """Problem reports per month and criticality: reported in the month and still
     open (not closed) at its end, for the trend analysis of 9.6."""

@@ -114,6 +114,7 @@ def _decode_text(data: bytes) -> str:
 
 
 def _finding(code: str, severity: Severity, path: str, line: int | None, message: str) -> Finding:
+    message = " ".join(message.split())  # one line, whatever names from the file it quotes
     if len(message) > MESSAGE_LIMIT:
         message = message[: MESSAGE_LIMIT - 1] + "…"
     location = SourceLocation(path=path, line=line)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from tests.api.test_concurrent_writes import REQIF
+from tests.api.test_concurrent_writes import REQIF, _issue
 
 from medtrace.cli.main import cli, main
 
@@ -68,24 +68,12 @@ def _run_limited(args: list[str]) -> tuple[int, str]:
     return (process.exitcode if process.exitcode is not None else -1), output
 
 
-ISSUE = {
-    "url": "https://api.github.com/repos/o/r/issues/7",
-    "html_url": "https://github.com/o/r/issues/7",
-    "number": 7,
-    "title": "A problem",
-    "user": {"login": "lb"},
-    "labels": [],
-    "state": "open",
-    "created_at": "2025-01-01T08:00:00Z",
-    "closed_at": None,
-    "body": "Seen.",
-}
 JUNIT = '<testsuite name="s" tests="1"><testcase classname="c" name="t"/></testsuite>'
 
 
 def _inputs(tmp_path: Path) -> dict[str, Path]:
     files = {
-        "issues.json": json.dumps([ISSUE]),
+        "issues.json": json.dumps([_issue(7)]),
         "report.xml": JUNIT,
         "rows.csv": "id,title\nSRS-900,New row\n",
         "requirements.txt": "click==8.1.7\nrich==13.7.0\n",

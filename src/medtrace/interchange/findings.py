@@ -11,6 +11,8 @@ body section because no link type fits it.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from medtrace.model.codes import DEVIATIONS as DEVIATIONS  # (what a strict import refuses)
 from medtrace.model.finding import Finding, Severity
 from medtrace.model.location import SourceLocation
@@ -35,9 +37,4 @@ def migrate_finding(code: str, path: str, message: str, line: int | None = None)
 
 def migrate_warning(code: str, path: str, message: str, line: int | None = None) -> Finding:
     """A deviation of a source file that an import reports and goes past."""
-    return Finding(
-        code=code,
-        severity=Severity.WARNING,
-        message=message,
-        location=SourceLocation(path=path, line=line),
-    )
+    return replace(migrate_finding(code, path, message, line), severity=Severity.WARNING)

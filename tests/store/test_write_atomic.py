@@ -140,3 +140,12 @@ def test_a_temporary_file_of_a_live_writer_is_left_alone(tmp_path: Path) -> None
     write_atomic(target, b"text\n")
     assert alive.exists()
     assert files is not None
+
+
+def test_other_hidden_files_are_left_alone(tmp_path: Path) -> None:
+    mine = tmp_path / ".notes.tmp"
+    mine.write_bytes(b"a person's file\n")
+    old = time.time() - 7200
+    os.utime(mine, (old, old))
+    write_atomic(tmp_path / "record.md", b"text\n")
+    assert mine.exists()

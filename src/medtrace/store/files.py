@@ -36,6 +36,7 @@ from medtrace.errors import MedtraceError
 
 _TEMPORARY = re.compile(r"\.(?P<pid>\d+)-[0-9a-f]+\.tmp$")
 FSYNC_FILES = 64  # an import of at most this many files syncs each; a larger one, the system
+_OLD_TEMPORARY = re.compile(r"\A\..+\.[a-z0-9_]{8}\.tmp\Z")  # (tempfile's 8 characters)
 _OLD_TEMPORARY_AGE = 3600.0  # seconds: a temporary file without a process id older than this
 
 
@@ -189,7 +190,9 @@ def remove_stale(folder: Path) -> int:
 
 def _stale(entry: os.DirEntry[str]) -> bool:
     match = _TEMPORARY.search(entry.name)
-    if match is None:  # an older medtrace's name: stale once it is old
+    if match is None:  # an older medtrace's name (mkstemp's): stale once it is old
+        if _OLD_TEMPORARY.match(entry.name) is None:
+            return False
         try:
             return time.time() - entry.stat(follow_symlinks=False).st_mtime > _OLD_TEMPORARY_AGE
         except OSError:

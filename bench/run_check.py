@@ -1,4 +1,4 @@
-"""Time ``medtrace check PROJECT --format json`` on generated projects.
+"""Time ``medtrace check --path PROJECT --format json`` on generated projects.
 
 Usage: ``python bench/run_check.py [--sizes 1000,10000,50000] [--runs 5]
 [--workdir DIR] [--json FILE]``, with the ``python`` of the environment that
@@ -150,7 +150,7 @@ def bench_size(
     exe: Path, items: int, project: Path, runs: int, extra: Sequence[str] = ()
 ) -> list[Result]:
     """The three scenarios on the project of ``items`` items at ``project``."""
-    command = [str(exe), "check", str(project), "--format", "json", *extra]
+    command = [str(exe), "check", "--path", str(project), "--format", "json", *extra]
     cold = repeat(items, "cold", command, runs, lambda _k: clear_cache(project))
     measure(command)  # unmeasured warm-up: the cache is now up to date
     warm = repeat(items, "warm", command, runs, lambda _k: None)
@@ -213,7 +213,7 @@ def table(results: Sequence[Result], runs: int) -> str:
         f"Machine: {info['platform']}, {info['cpus']} CPUs, "
         f"{info['implementation']} {info['python']}",
         f"Command: `{shlex.join([sys.executable, *sys.argv])}` "
-        f"(times `medtrace check PROJECT --format json`, {runs} runs per scenario)",
+        f"(times `medtrace check --path PROJECT --format json`, {runs} runs per scenario)",
         "",
         "| items | scenario | median wall (s) | min | max | median CPU (s) | peak RSS (MiB) |",
         "|---:|---|---:|---:|---:|---:|---:|",
@@ -232,7 +232,7 @@ def write_json(path: Path, results: Sequence[Result], runs: int) -> None:
     data = {
         "machine": machine(),
         "argv": [sys.executable, *sys.argv],
-        "command": ["medtrace", "check", "PROJECT", "--format", "json"],
+        "command": ["medtrace", "check", "--path", "PROJECT", "--format", "json"],
         "runs": runs,
         "results": [{**asdict(result), **result.summary()} for result in results],
     }

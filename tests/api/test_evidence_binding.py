@@ -115,7 +115,7 @@ def test_an_edited_approved_plan_loses_its_approval_in_check_gaps_and_the_gate(
         if f.code == "62304.5.1.1/development-plan-not-approved"
     ]
     assert "PLAN-001 changed since RVW-002 was made" in message
-    result = CliRunner().invoke(cli, ["gaps", str(project), "--format", "json"])
+    result = CliRunner().invoke(cli, ["gaps", "--path", str(project), "--format", "json"])
     statuses = {row["clause"]: row["status"] for row in json.loads(result.stdout)["clauses"]}
     assert statuses["5.1.1"] == "gap"
     plan = next(d for d in assemble(project, NO_CACHE).documents if d.slug == "sdp")
@@ -224,7 +224,9 @@ def test_missing_attestations_a_scan_finding_and_an_unapproved_change_each_block
 
 def test_an_empty_project_has_no_met_clause(tmp_path: Path) -> None:
     init_project(tmp_path / "empty")
-    result = CliRunner().invoke(cli, ["gaps", str(tmp_path / "empty"), "--format", "json"])
+    result = CliRunner().invoke(
+        cli, ["gaps", "--path", str(tmp_path / "empty"), "--format", "json"]
+    )
     rows = json.loads(result.stdout)["clauses"]
     assert not [row["clause"] for row in rows if row["status"] == "met"]
     assert all(row["reason"] for row in rows if row["status"] in ("gap", "not applicable")

@@ -22,6 +22,7 @@ from medtrace.model.codes import STRUCTURAL_CODES
 from medtrace.model.results import RUNS_FOLDER
 from medtrace.model.review import LinkBase, Review
 from medtrace.standard import all_rules, evaluate
+from medtrace.store.containment import is_inside
 from medtrace.store.runs import load_runs, run_files
 
 if TYPE_CHECKING:
@@ -263,7 +264,7 @@ def _advisories(root: Path, name: str) -> tuple[AdvisoryIndex | None, tuple[Find
     from medtrace.store.advisories import read_advisories
 
     try:
-        records, findings = read_advisories(root / name, parse=parse_advisory)
+        records, findings = read_advisories(root / name, parse=parse_advisory, fence=root)
     except MedtraceError as error:
         where = SourceLocation(path=CONFIG_FILE)
         return None, (
@@ -285,7 +286,7 @@ def _missing_attachments(opened: OpenProject) -> list[Finding]:
         attachments = item.field("attachments")
         for name in attachments if isinstance(attachments, tuple) else ():
             path = opened.root / name
-            inside = path.resolve().is_relative_to(opened.root.resolve())
+            inside = is_inside(opened.root, path)
             if not inside or not path.is_file():
                 where = "outside the project" if not inside else "not a file in the project"
                 found.append(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -91,7 +92,10 @@ def summary_line(findings: Sequence[Finding], summary: FindingsSummary) -> str:
     for finding in findings:
         counts[finding.severity] += 1
     verdict = "FAILED" if summary.failed else "passed"
-    notes = "".join(f"\nhistory: {note}" for note in summary.notes)
+    notes = "".join(
+        "\n" + textwrap.fill(f"history: {note}", width=80, subsequent_indent="  ")
+        for note in summary.notes
+    )
     return (
         f"{summary.project}: {summary.items} items in {summary.files} files\n"
         f"check {verdict}: {_plural(counts[Severity.ERROR], 'error')}, "

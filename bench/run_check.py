@@ -1,4 +1,4 @@
-"""Time ``medtrace check PROJECT --format json`` on generated projects.
+"""Time ``medtrace check --path PROJECT --format json`` on generated projects.
 
 Usage: ``python bench/run_check.py [--sizes 1000,10000,50000] [--runs 5]
 [--workdir DIR] [--json FILE]``, with the ``python`` of the environment that
@@ -12,9 +12,11 @@ timed in three scenarios:
 * one edit: one software requirement's body gets a new sentence (and a newer
   mtime) before each run.
 
-Each run records the wall time and the peak RSS of the child process (from
-``os.wait4``). The table on stdout gives the median, min and max wall time and
-the largest peak RSS of the runs; ``--json`` writes every raw number.
+Each run records the wall time, and from ``os.wait4`` the CPU time (user and
+system, with the worker processes it waited for) and the peak RSS of the child
+process. The table on stdout gives the median, min and max wall time, the median
+CPU time (steadier than wall time on a shared machine) and the largest peak RSS
+of the runs; ``--json`` writes every raw number.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ class Run:
     max_rss_kib: int
     exit_code: int
     stdout_bytes: int
+    cpu_s: float = 0.0  # user and system time of the command and the workers it waited for
 
 
 @dataclass(slots=True)
@@ -73,6 +76,7 @@ class Result:
             "min_s": min(walls),
             "max_s": max(walls),
             "peak_rss_mib": max(run.max_rss_kib for run in self.runs) / 1024,
+            "median_cpu_s": statistics.median(run.cpu_s for run in self.runs),
         }
 
 
@@ -101,7 +105,8 @@ def measure(command: Sequence[str]) -> Run:
             err.seek(0)
             message = err.read().decode("utf-8", errors="replace")
             raise BenchError(f"{shlex.join(command)} exited with {code}:\n{message}")
-        return Run(wall, rss_kib(usage.ru_maxrss), code, out.tell())
+        cpu = usage.ru_utime + usage.ru_stime
+        return Run(wall, rss_kib(usage.ru_maxrss), code, out.tell(), cpu)
 
 
 def clear_cache(project: Path) -> None:
@@ -145,7 +150,7 @@ def bench_size(
     exe: Path, items: int, project: Path, runs: int, extra: Sequence[str] = ()
 ) -> list[Result]:
     """The three scenarios on the project of ``items`` items at ``project``."""
-    command = [str(exe), "check", str(project), "--format", "json", *extra]
+    command = [str(exe), "check", "--path", str(project), "--format", "json", *extra]
     cold = repeat(items, "cold", command, runs, lambda _k: clear_cache(project))
     measure(command)  # unmeasured warm-up: the cache is now up to date
     warm = repeat(items, "warm", command, runs, lambda _k: None)
@@ -167,6 +172,17 @@ def fresh_project(workdir: Path, items: int) -> Path:
         file=sys.stderr,
     )
     return project
+
+
+def bind_project(exe: str, project: Path) -> None:
+    """Write the fingerprints of what each approved item and record covers into them."""
+    start = time.perf_counter()
+    done = subprocess.run(
+        [exe, "bind", "--all", "--path", str(project)], capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise BenchError(f"medtrace bind failed: {done.stderr.strip()[:300]}")
+    print(f"bound the project in {time.perf_counter() - start:.1f} s", file=sys.stderr)
 
 
 @contextmanager
@@ -197,16 +213,16 @@ def table(results: Sequence[Result], runs: int) -> str:
         f"Machine: {info['platform']}, {info['cpus']} CPUs, "
         f"{info['implementation']} {info['python']}",
         f"Command: `{shlex.join([sys.executable, *sys.argv])}` "
-        f"(times `medtrace check PROJECT --format json`, {runs} runs per scenario)",
+        f"(times `medtrace check --path PROJECT --format json`, {runs} runs per scenario)",
         "",
-        "| items | scenario | median wall (s) | min | max | peak RSS (MiB) |",
-        "|---:|---|---:|---:|---:|---:|",
+        "| items | scenario | median wall (s) | min | max | median CPU (s) | peak RSS (MiB) |",
+        "|---:|---|---:|---:|---:|---:|---:|",
     ]
     for result in results:
         s = result.summary()
         lines.append(
             f"| {result.items} | {result.scenario} | {s['median_s']:.3f} | {s['min_s']:.3f} "
-            f"| {s['max_s']:.3f} | {s['peak_rss_mib']:.1f} |"
+            f"| {s['max_s']:.3f} | {s['median_cpu_s']:.3f} | {s['peak_rss_mib']:.1f} |"
         )
     return "\n".join(lines)
 
@@ -216,7 +232,7 @@ def write_json(path: Path, results: Sequence[Result], runs: int) -> None:
     data = {
         "machine": machine(),
         "argv": [sys.executable, *sys.argv],
-        "command": ["medtrace", "check", "PROJECT", "--format", "json"],
+        "command": ["medtrace", "check", "--path", "PROJECT", "--format", "json"],
         "runs": runs,
         "results": [{**asdict(result), **result.summary()} for result in results],
     }
@@ -243,6 +259,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--no-rules", action="store_true", help="time `check --no-rules` (files and links only)"
     )
+    parser.add_argument(
+        "--bind",
+        action="store_true",
+        help="bind the generated project's approvals to their content first (`medtrace bind "
+        "--all`, unmeasured), as a project kept with medtrace 0.2 is",
+    )
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -258,6 +280,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         with working_folder(args.workdir) as workdir:
             for items in args.sizes:
                 project = fresh_project(workdir, items)
+                if args.bind:
+                    bind_project(str(exe), project)
                 extra = ["--no-rules"] if args.no_rules else []
                 results.extend(bench_size(exe, items, project, args.runs, extra))
     except BenchError as error:

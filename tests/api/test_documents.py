@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
+import zipfile
 from pathlib import Path
 
 import lxml.html
@@ -180,7 +184,42 @@ def test_documents_in_git_carry_the_commit_and_its_history(
         (head[:12], "Tess Ter", "First issue")
     ]
     srs = (first.output / "srs.md").read_text("utf-8")
-    assert f"| Revision | {head[:12]} |" in srs
+    assert f"| Revision | 0.1 ({head[:12]}) |" in srs
+    assert f"| Commit | {head[:12]} |" in srs
+
+
+def test_each_document_has_its_own_history_authors_and_label(
+    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shut_out_git_configuration(monkeypatch, tmp_path)
+    git: Git = git_in(example)
+    git("init", "-q")
+    git("add", "-A")
+    tess = ("-c", "user.name=Tess Ter", "-c", "user.email=t@example.invalid")
+    git(*tess, "commit", "-qm", "First issue", "--date=2026-03-01T10:00:00Z")
+    first = git("rev-parse", "HEAD").strip()
+    requirement = next(example.rglob("SRS-001.md"))
+    requirement.write_text(requirement.read_text("utf-8") + "\nA clarification.\n", "utf-8")
+    ana = ("-c", "user.name=Ana Ruiz", "-c", "user.email=a@example.invalid")
+    git(*ana, "commit", "-qam", "Clarify SRS-001")
+    second = git("rev-parse", "HEAD").strip()
+    documents = {d.slug: d.control for d in assemble(example).documents}
+    srs, soup, matrix = documents["srs"], documents["soup"], documents["trace-matrix"]
+    assert [(h.revision, h.author) for h in srs.history] == [
+        (second[:12], "Ana Ruiz"),
+        (first[:12], "Tess Ter"),
+    ]
+    assert srs.authors == ("Ana Ruiz", "Tess Ter")
+    assert srs.author == "Ana Ruiz, Tess Ter"
+    assert srs.label == f"0.2 ({second[:12]})"
+    # The SOUP list did not change in the second commit; the matrix shows every change.
+    assert [h.revision for h in soup.history] == [first[:12]]
+    assert (soup.label, soup.authors) == (f"0.1 ({second[:12]})", ("Tess Ter",))
+    assert len(matrix.history) == 2
+    # A release tag on HEAD (as release make writes it) names the revision.
+    git(*ana, "tag", "-a", "-m", "Release 1.0.0", "medtrace/release/1.0.0")
+    assert assemble(example).documents[1].control.label == "1.0.0"
+    assert assemble(example, release="1.1.0").documents[1].control.label == "1.1.0"
 
 
 def test_a_project_template_replaces_the_built_in_one(class_a: Path, tmp_path: Path) -> None:
@@ -205,10 +244,131 @@ def test_project_prefix() -> None:
 
 
 def test_the_command_says_where_the_set_is(class_a: Path, runner: CliRunner) -> None:
-    result = runner.invoke(docs, ["build", str(class_a), "--format", "html,md"], obj=Context())
+    result = runner.invoke(
+        docs, ["build", "--path", str(class_a), "--format", "html,md"], obj=Context()
+    )
     assert result.exit_code == 0, result.output
     index = class_a / "build" / "docs" / "index.html"
     assert f"Document set: {index}" in result.output
     assert index.is_file()
-    bad = runner.invoke(docs, ["build", str(class_a), "--format", "odt"], obj=Context())
+    bad = runner.invoke(docs, ["build", "--path", str(class_a), "--format", "odt"], obj=Context())
     assert bad.exit_code == 2
+
+
+def test_items_that_do_not_parse_are_gaps_and_the_build_exits_1(
+    class_a: Path, runner: CliRunner
+) -> None:
+    broken = class_a / "items" / "SRS-099.md"
+    broken.parent.mkdir(exist_ok=True)
+    broken.write_text("---\nid: SRS-099\nkind: [unclosed\n---\nBody.\n", "utf-8")
+    result = runner.invoke(
+        docs, ["build", "--path", str(class_a), "--format", "html,md"], obj=Context()
+    )
+    assert result.exit_code == 1, result.output
+    assert "items/SRS-099.md" in result.output
+    # What could be read is still built, and the unreadable item is a gap of the set.
+    srs = (class_a / "build" / "docs" / "srs.md").read_text("utf-8")
+    assert "SRS-001" in srs
+    sdp = next(d for d in assemble(class_a).documents if d.slug == "sdp")
+    assert any("items/SRS-099.md" in gap.message for gap in sdp.gaps)
+    assert "items/SRS-099.md" in (class_a / "build" / "docs" / "sdp.md").read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    "attack",
+    [
+        "{{ cycler.__init__.__globals__.os.popen('touch PWNED').read() }}",
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{{ set.documents.append(1) }}",
+    ],
+)
+def test_a_template_cannot_run_a_command(
+    class_a: Path, runner: CliRunner, attack: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(class_a)
+    config = class_a / "medtrace.toml"
+    config.write_text(config.read_text("utf-8") + '\n[docs]\ntemplates = "tpl"\n', "utf-8")
+    (class_a / "tpl").mkdir()
+    (class_a / "tpl" / "index.html").write_text(f"<p>Index</p>\n{attack}\n", "utf-8")
+    result = runner.invoke(
+        docs, ["build", "--path", str(class_a), "--format", "html"], obj=Context()
+    )
+    assert result.exit_code == 2, result.output
+    assert not (class_a / "PWNED").exists()
+    message = result.output.strip().splitlines()[0]
+    assert "tpl/index.html:2" in message, message
+    assert "Traceback" not in result.output
+
+
+def test_html_never_loads_a_remote_image(
+    class_a: Path, write_item: ItemWriter, tmp_path: Path
+) -> None:
+    body = (
+        "![tracker](https://tracker.example/pixel.png) ![cdn](//cdn.example/x.png) "
+        "![diagram](figures/pump.png)\n"
+    )
+    write_item("SRS-002", "software-requirement", body, derived_from=["SYS-001"])
+    report = build_documents(class_a, tmp_path / "out", ("html",))
+    sources = []
+    for page in report.output.glob("*.html"):
+        sources += lxml.html.fromstring(page.read_bytes()).xpath("//img/@src")
+    assert sources == ["figures/pump.png"]  # the local image only
+    srs = lxml.html.fromstring((report.output / "srs.html").read_bytes())
+    links = srs.xpath("//a/@href")
+    assert "https://tracker.example/pixel.png" in links
+    assert "//cdn.example/x.png" in links
+
+
+TYPST_CODE = (
+    '#read("/etc/passwd") and #import "@preview/cetz:0.3.1": *\n\n'
+    "#set page(width: 3cm)\n\n"
+    '#set text(size: 40pt) #{ panic("injected") } $ x^2 $ = Not a heading\n'
+)
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
+def test_item_text_that_looks_like_typst_is_printed_as_written(
+    class_a: Path, write_item: ItemWriter, tmp_path: Path
+) -> None:
+    path = write_item("SRS-002", "software-requirement", TYPST_CODE, derived_from=["SYS-001"])
+    front = path.read_text("utf-8")
+    path.write_text(front.replace("Title of SRS-002", '"#set page(width: 1cm)"'), "utf-8")
+    report = build_documents(class_a, tmp_path / "out", ("html", "pdf", "docx"))
+    lines = [line for line in TYPST_CODE.splitlines() if line]
+    lines[-1] = lines[-1].removesuffix(" = Not a heading")
+    pdf = report.output / "srs.pdf"
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    html = lxml.html.fromstring((report.output / "srs.html").read_bytes()).text_content()
+    with zipfile.ZipFile(report.output / "srs.docx") as archive:
+        docx_text = re.sub(r"<[^>]+>", "", archive.read("word/document.xml").decode("utf-8"))
+    for shown in (text, html, docx_text):
+        flat = " ".join(shown.split())
+        for line in lines:
+            assert line in flat
+        assert "#set page(width: 1cm)" in flat  # the title too
+        assert "root:" not in flat
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    assert "595.276 x 841.89" in info  # still A4: no #set reached Typst
+
+
+@pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils is not installed")
+def test_example_pdfs_are_pdfa_2b_and_the_same_on_every_build(
+    example: Path, tmp_path: Path
+) -> None:
+    first = build_documents(example, tmp_path / "one", ("pdf",))
+    second = build_documents(example, tmp_path / "two", ("pdf",))
+    assert files_of(first.output) == files_of(second.output)
+    pdfs = sorted(first.output.glob("*.pdf"))
+    assert len(pdfs) == len(CLASS_C)
+    for pdf in pdfs:
+        data = pdf.read_bytes()
+        metadata = subprocess.run(["pdfinfo", "-meta", str(pdf)], capture_output=True, text=True)
+        assert "<pdfaid:part>2</pdfaid:part>" in metadata.stdout, pdf.name
+        assert "<pdfaid:conformance>B</pdfaid:conformance>" in metadata.stdout, pdf.name
+        assert b"/GTS_PDFA1" in data and b"/Encrypt" not in data
+        fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
+        rows = fonts.splitlines()[2:]
+        assert rows and all(row.split()[-5] == "yes" for row in rows), fonts  # embedded
+        if shutil.which("qpdf") is not None:
+            check = subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, text=True)
+            assert check.returncode == 0, check.stdout

@@ -213,7 +213,7 @@ def test_make_archives_tags_and_records_the_release(
     assert (manifest["version"], manifest["commit"]) == (VERSION, head)
     assert manifest["date"] == git("log", "-1", "--format=%cI").strip()
     assert manifest["tools"]["medtrace"] and manifest["tools"]["python"]
-    assert "weasyprint" in manifest["tools"]
+    assert "typst" in manifest["tools"]
     assert {s["id"] for s in manifest["soup"]} >= {"SOUP-001", "SOUP-003"}
     # Every document in the archive, and only those, with its hash.
     assert {d["path"]: d["sha256"] for d in manifest["files"]} == {

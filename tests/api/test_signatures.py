@@ -271,7 +271,12 @@ def test_the_documents_signature_page_shows_the_signature_valid_then_void(
         "| void: content changed since |"
     ) in markdown
     unsigned = [s for s in srs.control.approvals if not s.electronic]
-    assert unsigned and {s.status for s in unsigned} == {"approval not electronically signed"}
+    assert unsigned and all(
+        s.shown.endswith("; approval not electronically signed") for s in unsigned
+    )
+    # The review record approving the same requirement is void for the same change.
+    assert {s.status for s in unsigned if s.record == "RVW-001"} == {"void"}
+    assert "| VOID: content changed since (SRS-043 " in markdown
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")

@@ -11,7 +11,9 @@ from medtrace.cli import cli
 
 
 def test_init_creates_an_empty_project_that_checks_clean(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["init", str(tmp_path / "new"), "--name", 'My "pump"'])
+    result = CliRunner().invoke(
+        cli, ["init", "--path", str(tmp_path / "new"), "--name", 'My "pump"']
+    )
     assert result.exit_code == 0, result.output
     report = check_project(tmp_path / "new")
     assert (report.items, report.config.name, report.failed) == (0, 'My "pump"', False)
@@ -21,7 +23,7 @@ def test_init_creates_an_empty_project_that_checks_clean(tmp_path: Path) -> None
 
 def test_init_refuses_an_existing_project(tmp_path: Path) -> None:
     (tmp_path / "medtrace.toml").write_text("[project]\nname = 'mine'\n", "utf-8")
-    result = CliRunner().invoke(cli, ["init", str(tmp_path)])
+    result = CliRunner().invoke(cli, ["init", "--path", str(tmp_path)])
     assert result.exit_code == 2
     assert "already exists" in result.stderr
     assert (tmp_path / "medtrace.toml").read_text("utf-8") == "[project]\nname = 'mine'\n"
@@ -29,7 +31,9 @@ def test_init_refuses_an_existing_project(tmp_path: Path) -> None:
 
 def test_the_example_goes_only_into_an_empty_folder(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("keep me", "utf-8")
-    result = CliRunner().invoke(cli, ["init", "--example", "infusion-pump", str(tmp_path)])
+    result = CliRunner().invoke(
+        cli, ["init", "--example", "infusion-pump", "--path", str(tmp_path)]
+    )
     assert result.exit_code == 2
     assert "not empty" in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]

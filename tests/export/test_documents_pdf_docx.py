@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
 import zipfile
 import zlib
+from dataclasses import replace
 from io import BytesIO
 from pathlib import Path
 
 import pytest
 
+from medtrace.errors import ProjectError
 from medtrace.export.documents.docx import render_docx
-from medtrace.export.documents.pdf import print_html, render_pdf
+from medtrace.export.documents.pdf import pdf_data, render_pdf
 from medtrace.model.documents import (
     Document,
     DocumentControl,
@@ -66,7 +69,7 @@ def make_set(items: int = 3) -> DocumentSet:
         headers=("Requirement", "Verified by", "Result"),
         rows=tuple(
             (f"SRS-{n:03d}", f"TC-VERY-LONG-IDENTIFIER-WITHOUT-BREAKS-{n:05d}", "pass")
-            for n in range(1, 41)
+            for n in range(1, 121)
         ),
         caption="Trace of requirements to tests",
     )
@@ -200,13 +203,13 @@ def test_pdf_title_page_toc_gap_signatures(srs_pdf: Path) -> None:
     assert "Contents" in toc
     for title in ("Introduction", "Scope and audience", "Functional requirements", "Traceability"):
         line = next(line for line in toc.splitlines() if title in line)
-        assert re.search(r"\.\s*\d+\s*$", line), line  # a leader and a page number
+        assert re.search(r"\.[\s\u2060]*\d+\s*$", line), line  # a leader and a page number
     text = "\n".join(pages)
     assert "GAP" in text
     assert "segregation of SOUP" in text
     assert "Ada Lovelace" in text and "approved" in text
     assert "Revision history" in text
-    # The 40-row table crosses a page: its header row is repeated.
+    # The 120-row table crosses a page: its header row is repeated.
     assert sum(page.count("Verified by") for page in pages) >= 2
 
 
@@ -222,26 +225,59 @@ def test_pdf_drops_script_and_javascript_links(srs_pdf: Path) -> None:
     assert b"https://example.org/spec" in raw  # an allowed link stays a link
 
 
-def test_print_html_is_deterministic_and_safe() -> None:
+def test_pdf_is_deterministic_and_dated_by_the_revision() -> None:
     document_set = make_set()
-    first = print_html(document_set, document_set.documents[0])
-    assert first == print_html(document_set, document_set.documents[0])
-    assert "<script" not in first.lower()
-    assert "javascript:" not in first
-    assert "<h1" in first and "<h4" in first and "<h5" not in first.split('class="item-body"')[0]
-    assert 'name="dcterms.created" content="2024-05-03"' in first
+    first = render_pdf(document_set, document_set.documents[0])
+    assert first == render_pdf(document_set, document_set.documents[0])
+    assert b"D:20240503000000" in first  # the creation date is the revision's, not the clock's
+    assert b"pdfaid:part" in _pdf_objects(first)  # PDF/A identification in the XMP metadata
+
+
+def test_pdf_headings_are_numbered_and_items_are_link_targets() -> None:
+    document_set = make_set()
+    data = json.loads(pdf_data(document_set, document_set.documents[0]))
+    numbers = [s["number"] for s in data["sections"]]
+    assert numbers == ["1", "2", "3"]
+    assert data["sections"][2]["sections"][0]["sections"][0]["number"] == "3.1.1"
+    item = data["sections"][1]["blocks"][0]
+    assert (item["id"], item["label"]) == ("SRS-001", "item-SRS-001")
+    table = data["sections"][2]["blocks"][0]
+    assert table["rows"][0][0] == [["SRS-001", "item-SRS-001"]]  # an item of this document
+    assert table["rows"][39][0] == [["SRS-040", ""]]  # not shown anywhere: plain text
 
 
 def test_pdf_template_override(tmp_path: Path) -> None:
-    (tmp_path / "print.html.j2").write_text(
-        "<html><body><p>Custom {{ control.document_id }}</p></body></html>", encoding="utf-8"
+    (tmp_path / "document.typ").write_text(
+        '#let data = json("data.json")\nCustom #data.document-id\n', encoding="utf-8"
     )
     document_set = make_set()
-    html = print_html(document_set, document_set.documents[1], templates=tmp_path)
-    assert "Custom PUMP-SDP" in html
+    out = tmp_path / "sdp.pdf"
+    out.write_bytes(render_pdf(document_set, document_set.documents[1], templates=tmp_path))
+    if shutil.which("pdftotext") is not None:
+        assert "Custom PUMP-SDP" in _pdf_pages(out)[0]
     # A folder without the template falls back on the built-in one.
-    html = print_html(document_set, document_set.documents[1], templates=tmp_path / "absent")
-    assert "Contents" in html
+    out.write_bytes(render_pdf(document_set, document_set.documents[1], tmp_path / "absent"))
+    if shutil.which("pdftotext") is not None:
+        assert "Contents" in _pdf_pages(out)[1]
+
+
+def test_a_broken_project_template_names_its_file(tmp_path: Path) -> None:
+    (tmp_path / "document.typ").write_text("#let x = (\n", encoding="utf-8")
+    document_set = make_set()
+    with pytest.raises(ProjectError, match=r"document\.typ:1: unclosed delimiter"):
+        render_pdf(document_set, document_set.documents[1], templates=tmp_path)
+
+
+def test_a_template_cannot_read_outside_its_folder(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET", encoding="utf-8")
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "link.txt").symlink_to(secret)
+    for path in (str(secret), "../secret.txt", "link.txt"):
+        (templates / "document.typ").write_text(f'#read("{path}")\n', encoding="utf-8")
+        with pytest.raises(ProjectError):
+            render_pdf(make_set(), make_set().documents[1], templates=templates)
 
 
 def test_pdf_fetches_nothing(tmp_path: Path) -> None:
@@ -259,6 +295,7 @@ def test_pdf_fetches_nothing(tmp_path: Path) -> None:
     )
     data = render_pdf(document_set, evil)
     assert data.startswith(b"%PDF")
+    assert b"SECRET" not in _pdf_objects(data)
 
 
 # -- DOCX ---------------------------------------------------------------------------------------
@@ -299,7 +336,7 @@ def test_docx_headings_and_tables(srs_docx: Path) -> None:
     control = document.tables[0]
     assert control.cell(0, 0).text == "Document"
     assert control.cell(0, 1).text == "PUMP-SRS"
-    big = next(t for t in document.tables if len(t.rows) == 41)
+    big = next(t for t in document.tables if len(t.rows) == 121)
     assert big.cell(0, 0).text == "Requirement"
     header_xml = big.rows[0]._tr.xml
     assert "w:tblHeader" in header_xml
@@ -316,7 +353,12 @@ def test_docx_fields_header_footer_and_properties(srs_docx: Path) -> None:
     assert "PUMP-SRS" in headers and "abc1234" in headers
     assert re.search(r"<w:instrText[^>]*>\s*PAGE\s*</w:instrText>", footers)
     assert re.search(r"<w:instrText[^>]*>\s*NUMPAGES\s*</w:instrText>", footers)
-    assert 'TOC \\o "1-4" \\h \\z \\u' in xml["word/document.xml"]
+    document = xml["word/document.xml"]
+    # The contents: a PAGEREF field per heading, each heading bookmarked for it.
+    pagerefs = re.findall(r"<w:instrText[^>]*>\s*PAGEREF (_Toc\d+) \\h\s*</w:instrText>", document)
+    assert len(pagerefs) == 9  # seven sections, revision history, signatures
+    bookmarks = set(re.findall(r'w:bookmarkStart w:id="\d+" w:name="(_Toc\d+)"', document))
+    assert set(pagerefs) == bookmarks
     assert "w:updateFields" in xml["word/settings.xml"]
     core = xml["docProps/core.xml"]
     assert "2024-05-03T00:00:00Z" in core
@@ -340,6 +382,23 @@ def test_docx_has_no_script_or_javascript(srs_docx: Path) -> None:
     assert "\u2022 second point with code" in paragraphs
     assert "See click and the spec (https://example.org/spec) or ." in paragraphs
     assert "Inline  raw HTML." in paragraphs
+
+
+def test_docx_item_body_headings_are_headings() -> None:
+    import docx
+
+    document_set = make_set()
+    srs = document_set.documents[0]
+    plan = ItemBlock(
+        id="PLAN-001", kind="plan", title="Development plan", fields=(),
+        body="# Scope\n\nAll of it.\n\n## Tools\n\nPython.\n",
+    )  # fmt: skip
+    sections = (Section(title="Plans", sections=(Section(title="Development", blocks=(plan,)),)),)
+    data = render_docx(document_set, replace(srs, sections=sections))
+    styles = {p.text: p.style.name for p in docx.Document(BytesIO(data)).paragraphs}
+    assert styles["Scope"] == "Heading 3"  # below the section's Heading 2
+    assert styles["Tools"] == "Heading 4"
+    assert styles["All of it."] == "Normal"
 
 
 def test_docx_is_stable() -> None:
@@ -386,3 +445,37 @@ def test_docx_converts_with_libreoffice(srs_docx: Path, tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert (out / "srs.pdf").stat().st_size > 1000
+    if shutil.which("pdftotext") is None:
+        return
+    pages = _pdf_pages(out / "srs.pdf")
+    contents = next(page for page in pages if "Contents" in page)
+    # LibreOffice shows the page of every entry without the fields being updated by hand.
+    for title in ("1 Introduction", "2 Functional requirements", "Revision history"):
+        line = next(line for line in contents.splitlines() if title in line)
+        number = int(re.findall(r"(\d+)\s*$", line)[0])
+        assert title in pages[number - 1], (title, number)
+
+
+def test_pdf_sections_link_to_the_trace_matrix_sections_of_their_items() -> None:
+    document_set = make_set()
+    srs = document_set.documents[0]
+    matrix = Document(
+        slug="trace-matrix",
+        control=srs.control,
+        purpose="What traces to what.",
+        clauses=("7.3.3",),
+        sections=(
+            Section(title="Hazards", blocks=(Table(headers=("hazard", "Title"), rows=()),)),
+            Section(
+                title="Requirements to tests",
+                blocks=(Table(headers=("software-requirement", "Title", "test-case"), rows=()),),
+            ),
+        ),
+    )
+    document_set = replace(document_set, documents=(*document_set.documents, matrix))
+    data = json.loads(pdf_data(document_set, srs))
+    assert data["sections"][1]["trace"] == [["Requirements to tests", "trace-matrix.pdf#sec-2"]]
+    assert data["sections"][0]["trace"] == []  # no items
+    assert data["sections"][1]["label"] == "sec-2"
+    own = json.loads(pdf_data(document_set, matrix))
+    assert own["sections"][1]["label"] == "sec-2"  # the destination the link names

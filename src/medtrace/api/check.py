@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from medtrace.api.code import code_digests, unit_files
+from medtrace.api.code import UnitFiles, code_digests, unit_files
 from medtrace.api.code import stamps as code_stamps
 from medtrace.api.link_history import head_commit, history_note, link_history
 from medtrace.api.load import LoadOptions, OpenProject, open_project, read_reviews_file
@@ -21,6 +22,7 @@ from medtrace.model.codes import STRUCTURAL_CODES
 from medtrace.model.results import RUNS_FOLDER
 from medtrace.model.review import LinkBase, Review
 from medtrace.standard import all_rules, evaluate
+from medtrace.store.containment import is_inside
 from medtrace.store.runs import load_runs, run_files
 from medtrace.store.signatures import read_policy, read_register
 
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
 _STRUCTURAL = "structural"
 ATTACHMENT_MISSING = "results/attachment-missing"
 _RULES = "rules"
+_CODE_FILES = "code-files"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -128,8 +131,7 @@ def _rules(
     reviews, problems = parse_reviews(data) if data else ((), ())
     runs_folder = opened.root / RUNS_FOLDER
     soup = opened.config.soup
-    units = [p.item for p in opened.cache.parsed_of_kind("software-unit") if p.item is not None]
-    code_files = unit_files(opened.root, units)
+    code_files = _code_files(opened)
     head = head_commit(opened.root)
     stamps = [_stamp(p) for p in run_files(runs_folder)]
     stamps += [_stamp(opened.root / name) for name in soup.sources]
@@ -149,12 +151,25 @@ def _rules(
     notes = tuple(note for note in (history_note(head),) if note)
     if previous is not None and not opened.changes.paths:
         return previous, problems, notes
-    items = [parsed.item for parsed in opened.cache.parsed().values() if parsed.item is not None]
+    parsed = opened.cache.parsed()
+    items = [p.item for p in parsed.values() if p.item is not None]
     graph = TraceGraph(items, opened.config.schema)
+    known = {  # the loader's own fingerprints, of the items the graph holds
+        item.id: parsed[item.source.path].fingerprint
+        for item in graph
+        if parsed[item.source.path].fingerprint
+    }
     code = code_digests(opened.root, code_files)
     history = link_history(opened.root, opened.config, opened.config_bytes, opened.cache)
     result = rule_findings(
-        opened.root, opened.config, graph, reviews, code=code, link_bases=history.bases
+        opened.root,
+        opened.config,
+        graph,
+        reviews,
+        code=code,
+        link_bases=history.bases,
+        known=known,
+        at_head=history.at_head,
     )
     with contextlib.suppress(StoreError):
         opened.cache.remember(key, result)
@@ -169,12 +184,15 @@ def rule_findings(
     *,
     code: Mapping[str, str] | None = None,
     link_bases: Mapping[tuple[str, str], LinkBase] | None = None,
+    known: Mapping[str, str] | None = None,
+    at_head: Mapping[str, tuple[str, str]] | None = None,
 ) -> tuple[Finding, ...]:
     """Findings of the IEC 62304 rules on ``graph`` (the project's items, or items as they
     would be), with the project's test runs, SOUP sources and advisories as evidence.
     ``code`` are the units' code digests (default: read from their files now);
     ``link_bases`` when each trace link was made (default: none known, so suspect links
-    compare against the review stamps alone)."""
+    compare against the review stamps alone); ``known`` the own fingerprints the loader
+    computed; ``at_head`` the own and deep fingerprints at ``HEAD`` (the link history)."""
     runs, unreadable = load_runs(root, root / RUNS_FOLDER)
     components, source_findings = _sources(root, config)
     advisories, advisory_findings = _advisories(root, config.soup.advisories)
@@ -182,10 +200,37 @@ def rule_findings(
         code = code_digests(root, unit_files(root, graph.of_kind("software-unit")))
     policy = read_policy(root)
     found = evaluate(
-        graph, config, reviews, runs, components, advisories, code, link_bases=link_bases,
+        graph,
+        config,
+        reviews,
+        runs,
+        components,
+        advisories,
+        code,
+        link_bases=link_bases,
+        known=known,
+        at_head=at_head,
         signing=(read_register(root, policy), policy),
-    )  # fmt: skip
+    )
     return (*found, *unreadable, *source_findings, *advisory_findings)
+
+
+def _code_files(opened: OpenProject) -> tuple[UnitFiles, ...]:
+    """Where the units' source files are: found afresh when an item file changed, else as
+    the last run found them (remembered in the cache until the item files change)."""
+    remembered = opened.cache.note(_CODE_FILES) if not opened.changes.paths else None
+    if remembered is not None:
+        found = tuple(
+            UnitFiles(unit=unit, files=tuple((name, path) for name, path in files))
+            for unit, files in json.loads(remembered)
+        )
+        if all(path is not None for unit in found for _, path in unit.files):
+            return found  # (a file not found then may be there now: look again)
+    units = [p.item for p in opened.cache.parsed_of_kind("software-unit") if p.item is not None]
+    found = unit_files(opened.root, units)
+    with contextlib.suppress(StoreError):
+        opened.cache.set_note(_CODE_FILES, json.dumps([(u.unit, u.files) for u in found]))
+    return found
 
 
 def _stamp(path: Path) -> tuple[str, int, int]:
@@ -223,7 +268,7 @@ def _advisories(root: Path, name: str) -> tuple[AdvisoryIndex | None, tuple[Find
     from medtrace.store.advisories import read_advisories
 
     try:
-        records, findings = read_advisories(root / name, parse=parse_advisory)
+        records, findings = read_advisories(root / name, parse=parse_advisory, fence=root)
     except MedtraceError as error:
         where = SourceLocation(path=CONFIG_FILE)
         return None, (
@@ -245,7 +290,7 @@ def _missing_attachments(opened: OpenProject) -> list[Finding]:
         attachments = item.field("attachments")
         for name in attachments if isinstance(attachments, tuple) else ():
             path = opened.root / name
-            inside = path.resolve().is_relative_to(opened.root.resolve())
+            inside = is_inside(opened.root, path)
             if not inside or not path.is_file():
                 where = "outside the project" if not inside else "not a file in the project"
                 found.append(

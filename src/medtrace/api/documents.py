@@ -15,49 +15,46 @@ their own renderers) into one folder, each file written atomically.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import re
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from medtrace.api.check import CheckOptions, check_project
 from medtrace.api.code import project_fingerprints
+from medtrace.api.document_control import author_text, control, project_log
+from medtrace.api.document_jobs import render_all
 from medtrace.api.load import LoadOptions, load_project
-from medtrace.api.signature_view import row_of, signature_index
+from medtrace.api.signature_page import signature_page
+from medtrace.api.signature_view import signature_index
+from medtrace.api.writing import OnWait, project_writer
 from medtrace.errors import MedtraceError, ProjectError
-from medtrace.export.documents import content, reports
+from medtrace.export.documents import content, reports, requirements, risk_management
 from medtrace.export.documents.html import render_site
 from medtrace.export.documents.markdown import render_index_markdown, render_markdown
 from medtrace.graph import TraceGraph
 from medtrace.graph.risk import risk_file
-from medtrace.graph.signatures import SignatureIndex
 from medtrace.graph.verification import ResultIndex, verification_status
-from medtrace.model import Item, Project
+from medtrace.model import CONFIG_FILE, Project
 from medtrace.model.documents import (
     Document,
     DocumentControl,
     DocumentSet,
     ItemBlock,
-    RevisionEntry,
     Section,
-    Signature,
 )
+from medtrace.model.finding import Severity
 from medtrace.model.results import RUNS_FOLDER
-from medtrace.model.signature import SignatureVerdict
+from medtrace.model.review import REVIEWS_FILE
 from medtrace.standard.classes import compute_classes
 from medtrace.standard.engine import VERIFIED_KINDS
 from medtrace.standard.matrix import compliance_matrix
-from medtrace.store.files import write_atomic
-from medtrace.store.git import GitError, GitRepository
+from medtrace.store.containment import inside
+from medtrace.store.files import write_atomic, write_files
 from medtrace.store.runs import load_runs
 
 FORMATS = ("html", "md", "pdf", "docx")
-HISTORY_LENGTH = 20
-UNCOMMITTED = "uncommitted"
-_SHORT = 12
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -76,7 +73,7 @@ DELIVERABLES = (
                 clauses=("4.3", "5.1", "6.1"), build=content.sdp),
     Deliverable(slug="srs", code="SRS", title="Software requirements specification",
                 purpose="The software requirements and the system requirements they come from.",
-                clauses=("5.2",), build=content.srs),
+                clauses=("5.2",), build=requirements.srs),
     Deliverable(slug="sad", code="SAD", title="Software architecture design",
                 purpose="The software items, their decomposition, interfaces and SOUP.",
                 clauses=("5.3",), build=content.sad),
@@ -91,7 +88,7 @@ DELIVERABLES = (
                 clauses=("5.5.5", "5.6.7", "5.7.5"), build=reports.test_report),
     Deliverable(slug="rmf", code="RMF", title="Software risk management file",
                 purpose="Hazards, hazardous situations, risk controls and residual risk.",
-                clauses=("4.2", "7"), build=reports.rmf),
+                clauses=("4.2", "7"), build=risk_management.rmf),
     Deliverable(slug="soup", code="SOUP", title="SOUP list",
                 purpose="Software of unknown provenance: versions, makers, evaluations.",
                 clauses=("8.1.2", "7.1.3"), build=reports.soup_list),
@@ -110,29 +107,24 @@ SLUGS = tuple(d.slug for d in DELIVERABLES)
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BuildReport:
-    """Where the set went, the files written (sorted), how many gaps it shows and how
-    many documents it holds."""
+    """Where the set went, the files written (sorted), how many gaps it shows, how many
+    documents it holds and the item files left out because they do not parse."""
 
     output: Path
     files: tuple[Path, ...]
     gaps: int
     documents: int = 0
+    unreadable: tuple[str, ...] = ()  # item files that do not parse ("path:line: message")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Revision:
-    revision: str
-    date: str
-    history: tuple[RevisionEntry, ...] = ()
-
-
-def assemble(start: Path, options: LoadOptions | None = None) -> DocumentSet:
-    """The document set of the project at or above ``start``, as it is in its files."""
+def assemble(start: Path, options: LoadOptions | None = None, *, release: str = "") -> DocumentSet:
+    """The document set of the project at or above ``start``, as it is in its files
+    (``release``: the version being released, for the documents' revision label)."""
     options = options or LoadOptions()
-    return _assemble(start, load_project(start, options), options)
+    return _assemble(start, load_project(start, options), options, release)
 
 
-def _assemble(start: Path, project: Project, options: LoadOptions) -> DocumentSet:
+def _assemble(start: Path, project: Project, options: LoadOptions, release: str) -> DocumentSet:
     graph = TraceGraph(project.items, project.config.schema)
     classes = compute_classes(graph)
     root = Path(project.root)
@@ -141,7 +133,8 @@ def _assemble(start: Path, project: Project, options: LoadOptions) -> DocumentSe
         first = unreadable[0]
         raise ProjectError(f"{first.location}: {first.message}")
     known = [item.id for kind in VERIFIED_KINDS for item in graph.of_kind(kind)]
-    results = ResultIndex.build(runs, known)
+    fingerprints = project_fingerprints(project, graph)
+    results = ResultIndex.build(runs, known, fingerprints=fingerprints)
     findings = check_project(start, CheckOptions(load=options)).findings
     produced = [d for d in DELIVERABLES if content.applies(d.clauses, classes.project)]
     homes = {d.slug for d in produced}
@@ -155,28 +148,34 @@ def _assemble(start: Path, project: Project, options: LoadOptions) -> DocumentSe
         risk=risk_file(graph, project.config.risk, results),
         matrix=compliance_matrix(graph, project.config, findings),
         placed=frozenset(kind for kind, home in content.HOME.items() if home in homes),
+        unreadable=unreadable_items(project),
     )
-    revision = _revision(root, project)
+    log = project_log(root, project)
     prefix = project_prefix(project.config.name)
-    author = project.config.docs.organisation or project.config.name
+    issuer = project.config.docs.organisation or project.config.name
     reviews = graph.of_kind("review-record")
-    signatures = signature_index(root, project_fingerprints(project, graph))
+    signatures = signature_index(root, fingerprints)
+    files = {item.id: str(item.source.path) for item in project.items}
     documents = []
     for deliverable in produced:
         sections = deliverable.build(sources)
-        control = DocumentControl(
+        shown = set(_shown(sections))
+        git = control(log, _content_paths(deliverable.slug, shown, files), release)
+        document_control = DocumentControl(
             document_id=f"{prefix}-{deliverable.code}",
             title=deliverable.title,
-            revision=revision.revision,
-            date=revision.date,
-            author=author,
-            approvals=_signatures(reviews, signatures, deliverable.slug, set(_shown(sections))),
-            history=revision.history,
+            revision=log.revision,
+            date=log.date,
+            author=author_text(git.authors, issuer),
+            authors=git.authors,
+            label=git.label,
+            approvals=signature_page(reviews, signatures, deliverable.slug, shown, fingerprints),
+            history=git.history,
         )
         documents.append(
             Document(
                 slug=deliverable.slug,
-                control=control,
+                control=document_control,
                 purpose=deliverable.purpose,
                 clauses=deliverable.clauses,
                 sections=sections,
@@ -185,24 +184,51 @@ def _assemble(start: Path, project: Project, options: LoadOptions) -> DocumentSe
     return DocumentSet(
         project=project.config.name,
         safety_class=classes.project.value,
-        revision=revision.revision,
-        date=revision.date,
+        revision=log.revision,
+        date=log.date,
         documents=tuple(documents),
     )
 
 
 def build_documents(
-    start: Path, output: Path | None = None, formats: Sequence[str] = ("html", "md")
+    start: Path,
+    output: Path | None = None,
+    formats: Sequence[str] = ("html", "md"),
+    *,
+    release: str = "",
+    on_wait: OnWait | None = None,
 ) -> BuildReport:
     """Assemble the set and write it in ``formats`` to ``output`` (default: ``[docs] output``
-    under the project root). Files of documents no longer produced are removed."""
+    under the project root). Files of documents no longer produced are removed.
+    ``release`` is the version being released (the documents' revision label)."""
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise MedtraceError(f"unknown document format {unknown[0]!r} (known: {', '.join(FORMATS)})")
-    project = load_project(start)
-    root = Path(project.root)
-    target = output if output is not None else root / project.config.docs.output
-    document_set = _assemble(start, project, LoadOptions())
+    with project_writer(start, on_wait=on_wait):
+        project = load_project(start)
+        root = Path(project.root)
+        target = output if output is not None else root / project.config.docs.output
+        document_set = _assemble(start, project, LoadOptions(), release)
+        # PDF and DOCX render in worker processes while this one writes HTML and Markdown.
+        with ThreadPoolExecutor(1) as background:
+            binary = background.submit(_render_binary, document_set, target, formats, root, project)
+            written = _render_text(document_set, target, formats, root, project)
+            written += binary.result()
+        _remove_stale(target, document_set, formats)
+        gaps = sum(len(d.gaps) for d in document_set.documents)
+        return BuildReport(
+            output=target,
+            files=tuple(sorted(written)),
+            gaps=gaps,
+            documents=len(document_set.documents),
+            unreadable=unreadable_items(project),
+        )
+
+
+def _render_text(
+    document_set: DocumentSet, target: Path, formats: Sequence[str], root: Path, project: Project
+) -> list[Path]:
+    """HTML and Markdown of the set, written; the files."""
     files: dict[Path, bytes] = {}
     if "html" in formats:
         templates = _templates(root, project.config.docs.templates)
@@ -211,76 +237,29 @@ def build_documents(
     if "md" in formats:
         files[target / "index.md"] = render_index_markdown(document_set).encode("utf-8")
         for document in document_set.documents:
-            files[target / f"{document.slug}.md"] = render_markdown(document_set, document).encode(
-                "utf-8"
-            )
-    for path, data in sorted(files.items()):
-        write_atomic(path, data)
-    written = list(files)
-    written += _render_binary(document_set, target, formats, root, project)
-    _remove_stale(target, document_set, formats)
-    gaps = sum(len(d.gaps) for d in document_set.documents)
-    return BuildReport(
-        output=target,
-        files=tuple(sorted(written)),
-        gaps=gaps,
-        documents=len(document_set.documents),
-    )
+            markdown = render_markdown(document_set, document)
+            files[target / f"{document.slug}.md"] = markdown.encode("utf-8")
+    write_files(sorted(files.items()))
+    return list(files)
 
 
 def _render_binary(
     document_set: DocumentSet, target: Path, formats: Sequence[str], root: Path, project: Project
 ) -> list[Path]:
-    """PDF and DOCX of every document, in worker processes when there are several (their
-    renderers pull in WeasyPrint and python-docx, so they are imported only when asked for)."""
+    """PDF and DOCX of every document, rendered in worker processes (see
+    :mod:`medtrace.api.document_jobs`)."""
     docs = project.config.docs
     templates = _templates(root, docs.templates)
     reference = root / docs.reference_docx if docs.reference_docx else None
-    jobs = [
-        (extension, document.slug)
-        for extension in ("pdf", "docx")
-        if extension in formats
-        for document in document_set.documents
-    ]
-    if not jobs:
+    if not {"pdf", "docx"} & set(formats):
         return []
-    setting = (document_set, templates, reference)
-    workers = min(len(jobs), os.cpu_count() or 1)
-    if workers > 1:
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(workers, context, _start_renderer, (setting,)) as pool:
-            results = list(pool.map(_render_job, jobs))
-    else:
-        _start_renderer(setting)
-        results = [_render_job(job) for job in jobs]
+    rendered = render_all(document_set, formats, templates, reference)
     written = []
-    for (extension, slug), data in zip(jobs, results, strict=True):
+    for (extension, slug), data in sorted(rendered.items()):
         path = target / f"{slug}.{extension}"
         write_atomic(path, data)
         written.append(path)
     return written
-
-
-_RendererSetting = tuple[DocumentSet, Path | None, Path | None]
-_SETTING: list[_RendererSetting] = []
-
-
-def _start_renderer(setting: _RendererSetting) -> None:
-    _SETTING[:] = [setting]
-
-
-def _render_job(job: tuple[str, str]) -> bytes:
-    """One document in one binary format (in a worker process)."""
-    extension, slug = job
-    document_set, templates, reference = _SETTING[0]
-    document = next(d for d in document_set.documents if d.slug == slug)
-    if extension == "pdf":
-        from medtrace.export.documents.pdf import render_pdf
-
-        return render_pdf(document_set, document, templates)
-    from medtrace.export.documents.docx import render_docx
-
-    return render_docx(document_set, document, reference)
 
 
 def _remove_stale(target: Path, document_set: DocumentSet, formats: Sequence[str]) -> None:
@@ -301,7 +280,24 @@ def _templates(root: Path, folder: str) -> Path | None:
     path = root / folder
     if not path.is_dir():
         raise ProjectError(f"{path}: [docs] templates is not a folder")
+    for template in sorted(path.rglob("*")):
+        inside(root, template, "[docs] templates")
     return path
+
+
+def unreadable_items(project: Project) -> tuple[str, ...]:
+    """``path:line: message`` of every item file that gave no item (its front matter does
+    not parse, or it lacks an id or kind): the documents show each as a gap."""
+    loaded = {str(item.source.path) for item in project.items}
+    not_items = {"medtrace.toml", REVIEWS_FILE}
+    found = {
+        f"{finding.location}: {finding.message}"
+        for finding in project.diagnostics
+        if finding.severity is Severity.ERROR
+        and str(finding.location.path) not in loaded
+        and str(finding.location.path) not in not_items
+    }
+    return tuple(sorted(found))
 
 
 def project_prefix(name: str) -> str:
@@ -320,99 +316,25 @@ def shown_items(document: Document) -> tuple[str, ...]:
     return tuple(sorted(set(_shown(document.sections))))
 
 
+def _content_paths(slug: str, shown: set[str], files: dict[str, str]) -> list[str] | None:
+    """The files a document's content comes from: its items' files and medtrace.toml (and
+    the imported test results for the test report); ``None`` (every file of the project)
+    for a document that shows no item."""
+    if not shown:
+        return None
+    paths = [files[item_id] for item_id in sorted(shown) if item_id in files]
+    paths.append(CONFIG_FILE)
+    if slug == "test-report":
+        paths.append(f"{RUNS_FOLDER}/")
+    return paths
+
+
 def _shown(sections: Sequence[Section]) -> Iterator[str]:
     for entry in sections:
         for block in entry.blocks:
             if isinstance(block, ItemBlock):
                 yield block.id
         yield from _shown(entry.sections)
-
-
-def _signatures(
-    reviews: Sequence[Item], index: SignatureIndex, slug: str, shown: set[str]
-) -> tuple[Signature, ...]:
-    """The document's signature page: the signatures on the document itself and on the
-    items it shows, as verified now (valid, or void once an item changed), then the review
-    records that review one of them (approvals not electronically signed)."""
-    signed = [_of_document(checked.verdict, shown) for checked in index.of_document(slug)]
-    signed += [
-        Signature(
-            name=row.name,
-            role=row.role,
-            meaning=row.meaning,
-            date=row.when,
-            record=row.record,
-            status=row.status,
-            electronic=True,
-            item=row.item,
-        )
-        for item_id in sorted(shown)
-        for row in (row_of(checked.verdict) for checked in index.of(item_id))
-    ]
-    found = [
-        Signature(
-            name=content.field_text(record, "reviewer"),
-            role=content.field_text(record, "role"),
-            meaning=content.field_text(record, "meaning", "reviewed"),
-            date=content.field_text(record, "date"),
-            record=record.id,
-        )
-        for record in reviews
-        if shown.intersection(record.targets("reviews"))
-    ]
-    by_time = sorted(signed, key=lambda s: (s.date, s.record))
-    return (*by_time, *sorted(found, key=lambda s: (s.date, s.record)))
-
-
-def _of_document(verdict: SignatureVerdict, shown: set[str]) -> Signature:
-    """A signature on the document: it covers the items the document showed then; one the
-    document shows now besides is not covered, and the status says so."""
-    row = row_of(verdict)
-    added = sorted(shown - set(verdict.item.split(",")))
-    status = row.status + (f"; not covering {', '.join(added)} (added since)" if added else "")
-    return Signature(name=row.name, role=row.role, meaning=row.meaning, date=row.when,
-                     record=row.record, status=status, electronic=True,
-                     item="this document")  # fmt: skip
-
-
-def _revision(root: Path, project: Project) -> Revision:
-    """The commit of ``HEAD`` (``+modified`` when item files differ from it), its date,
-    and the last commits that touched the project folder."""
-    try:
-        repo = GitRepository.containing(root)
-        if not repo.has_commits():
-            return Revision(revision=UNCOMMITTED, date="")
-        head = repo.rev_parse("HEAD")
-        folder = root.resolve().relative_to(repo.top).as_posix()
-        folder = "" if folder == "." else folder
-        log = repo.run(
-            "log", f"-n{HISTORY_LENGTH}", "--format=%H%x00%cs%x00%an%x00%s", head, "--",
-            folder or ".",
-        ).decode("utf-8", "replace")  # fmt: skip
-        dirty = _modified(repo, folder, project)
-    except GitError:
-        return Revision(revision=UNCOMMITTED, date="")
-    history = []
-    for line in log.splitlines():
-        commit, date, author, subject = [*line.split("\0"), "", "", ""][:4]
-        history.append(
-            RevisionEntry(revision=commit[:_SHORT], date=date, author=author, summary=subject)
-        )
-    date = repo.commit_date(head)[:10]
-    return Revision(
-        revision=head[:_SHORT] + ("+modified" if dirty else ""),
-        date=date,
-        history=tuple(history),
-    )
-
-
-def _modified(repo: GitRepository, folder: str, project: Project) -> bool:
-    """Whether an item file or medtrace.toml differs from ``HEAD`` (built output and
-    caches in the folder do not count)."""
-    prefix = f"{folder}/" if folder else ""
-    relevant = {f"{prefix}{item.source.path}" for item in project.items}
-    relevant.add(f"{prefix}medtrace.toml")
-    return any(path in relevant for path in repo.uncommitted(folder))
 
 
 __all__ = [
@@ -423,4 +345,5 @@ __all__ = [
     "build_documents",
     "project_prefix",
     "shown_items",
+    "unreadable_items",
 ]

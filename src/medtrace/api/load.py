@@ -12,11 +12,12 @@ import contextlib
 import os
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from medtrace.api.discover import discover, find_root
 from medtrace.errors import ProjectError, StoreError
+from medtrace.graph.fingerprint import own_fingerprint
 from medtrace.ingest import parse_config, parse_item
 from medtrace.ingest.reviews import parse_reviews
 from medtrace.model import (
@@ -27,12 +28,12 @@ from medtrace.model import (
     ParsedFile,
     Project,
     ProjectConfig,
-    Schema,
     Severity,
     SourceLocation,
 )
 from medtrace.model.review import REVIEWS_FILE, Review
 from medtrace.store import FileStamp, FreshFile, ParseCache, fresh_file
+from medtrace.store.containment import check_settings
 
 # Below this many files to parse, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 2000
@@ -91,17 +92,18 @@ def open_project(start: Path, options: LoadOptions | None = None) -> Iterator[Op
     except OSError as error:
         raise ProjectError(f"{config_path}: cannot be read ({error.strerror})") from None
     config, config_findings = parse_config(config_bytes)
+    check_settings(root, config)
     files, path_findings = discover(root, config)
     cache = ParseCache(root if options.use_cache else None, config.digest)
     try:
         try:
-            memo, changes = _refresh(cache, root, files, config_bytes, config.schema, options)
+            memo, changes = _refresh(cache, root, files, config_bytes, config, options)
         except StoreError:
             # The cache on disk failed mid-way (locked by another process, disk full):
             # carry on with a fresh one in memory, which cannot fail that way.
             cache.close()
             cache = ParseCache(None, config.digest)
-            memo, changes = _refresh(cache, root, files, config_bytes, config.schema, options)
+            memo, changes = _refresh(cache, root, files, config_bytes, config, options)
         yield OpenProject(
             root=root,
             config=config,
@@ -120,7 +122,7 @@ def _refresh(
     root: Path,
     files: dict[str, FileStamp],
     config_bytes: bytes,
-    schema: Schema,
+    config: ProjectConfig,
     options: LoadOptions,
 ) -> tuple[dict[str, tuple[Finding, ...]], Changes]:
     """Parse what changed since the cache last saw the files, and record it."""
@@ -133,7 +135,7 @@ def _refresh(
     fresh: list[FreshFile] = []
 
     def batches() -> Iterator[list[FreshFile]]:
-        for batch in _parse(root, stale, files, config_bytes, schema, options.jobs):
+        for batch in _parse(root, stale, files, config_bytes, config, options.jobs):
             fresh.extend(batch)
             yield batch
 
@@ -188,13 +190,13 @@ def _parse(
     paths: list[str],
     files: dict[str, FileStamp],
     config_bytes: bytes,
-    schema: Schema,
+    config: ProjectConfig,
     jobs: int | None,
 ) -> Iterator[list[FreshFile]]:
     """Parse ``paths``, yielding batches in path order as they are done."""
     workers = min(jobs or os.cpu_count() or 1, 8)
     if workers < 2 or len(paths) < PARALLEL_MIN_FILES:
-        yield [fresh_file(p, files[p], _parse_file(root, p, schema)) for p in paths]
+        yield [fresh_file(p, files[p], _parse_file(root, p, config)) for p in paths]
         return
     chunks = [
         [(path, files[path]) for path in paths[start : start + _CHUNK]]
@@ -209,7 +211,8 @@ def _parse(
         yield from pool.imap(_worker_parse, chunks)
 
 
-def _parse_file(root: Path, path: str, schema: Schema) -> ParsedFile:
+def _parse_file(root: Path, path: str, config: ProjectConfig) -> ParsedFile:
+    """Parse one file, with its item's own fingerprint (kept in the cache with it)."""
     try:
         data = (root / path).read_bytes()
     except OSError as error:
@@ -220,7 +223,14 @@ def _parse_file(root: Path, path: str, schema: Schema) -> ParsedFile:
             location=SourceLocation(path=path),
         )
         return ParsedFile(item=None, findings=(finding,))
-    return parse_item(data, path, schema)
+    return with_fingerprint(parse_item(data, path, config.schema), config)
+
+
+def with_fingerprint(parsed: ParsedFile, config: ProjectConfig) -> ParsedFile:
+    """``parsed`` with its item's own fingerprint under ``config``'s ignore-fields."""
+    if parsed.item is None:
+        return parsed
+    return replace(parsed, fingerprint=own_fingerprint(parsed.item, config.non_normative))
 
 
 # State of a worker process: set once by the pool initializer, read by its tasks.
@@ -229,12 +239,12 @@ _worker: dict[str, object] = {}
 
 def _worker_start(root: str, config_bytes: bytes) -> None:
     _worker["root"] = Path(root)
-    _worker["schema"] = parse_config(config_bytes)[0].schema
+    _worker["config"] = parse_config(config_bytes)[0]
 
 
 def _worker_parse(chunk: list[tuple[str, FileStamp]]) -> list[FreshFile]:
     root = _worker["root"]
-    schema = _worker["schema"]
+    config = _worker["config"]
     assert isinstance(root, Path)
-    assert isinstance(schema, Schema)
-    return [fresh_file(path, stamp, _parse_file(root, path, schema)) for path, stamp in chunk]
+    assert isinstance(config, ProjectConfig)
+    return [fresh_file(path, stamp, _parse_file(root, path, config)) for path, stamp in chunk]

@@ -29,6 +29,7 @@ from medtrace.api.code import project_fingerprints
 from medtrace.api.commit import Author, commit_files, commit_message
 from medtrace.api.discover import find_root
 from medtrace.api.load import load_project
+from medtrace.api.writing import OnWait, project_writer
 from medtrace.errors import MedtraceError, ProjectError
 from medtrace.export.front_matter import yaml_list
 from medtrace.graph import TraceGraph
@@ -45,9 +46,9 @@ from medtrace.model.signature import (
     Signer,
     SigningPolicy,
 )
-from medtrace.store.files import write_atomic
+from medtrace.store.containment import inside
+from medtrace.store.files import write_new
 from medtrace.store.git import GitError, GitRepository
-from medtrace.store.lock import project_lock
 from medtrace.store.signatures import read_policy, read_register
 
 _PREFIX = "SIG-"
@@ -109,9 +110,11 @@ def sign_item(
     now: dt.datetime,
     author: Author | None = None,
     checked: bool = True,
+    on_wait: OnWait | None = None,
 ) -> Signed:
     """Write (and with ``author``, commit) a signature record of ``request`` signed with
-    ``key``. ``checked=False`` skips the authority check (tests of what ``check`` finds)."""
+    ``key``. ``checked=False`` skips the authority check (tests of what ``check`` finds);
+    ``on_wait`` is told when another writer holds the project lock."""
 
     def target(project: Project, graph: TraceGraph) -> Target:
         item = graph.get(request.item_id)
@@ -119,7 +122,9 @@ def sign_item(
             raise ProjectError(f"no item {request.item_id!r} in the project")
         return Target(items=(item.id,), kind=item.kind, named=item.id)
 
-    return _sign(start, request, key, target, now=now, author=author, checked=checked)
+    return _sign(
+        start, request, key, target, now=now, author=author, checked=checked, on_wait=on_wait
+    )
 
 
 def sign_document(
@@ -130,6 +135,7 @@ def sign_document(
     now: dt.datetime,
     author: Author | None = None,
     checked: bool = True,
+    on_wait: OnWait | None = None,
 ) -> Signed:
     """Sign the generated document ``request.item_id`` (its slug: srs, sad...) as it is now:
     the record signs each item the document shows, by its fingerprint, so a change to any
@@ -150,7 +156,9 @@ def sign_document(
         named = f"the document {request.item_id} ({found[0].control.title})"
         return Target(items=items, kind=DOCUMENT_KIND, named=named, document=request.item_id)
 
-    return _sign(start, request, key, target, now=now, author=author, checked=checked)
+    return _sign(
+        start, request, key, target, now=now, author=author, checked=checked, on_wait=on_wait
+    )
 
 
 def _sign(
@@ -162,11 +170,12 @@ def _sign(
     now: dt.datetime,
     author: Author | None,
     checked: bool,
+    on_wait: OnWait | None,
 ) -> Signed:
     if not request.reason.strip():
         raise ProjectError("a signature needs a reason or comment (say what you sign and why)")
-    root = find_root(start)
-    with project_lock(root, holder=f"medtrace sign: {request.signer}"):
+    holder = f"medtrace sign: {request.signer}"
+    with project_writer(start, on_wait=on_wait, holder=holder) as root:
         project = load_project(root)
         graph = TraceGraph(project.items, project.config.schema)
         target = target_of(project, graph)
@@ -178,7 +187,7 @@ def _sign(
         fingerprints = project_fingerprints(project, graph)
         pins = [(item_id, fingerprints.of(item_id) or "") for item_id in target.items]
         record_id = _next_id(graph)
-        path = root / policy.folder / f"{record_id}.md"
+        path = inside(root, Path(policy.folder) / f"{record_id}.md", "[signatures] folder")
         text = record_text(
             record_id=record_id,
             request=request,
@@ -189,7 +198,7 @@ def _sign(
             pins=pins,
             key=key,
         )
-        write_atomic(path, text.encode("utf-8"))
+        write_new(path, text.encode("utf-8"))
         commit = _commit(root, path, request, target, author) if author is not None else ""
     fingerprint = pins[0][1] if not target.document else ""
     return Signed(id=record_id, path=path, item=request.item_id, fingerprint=fingerprint,

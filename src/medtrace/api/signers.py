@@ -1,7 +1,8 @@
 """The register of signers managed: people added with their roles and keys, deactivated
 (never removed: an id is never reused, and past signatures keep naming it), and the web
-application's public key registered. Each change is written under the project lock; the
-admin commits it, so the change of who may sign is reviewed like any other."""
+application's public key registered. Each change is written under the project lock
+(:mod:`medtrace.api.writing`); the admin commits it, so the change of who may sign is
+reviewed like any other."""
 
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from medtrace.api.discover import find_root
+from medtrace.api.writing import OnWait, project_writer
 from medtrace.errors import MedtraceError
 from medtrace.graph.signatures import key_id, public_key
 from medtrace.model.signature import Register, Signer
-from medtrace.store.lock import project_lock
 from medtrace.store.signatures import read_policy, read_register, write_register
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
@@ -26,14 +27,19 @@ def register_of(start: Path) -> Register:
 
 
 def add_signer(
-    start: Path, signer_id: str, *, name: str, roles: Sequence[str], keys: Sequence[str] = ()
+    start: Path,
+    signer_id: str,
+    *,
+    name: str,
+    roles: Sequence[str],
+    keys: Sequence[str] = (),
+    on_wait: OnWait | None = None,
 ) -> Signer:
     """Add ``signer_id`` (a new id: ids are never reused) or, for one already there and
     active, set their printed name and roles and add ``keys``."""
     for line in keys:
         _check_key(line)
-    root = find_root(start)
-    with project_lock(root):
+    with project_writer(start, on_wait=on_wait) as root:
         register = read_register(root, read_policy(root))
         existing = register.signer(signer_id)
         if existing is not None and existing.deactivated:
@@ -51,10 +57,11 @@ def add_signer(
     return signer
 
 
-def deactivate_signer(start: Path, signer_id: str, *, now: dt.datetime) -> Signer:
+def deactivate_signer(
+    start: Path, signer_id: str, *, now: dt.datetime, on_wait: OnWait | None = None
+) -> Signer:
     """Mark ``signer_id`` deactivated from ``now`` on (their earlier signatures stay valid)."""
-    root = find_root(start)
-    with project_lock(root):
+    with project_writer(start, on_wait=on_wait) as root:
         register = read_register(root, read_policy(root))
         existing = register.signer(signer_id)
         if existing is None:
@@ -68,11 +75,10 @@ def deactivate_signer(start: Path, signer_id: str, *, now: dt.datetime) -> Signe
     return signer
 
 
-def add_server_key(start: Path, line: str) -> str:
+def add_server_key(start: Path, line: str, *, on_wait: OnWait | None = None) -> str:
     """Register the web application's public key; returns its fingerprint."""
     _check_key(line)
-    root = find_root(start)
-    with project_lock(root):
+    with project_writer(start, on_wait=on_wait) as root:
         register = read_register(root, read_policy(root))
         if all(key_id(k) != key_id(line) for k in register.server_keys):
             updated = dataclasses.replace(

@@ -9,9 +9,16 @@ from typing import TypeVar
 
 import click
 
-from medtrace.api.classify import Answers, classify
+from medtrace.api.classify import (
+    CONTROL_KINDS,
+    HAZARD_KINDS,
+    SYSTEM_KINDS,
+    Answers,
+    classify,
+    missing_items,
+)
 from medtrace.cli.boundary import user_errors
-from medtrace.cli.context import SETTINGS, Context
+from medtrace.cli.context import SETTINGS, Context, project_path, wait_message
 from medtrace.model.kinds import INJURY_LEVELS
 
 _Q1 = "Q1: Can the software system contribute to a hazardous situation?"
@@ -23,7 +30,6 @@ _Q3 = "Q3: What is the worst possible harm?"
 
 
 @click.command(name="classify", context_settings=SETTINGS)
-@click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--system", help="Id of the software system to classify.")
 @click.option("--contributes/--no-contributes", default=None, help=_Q1)
 @click.option("--unacceptable-risk/--no-unacceptable-risk", default=None, help=_Q2)
@@ -33,6 +39,7 @@ _Q3 = "Q3: What is the worst possible harm?"
 @click.option("--credit", "credits", multiple=True, help="An external risk control credited.")
 @click.option("--id", "record_id", help="Id of the record [default: the next SCL-NNN].")
 @click.pass_obj
+@project_path
 def classify_command(
     obj: Context,
     path: Path,
@@ -52,19 +59,24 @@ def classify_command(
     item file for review. It never changes an existing record.
     """
     ask = interactive()
-    system = system or _need(ask, "--system", lambda: click.prompt("Software system id"))
+    if ask and system is None:
+        system = _ask_ids(path, "Software system id", SYSTEM_KINDS, "software system", one=True)[0]
+    system = system or _need(ask, "--system", lambda: "")
     if contributes is None:
-        contributes = _need(ask, "--contributes", lambda: click.confirm(_Q1))
+        contributes = _need(ask, "--contributes", lambda: click.confirm(_Q1, default=None))
     if contributes and unacceptable_risk is None:
-        unacceptable_risk = _need(ask, "--unacceptable-risk", lambda: click.confirm(_Q2))
+        unacceptable_risk = _need(
+            ask, "--unacceptable-risk", lambda: click.confirm(_Q2, default=None)
+        )
     if contributes and unacceptable_risk and worst_harm is None:
         choice = click.Choice(INJURY_LEVELS[1:])
         worst_harm = _need(ask, "--worst-harm", lambda: click.prompt(_Q3, type=choice))
     if ask and contributes and not hazards:
-        hazards = _ids(click.prompt("Hazards considered (ids, comma-separated)", default=""))
+        question = "Hazards considered (ids, comma-separated)"
+        hazards = _ask_ids(path, question, HAZARD_KINDS, "hazard")
     if ask and contributes and not unacceptable_risk and not credits:
         question = "External risk controls credited (ids, comma-separated)"
-        credits = _ids(click.prompt(question, default=""))
+        credits = _ask_ids(path, question, CONTROL_KINDS, "risk control")
     rationale = rationale or _need(ask, "--rationale", lambda: click.prompt("Rationale"))
     answers = Answers(
         system=system,
@@ -77,7 +89,7 @@ def classify_command(
         record_id=record_id,
     )
     with user_errors(obj.debug):
-        written, decided = classify(path, answers)
+        written, decided = classify(path, answers, on_wait=wait_message)
     click.echo(f"{system} is Class {decided.value}; recorded in {written} (status: draft).")
 
 
@@ -86,6 +98,23 @@ _T = TypeVar("_T")
 
 def _ids(text: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def _ask_ids(
+    path: Path, question: str, kinds: frozenset[str], what: str, *, one: bool = False
+) -> tuple[str, ...]:
+    """Ask for ids until they are all items of ``kinds`` (asking again for a wrong one,
+    the answers before it kept); one id when ``one``."""
+    while True:
+        ids = _ids(click.prompt(question, default="" if not one else None, show_default=False))
+        if one and len(ids) != 1:
+            click.echo("give one id", err=True)
+            continue
+        with user_errors(False):
+            wrong = missing_items(path, ids, kinds)
+        if not wrong:
+            return ids
+        click.echo(f"{', '.join(wrong)}: no {what} with this id in the project; again", err=True)
 
 
 def interactive() -> bool:

@@ -8,11 +8,10 @@ import click
 
 from medtrace.api import EXAMPLES, init_project
 from medtrace.cli.boundary import user_errors
-from medtrace.cli.context import SETTINGS, Context
+from medtrace.cli.context import SETTINGS, Context, project_path, wait_message
 
 
 @click.command(context_settings=SETTINGS)
-@click.argument("directory", type=click.Path(path_type=Path, file_okay=False), default=".")
 @click.option(
     "--example",
     type=click.Choice(EXAMPLES),
@@ -21,14 +20,15 @@ from medtrace.cli.context import SETTINGS, Context
 )
 @click.option("--name", default=None, help="Project name for an empty project.")
 @click.pass_obj
-def init(obj: Context, directory: Path, example: str | None, name: str | None) -> None:
-    """Create a medtrace project in DIRECTORY (default: the current folder).
+@project_path
+def init(obj: Context, path: Path, example: str | None, name: str | None) -> None:
+    """Create a medtrace project in the folder --path (default: the current folder).
 
     Never overwrites: refuses a folder that already has a medtrace.toml, and
     (with --example) any folder that is not empty.
     """
     with user_errors(obj.debug):
-        written = init_project(directory, example=example, name=name)
+        written = init_project(path, example=example, name=name, on_wait=wait_message)
     what = f"example project {example!r}" if example else "empty project"
-    click.echo(f"Created {what} in {directory} ({written} files).")
-    click.echo(f"Next: medtrace check {directory}")
+    click.echo(f"Created {what} in {path} ({written} files).")
+    click.echo(f"Next: medtrace check --path {path}")

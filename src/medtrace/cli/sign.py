@@ -20,7 +20,7 @@ from medtrace.api.sign import (
 )
 from medtrace.api.signers import add_server_key, add_signer, deactivate_signer, register_of
 from medtrace.cli.boundary import UserFacingError, user_errors
-from medtrace.cli.context import SETTINGS, Context, project_option
+from medtrace.cli.context import SETTINGS, Context, project_option, wait_message
 
 DEFAULT_KEY = Path("~/.ssh/id_ed25519")
 
@@ -61,7 +61,7 @@ def sign_command(obj: Context, item: str | None, document: str, meaning: str, re
         request = SignRequest(item_id=item or document, meaning=meaning, reason=reason,
                               signer=signer.id, role=role)  # fmt: skip
         how = sign_document if document else sign_item
-        signed = how(path, request, private, now=dt.datetime.now(dt.UTC))
+        signed = how(path, request, private, now=dt.datetime.now(dt.UTC), on_wait=wait_message)
     click.echo(f"Signed {signed.item} ({meaning}) as {signer.name}: {signed.id} in {signed.path}.")
 
 
@@ -95,7 +95,9 @@ def add(obj: Context, signer_id: str, name: str, roles: tuple[str, ...], keys: t
     """Register ID (or update their name and roles, and add keys)."""
     with user_errors(obj.debug):
         lines = [k.read_text("utf-8").strip() for k in keys]
-        signer = add_signer(path, signer_id, name=name, roles=roles, keys=lines)
+        signer = add_signer(
+            path, signer_id, name=name, roles=roles, keys=lines, on_wait=wait_message
+        )
     click.echo(f"{signer.id} ({signer.name}): roles {', '.join(signer.roles) or 'none'}, "
                f"{len(signer.keys)} key(s).")  # fmt: skip
 
@@ -107,7 +109,9 @@ def add(obj: Context, signer_id: str, name: str, roles: tuple[str, ...], keys: t
 def deactivate(obj: Context, signer_id: str, path: Path) -> None:
     """Deactivate ID from now on (their earlier signatures stay valid; never removed)."""
     with user_errors(obj.debug):
-        signer = deactivate_signer(path, signer_id, now=dt.datetime.now(dt.UTC))
+        signer = deactivate_signer(
+            path, signer_id, now=dt.datetime.now(dt.UTC), on_wait=wait_message
+        )
     click.echo(f"{signer.id} deactivated at {signer.deactivated}.")
 
 
@@ -118,7 +122,7 @@ def deactivate(obj: Context, signer_id: str, path: Path) -> None:
 def server_key(obj: Context, public: Path, path: Path) -> None:
     """Register the web application's public key (PUBLIC: its signing-key.pub)."""
     with user_errors(obj.debug):
-        fingerprint = add_server_key(path, public.read_text("utf-8"))
+        fingerprint = add_server_key(path, public.read_text("utf-8"), on_wait=wait_message)
     click.echo(f"Server key {fingerprint} registered.")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -20,6 +21,7 @@ class FindingsSummary:
     files: int
     failed: bool
     fail_on: Severity
+    notes: tuple[str, ...] = ()  # what the result rests on (e.g. no git history)
 
 
 def finding_record(finding: Finding) -> dict[str, object]:
@@ -46,6 +48,7 @@ def findings_json(findings: Sequence[Finding], summary: FindingsSummary) -> str:
         "fail_on": summary.fail_on.value,
         "failed": summary.failed,
         "counts": counts,
+        "notes": list(summary.notes),
     }
     # One finding per line: readable, diffable, and written by json's C encoder
     # (an indented dump goes through the pure-Python one, 10x slower on large projects).
@@ -89,11 +92,15 @@ def summary_line(findings: Sequence[Finding], summary: FindingsSummary) -> str:
     for finding in findings:
         counts[finding.severity] += 1
     verdict = "FAILED" if summary.failed else "passed"
+    notes = "".join(
+        "\n" + textwrap.fill(f"history: {note}", width=80, subsequent_indent="  ")
+        for note in summary.notes
+    )
     return (
         f"{summary.project}: {summary.items} items in {summary.files} files\n"
         f"check {verdict}: {_plural(counts[Severity.ERROR], 'error')}, "
         f"{_plural(counts[Severity.WARNING], 'warning')}, "
-        f"{_plural(counts[Severity.INFO], 'note')}"
+        f"{_plural(counts[Severity.INFO], 'note')}{notes}"
     )
 
 

@@ -49,12 +49,13 @@ class Binding(enum.Enum):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Pin:
-    """What ``record`` recorded of ``target`` (``recorded``), and the fingerprint now."""
+    """What ``record`` recorded of ``target`` (``recorded``), and the fingerprint now
+    (computed only where something was recorded to compare it with)."""
 
     record: str
     target: str
     recorded: str | None
-    current: str
+    current: str = ""
 
     @property
     def binding(self) -> Binding:
@@ -98,10 +99,11 @@ class Approval:
 
 def pin(record: Item, target: str, fingerprints: Fingerprints) -> Pin | None:
     """What ``record`` holds of ``target`` against its fingerprint now (None: no such item)."""
-    current = fingerprints.of(target)
-    if current is None:
+    if target not in fingerprints.graph:
         return None
-    return Pin(record=record.id, target=target, recorded=pins(record).get(target), current=current)
+    recorded = pins(record).get(target)
+    current = fingerprints.of(target) if recorded is not None else None
+    return Pin(record=record.id, target=target, recorded=recorded, current=current or "")
 
 
 def covered(record: Item) -> tuple[str, ...]:

@@ -20,7 +20,7 @@ hardware, labelling or a procedure is verified outside the software.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from medtrace.graph.trace import TraceGraph
@@ -256,8 +256,15 @@ def worst_severity(harms: Sequence[Harm]) -> Level:
     return max((harm.severity for harm in harms), key=lambda level: level.rank or 0)
 
 
-def control_chain(graph: TraceGraph, control: Item, results: ResultIndex) -> ControlChain:
-    """How ``control`` is verified: through its requirements and its own tests."""
+def control_chain(
+    graph: TraceGraph,
+    control: Item,
+    results: ResultIndex,
+    status: Callable[[Item], RequirementStatus] | None = None,
+) -> ControlChain:
+    """How ``control`` is verified: through its requirements and its own tests (``status``
+    gives an item's verification status, computed once elsewhere; default: afresh)."""
+    status = status or (lambda item: status_of(graph, item, results))
     introduces = graph.targets(control.id, "introduces")
     if control.field("implemented-in") in OUTSIDE_SOFTWARE:
         return ControlChain(
@@ -268,11 +275,11 @@ def control_chain(graph: TraceGraph, control: Item, results: ResultIndex) -> Con
             introduces=introduces,
         )
     links = [
-        status_of(graph, requirement, results)
+        status(requirement)
         for requirement in graph.sources(control.id, "implements-risk-control")
         if requirement.kind == "software-requirement"
     ]
-    direct = status_of(graph, control, results)
+    direct = status(control)
     if direct.evidence:
         links.append(direct)
     return ControlChain(

@@ -16,7 +16,7 @@ from medtrace.model import Item, Link, Schema
 class TraceGraph:
     """Index over items. The first item of an id (by path) wins; later ones are duplicates."""
 
-    __slots__ = ("_backward", "_by_id", "_by_kind", "duplicates", "schema")
+    __slots__ = ("_backward", "_by_id", "_by_kind", "_by_role", "duplicates", "schema")
 
     def __init__(self, items: Iterable[Item], schema: Schema) -> None:
         self.schema = schema
@@ -29,14 +29,17 @@ class TraceGraph:
                 by_id[item.id] = item
         by_kind: defaultdict[str, list[Item]] = defaultdict(list)
         backward: defaultdict[str, list[tuple[Link, str]]] = defaultdict(list)
+        by_role: defaultdict[tuple[str, str], list[Item]] = defaultdict(list)
         for item_id in sorted(by_id):
             item = by_id[item_id]
             by_kind[item.kind].append(item)
             for link in item.links:
                 backward[link.target].append((link, item_id))
+                by_role[(link.target, link.role)].append(item)
         self._by_id = by_id
         self._by_kind = {kind: tuple(found) for kind, found in by_kind.items()}
         self._backward = {target: tuple(found) for target, found in backward.items()}
+        self._by_role = {key: tuple(found) for key, found in by_role.items()}
         self.duplicates: tuple[Item, ...] = tuple(duplicates)
 
     def __len__(self) -> int:
@@ -70,8 +73,9 @@ class TraceGraph:
 
     def sources(self, item_id: str, role: str | None = None) -> tuple[Item, ...]:
         """Items that link to ``item_id`` (the derived, reverse direction), by id."""
-        pointing = self._backward.get(item_id, ())
-        return tuple(self._by_id[source] for link, source in pointing if role in (None, link.role))
+        if role is not None:
+            return self._by_role.get((item_id, role), ())
+        return tuple(self._by_id[source] for _, source in self._backward.get(item_id, ()))
 
     def incoming(self, item_id: str) -> tuple[tuple[Link, str], ...]:
         """Links pointing at ``item_id`` (including from nothing else), with their source ids."""

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from medtrace.ingest.yamlnodes import Nested, RawValue
 from medtrace.model import FieldSpec, FieldType, FieldValue
+from medtrace.model.schema import PIN
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
 _INTEGER = re.compile(r"^[-+]?[0-9]+$")
@@ -93,6 +94,16 @@ def _list(value: RawValue) -> tuple[str, ...]:
     return tuple(texts)
 
 
+def _pins(value: RawValue) -> tuple[str, ...]:
+    entries = _list(value)
+    for entry in entries:
+        if not PIN.match(entry.strip()):
+            raise FieldValueError(
+                f"{entry[:40]!r} is not ID@FINGERPRINT (16 hex digits; medtrace bind writes them)"
+            )
+    return tuple(entry.strip() for entry in entries)
+
+
 _CONVERTERS: dict[FieldType, Callable[[RawValue], FieldValue]] = {
     FieldType.STRING: _one_line,
     FieldType.TEXT: _text,
@@ -102,6 +113,7 @@ _CONVERTERS: dict[FieldType, Callable[[RawValue], FieldValue]] = {
     FieldType.DATE: _date,
     FieldType.URL: _url,
     FieldType.LIST: _list,
+    FieldType.FINGERPRINTS: _pins,
 }
 
 

@@ -12,23 +12,61 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 NOT_SIGNED = "approval not electronically signed"
+CURRENT = "current"  # a review record's approval, bound to the items as they are now
+VALID = "valid"  # an electronic signature that verifies, on the content as it is now
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Signature:
-    """A row of the document's signature page: an electronic signature on an item the
-    document shows (``electronic``; ``date`` is the UTC date and time, ``status`` valid or
-    void: content changed since) or an approval recorded otherwise (a review record),
-    whose ``status`` says it is not electronically signed (21 CFR 11.50)."""
+    """A row of the document's signature page.
+
+    An electronic signature (``electronic``) on an item the document shows (``item``, or
+    "this document" for a signature on the document itself): ``date`` is the UTC date and
+    time, ``status`` as ``check`` verifies it (``valid``, or ``void: content changed since``,
+    forged, unauthorised; a document signature also names the items it does not cover).
+
+    Or an approval recorded otherwise (a review record; 21 CFR 11.50 asks that the page say
+    it is not electronically signed): ``status`` says whether it still covers what the
+    document shows: ``current`` (bound to the fingerprints of ``bound`` items as they are
+    now), ``void`` (an item changed since: ``detail`` says which) or ``not bound`` (the
+    record holds no fingerprint of an item it reviews).
+    """
 
     name: str  # the printed name
     role: str
     meaning: str  # authored, reviewed, approved, released...
     date: str
     record: str  # the signature or review record's id
-    status: str = NOT_SIGNED
+    status: str = CURRENT
+    detail: str = ""
+    revision: str = ""  # the revision a review record says it reviewed
+    bound: int = 0  # how many items of the document it holds a current fingerprint of
     electronic: bool = False
     item: str = ""  # the item an electronic signature is on
+
+    @property
+    def holds(self) -> bool:
+        """Whether it still covers what the document shows, as the document shows it."""
+        return self.status in (CURRENT, VALID)
+
+    @property
+    def shown(self) -> str:
+        """The status as a document prints it (beside the meaning, in a column of its own)."""
+        if self.electronic:
+            return self.status
+        if self.status == CURRENT:
+            at = f" at {self.revision}" if self.revision else ""
+            binding = f"current{at}: bound to the fingerprints of {self.bound} item(s)"
+        elif self.status == "void":
+            binding = f"VOID: content changed since ({self.detail})"
+        else:
+            binding = f"NOT BOUND to content ({self.detail})"
+        return f"{binding}; {NOT_SIGNED}"
+
+    @property
+    def on(self) -> str:
+        """The record, and the item an electronic signature is on."""
+        return f"{self.record} on {self.item}" if self.item else self.record
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -49,9 +87,15 @@ class DocumentControl:
     title: str
     revision: str  # the git revision (short commit) the document was built from
     date: str  # the commit date, YYYY-MM-DD
-    author: str
+    author: str  # the authors as one line (or the issuing organisation outside git)
     approvals: tuple[Signature, ...] = ()
-    history: tuple[RevisionEntry, ...] = ()
+    history: tuple[RevisionEntry, ...] = ()  # the commits that changed its content
+    authors: tuple[str, ...] = ()  # git authors of its content, most commits first
+    label: str = ""  # the revision label: a release version, or "0.N (commit)"
+
+    @property
+    def revision_label(self) -> str:
+        return self.label or self.revision
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -59,7 +59,7 @@ COMMON_FIELDS = (
     _f("owner", _S, "The person or role responsible for the item."),
     _f(
         "fingerprints",
-        _L,
+        FieldType.FINGERPRINTS,
         "What a record vouches for, as it was when recorded: one `ID@FINGERPRINT` per item "
         "(written by `medtrace approve` and `medtrace bind`); evidence whose item has changed "
         "since is void. Never part of a fingerprint itself.",
@@ -301,6 +301,13 @@ KINDS = (
         fields=(
             *_CLASS_FIELDS[:1],
             _f("classification-rationale", _T, "Why the system has its class (4.3)."),
+            _f(
+                "categories-not-applicable",
+                _L,
+                "The 5.2.2 requirement categories (values of a software requirement's "
+                "category) that do not apply to this software, e.g. [installation, network].",
+            ),
+            _f("categories-rationale", _T, "Why those categories do not apply (5.2.2)."),
         ),
         links=("implements",),
     ),
@@ -680,6 +687,56 @@ _DECISIONS = (
             _f("signed-date", _D, "When."),
         ),
         links=("documented-in",),
+    ),
+    KindSpec(
+        name="risk-evaluation",
+        title="Overall residual risk evaluation",
+        prefix="ORR",
+        description="The evaluation of the overall residual risk against the criteria of the "
+        "risk management plan, with the benefit-risk conclusion (ISO 14971 7.4, 8).",
+        fields=(
+            _f(
+                "overall-residual-risk",
+                _E,
+                "The conclusion: the overall residual risk is acceptable or not.",
+                values=("acceptable", "not-acceptable"),
+            ),
+            _f(
+                "benefit-risk",
+                _T,
+                "The benefit-risk statement: why the medical benefits outweigh the residual "
+                "risk (needed when a residual risk is not acceptable on its own).",
+            ),
+            _f("method", _T, "How the overall residual risk was evaluated."),
+            _f("evaluated-by", _S, "Who evaluated it."),
+            _f("date", _D, "When."),
+        ),
+        links=("considers",),
+    ),
+    KindSpec(
+        name="risk-management-review",
+        title="Risk management review",
+        prefix="RMR",
+        description="The review before release that the risk management plan was carried out, "
+        "the overall residual risk is acceptable and methods are in place to collect "
+        "production and post-production information (ISO 14971 9).",
+        fields=(
+            _f("plan-carried-out", FieldType.BOOLEAN, "The risk management plan was carried out."),
+            _f(
+                "overall-residual-risk-acceptable",
+                FieldType.BOOLEAN,
+                "The overall residual risk is acceptable.",
+            ),
+            _f(
+                "post-production-methods",
+                FieldType.BOOLEAN,
+                "Methods are in place to collect and review production and post-production "
+                "information.",
+            ),
+            _f("reviewed-by", _S, "Who carried out the review (the people responsible)."),
+            _f("date", _D, "When."),
+        ),
+        links=("reviews",),
     ),
     KindSpec(
         name="documentation-level",

@@ -26,6 +26,7 @@ class ParsedFile:
     item: Item | None
     findings: tuple[Finding, ...]
     is_item: bool = True
+    fingerprint: str = ""  # the item's own fingerprint, when the loader computed it
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

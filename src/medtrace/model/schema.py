@@ -8,11 +8,14 @@ it to type front matter, the graph uses it to check link targets and cycles.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
 ANY_KIND = "*"
+# One entry of a fingerprints field: an item id, "@", 16 hexadecimal digits of a SHA-256.
+PIN = re.compile(r"^(?P<id>[^@\s]+)@(?P<fingerprint>[0-9a-f]{16})$")
 
 
 class FieldType(enum.Enum):
@@ -27,6 +30,7 @@ class FieldType(enum.Enum):
     ENUM = "enum"  # one of ``values``
     LIST = "list"  # a list of strings
     URL = "url"
+    FINGERPRINTS = "fingerprints"  # a list of ID@FINGERPRINT: what a record vouches for
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from medtrace.graph import TraceGraph
 from medtrace.graph.fingerprint import Fingerprints
-from medtrace.graph.verification import ResultIndex
+from medtrace.graph.verification import RequirementStatus, ResultIndex, status_of
 from medtrace.model import ALL_CLASSES, Item, ProjectConfig, SafetyClass
 from medtrace.model.components import ComponentList
 from medtrace.model.results import ResultRun
@@ -67,6 +67,17 @@ class RuleContext:
     given_fingerprints: Fingerprints | None = None
     # The register of signers and the signing policy (None: no signature is verified).
     signing: Signing | None = None
+
+    # Each item's verification status, computed once for all the rules that ask (shared by
+    # the copies ``for_classes`` makes: a status does not depend on the classes).
+    _statuses: dict[str, RequirementStatus] = field(default_factory=dict, repr=False)
+
+    def status(self, item: Item) -> RequirementStatus:
+        """How ``item`` stands on its tests and their latest results (:func:`status_of`)."""
+        found = self._statuses.get(item.id)
+        if found is None:
+            found = self._statuses[item.id] = status_of(self.graph, item, self.results)
+        return found
 
     @property
     def signatures(self) -> SignatureIndex | None:

@@ -35,6 +35,8 @@ def evaluate(
     advisories: AdvisoryIndex | None = None,
     code: Mapping[str, str] | None = None,
     link_bases: Mapping[tuple[str, str], LinkBase] | None = None,
+    known: Mapping[str, str] | None = None,
+    at_head: Mapping[str, tuple[str, str]] | None = None,
     signing: tuple[Register, SigningPolicy] | None = None,
 ) -> list[Finding]:
     """Findings of every rule, each evaluated at the classes its clause applies to.
@@ -42,11 +44,13 @@ def evaluate(
     A project without a software system gets only the finding that says so:
     there is nothing to classify, so no other clause can be judged. ``code`` maps
     each item with source files to their digest (:func:`~medtrace.graph.fingerprint.code_digest`);
-    ``link_bases`` say when each trace link was made (from git history); ``signing``
+    ``link_bases`` say when each trace link was made (from git history); ``known`` are
+    the items' own fingerprints where the loader computed them; ``at_head`` each item's own
+    and deep fingerprint at the commit checked out (from the link history); ``signing``
     the register and policy signature records are verified against.
     """
     verified = [item.id for kind in VERIFIED_KINDS for item in graph.of_kind(kind)]
-    fingerprints = Fingerprints(graph, config.non_normative, code)
+    fingerprints = Fingerprints(graph, config.non_normative, code, known, at_head)
     context = RuleContext(
         graph=graph,
         config=config,

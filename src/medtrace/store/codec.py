@@ -12,7 +12,7 @@ from typing import Any
 
 from medtrace.model import Finding, Item, Link, ParsedFile, Severity, SourceLocation
 
-FORMAT = 4  # 4: the built-in schema gained the fingerprints field
+FORMAT = 5  # 5: each parse result keeps its item's own fingerprint
 
 _SEVERITIES = {severity.value: severity for severity in Severity}
 
@@ -31,7 +31,12 @@ def encode(parsed: ParsedFile) -> bytes:
             item.fields,
             tuple((link.role, link.target, link.line) for link in item.links),
         )
-    row: tuple[Any, ...] = (item_row, _finding_rows(parsed.findings), parsed.is_item)
+    row: tuple[Any, ...] = (
+        item_row,
+        _finding_rows(parsed.findings),
+        parsed.is_item,
+        parsed.fingerprint,
+    )
     return marshal.dumps(row)
 
 
@@ -40,7 +45,7 @@ def encode_findings(findings: Sequence[Finding]) -> bytes | None:
 
 
 def decode(blob: bytes, path: str) -> ParsedFile:
-    item_row, finding_rows, is_item = marshal.loads(blob)
+    item_row, finding_rows, is_item, fingerprint = marshal.loads(blob)
     item = None
     if item_row is not None:
         item_id, kind, title, line, body, body_line, fields, links = item_row
@@ -54,7 +59,12 @@ def decode(blob: bytes, path: str) -> ParsedFile:
             fields=fields,
             links=tuple(Link(role=r, target=t, line=ln) for r, t, ln in links),
         )
-    return ParsedFile(item=item, findings=_findings(finding_rows, path), is_item=is_item)
+    return ParsedFile(
+        item=item,
+        findings=_findings(finding_rows, path),
+        is_item=is_item,
+        fingerprint=fingerprint,
+    )
 
 
 def decode_findings(blob: bytes, path: str) -> tuple[Finding, ...]:

@@ -34,6 +34,7 @@ from medtrace.model.signature import (
     Signer,
     SigningPolicy,
 )
+from medtrace.store.containment import inside
 from medtrace.store.files import write_atomic
 
 _POLICY_KEYS = frozenset(
@@ -62,11 +63,14 @@ def read_policy(root: Path) -> SigningPolicy:
         known = ", ".join(sorted(_POLICY_KEYS))
         raise ProjectError(f"{where}: unknown [signatures] key {unknown[0]!r} (known: {known})")
     folder = _text(table.get("folder", "signatures"), "folder", where)
+    register = _text(table.get("register", f"{folder}/signers.toml"), "register", where)
+    for setting, value in (("folder", folder), ("register", register)):
+        inside(root, value, f"{where}: [signatures] {setting}")
     meanings = _texts(table.get("meanings", list(MEANINGS)), "meanings", where)
     return SigningPolicy(
         configured=True,
         folder=folder,
-        register=_text(table.get("register", f"{folder}/signers.toml"), "register", where),
+        register=register,
         meanings=meanings,
         allowed=_allowed(table.get("allow"), meanings, where),
         required=_texts(table.get("required", []), "required", where),
@@ -117,7 +121,7 @@ def _allowed(
 
 def read_register(root: Path, policy: SigningPolicy) -> Register:
     """The register the policy names (empty when the file does not exist yet)."""
-    path = root / policy.register
+    path = inside(root, policy.register, "[signatures] register")
     try:
         text = path.read_text("utf-8")
     except FileNotFoundError:
@@ -177,7 +181,7 @@ def write_register(root: Path, register: Register) -> Path:
         lines.append(f"keys = {_array(signer.keys)}")
         if signer.deactivated:
             lines.append(f"deactivated = {json.dumps(signer.deactivated)}")
-    path = root / register.path
+    path = inside(root, register.path, "[signatures] register")
     write_atomic(path, ("\n".join(lines) + "\n").encode("utf-8"))
     return path
 

@@ -82,7 +82,7 @@ class ItemForm(forms.Form):
         for name in self.field_names():
             spec = self.schema.field_of(self.kind, name.removeprefix(FIELD_PREFIX))
             value = data.get(name) or ""
-            if spec is not None and spec.type is FieldType.LIST:
+            if spec is not None and spec.type in (FieldType.LIST, FieldType.FINGERPRINTS):
                 found[spec.name] = tuple(
                     line.strip() for line in value.splitlines() if line.strip()
                 )
@@ -116,7 +116,7 @@ def _form_field(spec: FieldSpec) -> forms.Field:
         return forms.ChoiceField(
             choices=[("", "—"), ("true", "true"), ("false", "false")], **common
         )
-    if spec.type in (FieldType.TEXT, FieldType.LIST):
+    if spec.type in (FieldType.TEXT, FieldType.LIST, FieldType.FINGERPRINTS):
         return forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), **common)
     if spec.type is FieldType.DATE:
         return forms.CharField(

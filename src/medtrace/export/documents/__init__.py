@@ -8,11 +8,14 @@ names the anchor an item is shown under.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
 
 from medtrace.model.documents import DocumentSet, ItemBlock, Section
 
@@ -43,12 +46,37 @@ def _any_link(url: str) -> bool:
     return True
 
 
+def is_remote(url: str) -> bool:
+    """Whether ``url`` names something on another machine (a scheme or ``//host``)."""
+    stripped = url.strip()
+    return stripped.startswith("//") or _SCHEME.match(stripped) is not None
+
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def _image(
+    renderer: object, tokens: Sequence[Token], index: int, options: OptionsDict, env: EnvType
+) -> str:
+    """An image whose source is remote becomes a link to it (a page that showed it would
+    fetch it when opened, telling its server who reads the document); a local image stays."""
+    token = tokens[index]
+    src = str(token.attrs.get("src", ""))
+    alt = escapeHtml(token.content or src)
+    if is_remote(src):
+        return f'<a href="{escapeHtml(src)}">[image: {alt}]</a>'
+    title = token.attrs.get("title")
+    extra = f' title="{escapeHtml(str(title))}"' if title else ""
+    return f'<img src="{escapeHtml(src)}" alt="{alt}"{extra}>'
+
+
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"html": False}).enable("table")
     # Every link becomes an <a>; nh3 then drops the href of a scheme it does not
     # allow, so ``[x](javascript:...)`` shows as plain "x", not as its source text.
     parser.validateLink = _any_link  # type: ignore[method-assign]
+    parser.add_render_rule("image", _image)
     return parser
 
 
@@ -56,7 +84,9 @@ def render_markdown_safe(text: str) -> str:
     """Markdown -> HTML with raw HTML escaped and the result cleaned by nh3.
 
     ``javascript:`` and other non-http(s)/mailto links lose their ``href``;
-    ``<script>`` never survives. Relative links and ``#anchors`` stay.
+    ``<script>`` never survives. Relative links and ``#anchors`` stay. Images from
+    another machine are never loaded: they become links (``[image: alt]``); images at a
+    relative path stay images.
     """
     rendered = _parser().render(text)
     return nh3.clean(
@@ -117,6 +147,7 @@ def split_ids(text: str, known: dict[str, str]) -> list[tuple[str, str | None]]:
 
 __all__ = [
     "ITEM_ANCHOR",
+    "is_remote",
     "item_anchor",
     "item_blocks",
     "item_pages",

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from medtrace.graph import TraceGraph
+from medtrace.graph.fingerprint import BINDING_FIELD
 from medtrace.graph.risk import RiskFile
 from medtrace.graph.verification import RequirementStatus, ResultIndex
 from medtrace.model import Item, SafetyClass
@@ -40,6 +41,8 @@ HOME: dict[str, str] = {
     "hazardous-situation": "rmf",
     "harm": "rmf",
     "risk-control": "rmf",
+    "risk-evaluation": "rmf",
+    "risk-management-review": "rmf",
     "soup": "soup",
     "vulnerability-evaluation": "soup",
     "problem-report": "release-notes",
@@ -74,6 +77,7 @@ class Sources:
     risk: RiskFile
     matrix: Matrix
     placed: frozenset[str]  # kinds shown in a produced document
+    unreadable: tuple[str, ...] = ()  # "path:line: message" of item files that do not parse
 
     def at_least(self, lowest: SafetyClass) -> bool:
         return not self.project_class < lowest
@@ -103,6 +107,8 @@ def field_text(item: Item, name: str, default: str = "") -> str:
 
 
 def item_block(graph: TraceGraph, item: Item) -> ItemBlock:
+    """An item as a document shows it; the fingerprints a record keeps are for machines
+    (the document's approvals say what they mean)."""
     reverse = {name: link.reverse for name, link in graph.schema.links.items()}
     links_in = sorted(
         (reverse.get(link.role, f"{link.role} (from)"), source)
@@ -112,7 +118,9 @@ def item_block(graph: TraceGraph, item: Item) -> ItemBlock:
         id=item.id,
         kind=item.kind,
         title=item.title,
-        fields=tuple((name, value_text(value)) for name, value in item.fields),
+        fields=tuple(
+            (name, value_text(value)) for name, value in item.fields if name != BINDING_FIELD
+        ),
         body=item.body,
         links_out=tuple((link.role, link.target) for link in item.links),
         links_in=tuple(links_in),
@@ -177,7 +185,16 @@ def sdp(src: Sources) -> tuple[Section, ...]:
             "Other project records",
             [Paragraph(text="Items of kinds no other document shows.")] if others else [],
             blocks(graph, others),
+            _unreadable(src.unreadable),
         ),
+    )
+
+
+def _unreadable(problems: tuple[str, ...]) -> tuple[Gap, ...]:
+    """A gap per item file that does not parse: it is in no document until it is mended."""
+    return tuple(
+        Gap(message=f"Item file that cannot be read, left out of every document: {problem}")
+        for problem in problems
     )
 
 
@@ -241,83 +258,6 @@ def _attestations(graph: TraceGraph) -> Section:
     )
     table = Table(headers=("Attestation", "Clauses", "Evidence", "Signed by", "Date"), rows=rows)
     return section("Attestations", [table] if rows else [], blocks(graph, items))
-
-
-# --- Software requirements specification ----------------------------------------------
-
-
-def srs(src: Sources) -> tuple[Section, ...]:
-    graph = src.graph
-    system = graph.of_kind("system-requirement")
-    software = graph.of_kind("software-requirement")
-    tested = {s.requirement.id: s for s in src.requirements}
-    by_category: dict[str, list[Item]] = {}
-    for requirement in software:
-        by_category.setdefault(field_text(requirement, "category", "uncategorised"), []).append(
-            requirement
-        )
-    categories = sorted(by_category, key=lambda c: (c == "uncategorised", c))
-    rows = tuple(
-        (
-            r.id,
-            r.title,
-            ", ".join(r.targets("derived-from")),
-            ", ".join(e.test for e in tested[r.id].evidence) if r.id in tested else "",
-            ", ".join(r.targets("implements-risk-control")),
-        )
-        for r in software
-    )
-    underived = [r.id for r in software if not r.targets("derived-from")]
-    no_system = () if system else (Gap(message="No system requirement items", clause="5.2.1"),)
-    no_software: tuple[Gap, ...] = ()
-    if not software:
-        no_software = (Gap(message="No software requirement items", clause="5.2.1"),)
-    sections = [
-        section("System requirements", no_system, blocks(graph, system)),
-        section(
-            "Software requirements",
-            no_software,
-            sections=[section(c.capitalize(), blocks(graph, by_category[c])) for c in categories],
-        ),
-        section(
-            "Requirements overview",
-            [
-                Table(
-                    headers=("Requirement", "Title", "Derived from", "Tests", "Risk controls"),
-                    rows=rows,
-                )
-            ]
-            if rows
-            else [],
-            listed_gap("Not derived from a system requirement", underived, "5.2.1"),
-        ),
-    ]
-    if src.at_least(SafetyClass.B):
-        sections.append(_risk_requirements(src))
-    return tuple(sections)
-
-
-def _risk_requirements(src: Sources) -> Section:
-    graph = src.graph
-    rows = []
-    unimplemented = []
-    for control in graph.of_kind("risk-control"):
-        if field_text(control, "implemented-in", "software") != "software":
-            continue
-        requirements = [
-            r
-            for r in graph.sources(control.id, "implements-risk-control")
-            if r.kind == "software-requirement"
-        ]
-        rows.append((control.id, control.title, ids(requirements)))
-        if not requirements:
-            unimplemented.append(control.id)
-    table = Table(headers=("Risk control", "Title", "Software requirements"), rows=tuple(rows))
-    return section(
-        "Risk control measures in the software requirements",
-        [table] if rows else [],
-        listed_gap("Software risk controls no requirement implements", unimplemented, "5.2.3"),
-    )
 
 
 # --- Architecture and detailed design --------------------------------------------------

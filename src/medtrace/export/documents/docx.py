@@ -4,13 +4,15 @@ Starts from ``reference_docx`` when given (its styles, page setup and section
 properties are used; its body is dropped), else from python-docx's default template.
 The body is built as WordprocessingML elements (:mod:`.wordml`) with the template's
 style ids resolved once, because python-docx's object layer is too slow for documents
-of thousands of items. Headings use the Heading 1..4 styles; a TOC field (updated when
-Word opens the file; its cached result lists the section titles) follows the document
-control table; the header names the document and its revision; the footer counts
-pages with PAGE and NUMPAGES fields. Item bodies are Markdown turned into plain
-paragraphs (never HTML): raw HTML is dropped, links show as ``text (url)`` and only
+of thousands of items. Section headings use the Heading 1..4 styles and headings in
+item bodies the levels below their section's. The contents follow the document control
+table: each entry links to its heading's bookmark and shows its page through a PAGEREF
+field, which Word updates when it opens the file (``w:updateFields``) and LibreOffice
+computes when it lays the document out. The header names the document and its revision;
+the footer counts pages with PAGE and NUMPAGES fields. Item bodies are Markdown turned
+into paragraphs (never HTML): raw HTML is dropped, links show as ``text (url)`` and only
 http, https and mailto targets are shown (see
-:func:`medtrace.export.documents.pdf.safe_markdown_tokens`).
+:func:`medtrace.export.documents.tokens.safe_markdown_tokens`).
 
 Core properties (created and modified = the revision date, author from the control
 block, no last-printed date) and the zip entries' timestamps are fixed, so building
@@ -33,7 +35,7 @@ from docx.oxml.ns import qn
 from markdown_it.token import Token
 
 from medtrace.export.documents import wordml
-from medtrace.export.documents.pdf import MAX_HEADING, safe_markdown_tokens, url_allowed
+from medtrace.export.documents.tokens import MAX_HEADING, safe_markdown_tokens, url_allowed
 from medtrace.export.documents.wordml import PLAIN, Element, RunStyle
 from medtrace.model.documents import (
     Block,
@@ -48,7 +50,6 @@ from medtrace.model.documents import (
 
 MONOSPACE = "Courier New"
 TABLE_SIZE = 16  # half-points: 8 pt
-TOC_INSTRUCTION = ' TOC \\o "1-4" \\h \\z \\u '
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 LINK_COLOUR = "0B4F8A"
 GAP_COLOUR = "B00020"
@@ -91,6 +92,11 @@ class _Body:
         else:
             self._body.append(element)
         return element
+
+
+def _toc_bookmark(number: int) -> str:
+    """The bookmark of the ``number``-th heading (Word's own TOC bookmarks look alike)."""
+    return f"_Toc{number:08d}"
 
 
 def _bookmark_name(item_id: str) -> str:
@@ -161,12 +167,15 @@ class _Markdown:
 
     def __init__(self, body: _Body, styles: _Styles, width: int) -> None:
         self.body = body
+        self.styles = styles
         self.list_style = styles("List Paragraph")
         self.quote_style = styles("Quote")
         self.table_style = styles("Table Grid")
         self.width = width
 
-    def write(self, text: str) -> None:
+    def write(self, text: str, level: int = 0) -> None:
+        """``text`` as paragraphs; its headings (``#`` = 1) as headings below ``level``, the
+        heading level of the section it is in (Heading 1-9 styles, bold text without)."""
         tokens = safe_markdown_tokens(text)
         lists: list[list[int]] = []  # a stack of [ordered?, counter]
         quote = 0
@@ -187,9 +196,17 @@ class _Markdown:
             elif kind in ("blockquote_open", "blockquote_close"):
                 quote += token.nesting
             elif kind == "inline":
-                paragraph = self._paragraph(len(lists), quote)
-                heading = index > 0 and tokens[index - 1].type == "heading_open"
-                inline = _Inline(paragraph, bold=1 if heading else 0)
+                opening = tokens[index - 1] if index > 0 else None
+                heading = opening is not None and opening.type == "heading_open"
+                style = None
+                if heading and opening is not None:
+                    style = self.styles(f"Heading {min(level + int(opening.tag[1:]), 9)}")
+                paragraph = (
+                    self.body.add(wordml.paragraph(style, keep_next=True))
+                    if style
+                    else self._paragraph(len(lists), quote)
+                )
+                inline = _Inline(paragraph, bold=1 if heading and not style else 0)
                 inline.text(prefix)
                 prefix = ""
                 inline.tokens(token.children or [])
@@ -269,6 +286,7 @@ class _Writer:
             item_id: _bookmark_name(item_id) for item_id in _item_ids(document.sections)
         }
         self.bookmark_number = 0
+        self.headings = 0
         self.table_style = self.styles("Table Grid")
 
     def paragraph(self, text: str = "", style: str | None = None, **options: Any) -> Element:
@@ -315,13 +333,14 @@ class _Writer:
         self.paragraph(control.title, "Title")
         self.paragraph(
             f"{self.set.project}, software safety class {self.set.safety_class}. "
-            f"Revision {control.revision} of {control.date}."
+            f"Revision {control.revision_label} of {control.date}."
         )
         self.paragraph(self.doc.purpose)
         self.caption("Document control")
         approvals = (
-            "; ".join(
-                f"{s.meaning}: {s.name} ({s.role}), {s.date}, {s.status}" for s in control.approvals
+            "\n".join(
+                f"{s.meaning}: {s.name} ({s.role}), {s.date}, {s.on}: {s.shown}"
+                for s in control.approvals
             )
             or "none recorded"
         )
@@ -331,7 +350,8 @@ class _Writer:
                 ("Title", control.title),
                 ("Project", self.set.project),
                 ("Software safety class", self.set.safety_class),
-                ("Revision", control.revision),
+                ("Revision", control.revision_label),
+                ("Commit", control.revision),
                 ("Date", control.date),
                 ("Author", control.author),
                 ("IEC 62304 clauses", ", ".join(self.doc.clauses)),
@@ -347,23 +367,29 @@ class _Writer:
         self.paragraph("Contents", heading)
         entries = [(f"{n} {s.title}", level) for n, level, s in _numbered(self.doc.sections)]
         entries += [("Revision history", 1), ("Signatures", 1)]
-        # One field across paragraphs: its cached result lists the titles until updated.
+        # One TOC field across paragraphs, which Word updates when it opens the file. Its
+        # cached result links each title to its heading's bookmark and holds a PAGEREF
+        # field, whose page number LibreOffice works out itself when it lays the file out.
         paragraph = None
-        for number, (text, level) in enumerate(entries):
-            paragraph = self.paragraph(style=f"TOC {level}", indent=240 * (level - 1))
-            if number == 0:
-                wordml.field_begin(paragraph, TOC_INSTRUCTION)
-            wordml.run(paragraph, text)
-        assert paragraph is not None  # two entries at least
-        wordml.field_end(paragraph)
+        for number, (text, level) in enumerate(entries, start=1):
+            paragraph = self.paragraph(
+                style=f"TOC {level}", indent=240 * (level - 1), leader_tab=self.width
+            )
+            wordml.hyperlink(paragraph, text, _toc_bookmark(number), PLAIN)
+            wordml.run(paragraph, "\t")
+            wordml.field(paragraph, f" PAGEREF {_toc_bookmark(number)} \\h ", "")
 
     def page_break(self) -> None:
         wordml.line_break(self.body.add(wordml.paragraph()), "page")
 
     def heading(self, text: str, level: int) -> None:
+        """A heading of the document, bookmarked for its entry in the contents."""
         style = self.styles(f"Heading {level}")
         paragraph = self.body.add(wordml.paragraph(style, keep_next=True))
         wordml.run(paragraph, text, PLAIN if style else BOLD)
+        self.headings += 1
+        self.bookmark_number += 1
+        wordml.bookmark(paragraph, _toc_bookmark(self.headings), self.bookmark_number)
 
     def sections(self) -> None:
         for number, level, section in _numbered(self.doc.sections):
@@ -371,9 +397,9 @@ class _Writer:
                 self.page_break()
             self.heading(f"{number} {section.title}", level)
             for block in section.blocks:
-                self.block(block)
+                self.block(block, level)
 
-    def block(self, block: Block) -> None:
+    def block(self, block: Block, level: int) -> None:
         if isinstance(block, Paragraph):
             self.markdown.write(block.text)
         elif isinstance(block, Table):
@@ -381,12 +407,12 @@ class _Writer:
                 self.caption(block.caption)
             self.table(block.headers, list(block.rows))
         elif isinstance(block, ItemBlock):
-            self.item(block)
+            self.item(block, level)
         else:
             assert isinstance(block, Gap)
             self.gap(block)
 
-    def item(self, item: ItemBlock) -> None:
+    def item(self, item: ItemBlock, level: int) -> None:
         head = self.body.add(wordml.paragraph(keep_next=True, space_before=200))
         wordml.run(head, item.id, RunStyle(bold=True, font=MONOSPACE))
         wordml.run(head, f"  [{item.kind}]  ", RunStyle(size=TABLE_SIZE))
@@ -401,7 +427,7 @@ class _Writer:
                 name_cell, value_cell = wordml.row(table, widths)
                 wordml.run(name_cell, name, CELL_BOLD)
                 wordml.run(value_cell, value, CELL)
-        self.markdown.write(item.body)
+        self.markdown.write(item.body, level)
         for label, arrow, links in (
             ("Links: ", "\u2192", item.links_out),
             ("Referenced by: ", "\u2190", item.links_in),
@@ -438,11 +464,7 @@ class _Writer:
         self.heading("Signatures", 1)
         approvals = self.doc.control.approvals
         blank = [("", "", meaning, "", "", "") for meaning in ("authored", "reviewed", "approved")]
-        rows = [
-            (s.name, s.role, s.meaning, s.date, f"{s.record} on {s.item}" if s.item else s.record,
-             s.status)
-            for s in approvals
-        ] or blank  # fmt: skip
+        rows = [(s.name, s.role, s.meaning, s.date, s.on, s.shown) for s in approvals] or blank
         self.table(
             ("Name", "Role", "Meaning", "Date and time", "Record", "Signature"),
             rows,
@@ -466,7 +488,8 @@ class _Writer:
             header = section.header._element[-1]
             wordml.run(
                 header,
-                f"{control.document_id} \u2014 {control.title} \u2014 Revision {control.revision}",
+                f"{control.document_id} \u2014 {control.title} \u2014 "
+                f"Revision {control.revision_label}",
                 small,
             )
             footer = section.footer._element[-1]

@@ -1,7 +1,11 @@
 """The document set as a static site: an index, one page per document, a search page.
 
 Pages come from Jinja2 templates (autoescaped) in ``templates/``; a project's
-``[docs] templates`` folder overrides any of them by file name. Every item is
+``[docs] templates`` folder overrides any of them by file name. Templates run in
+Jinja2's immutable sandbox: they cannot reach Python internals (``__class__``,
+``__globals__``...), call unsafe methods or change the values they are given, so a
+template cannot run a command; a template that tries, or that is broken, stops the
+build with its file and line (:class:`~medtrace.errors.ProjectError`). Every item is
 anchored by its id on the page of the document that shows it, and every id in a
 link or a table cell links there. Item bodies go through
 :func:`render_markdown_safe`. The output depends only on the document set:
@@ -11,12 +15,15 @@ no clock, no random ids, everything in a stable order.
 from __future__ import annotations
 
 import json
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
+from medtrace.errors import ProjectError
 from medtrace.export.documents import (
     item_anchor,
     item_blocks,
@@ -51,11 +58,11 @@ class SectionView:
     level: int
 
 
-def environment(templates: Path | None = None) -> Environment:
-    """Templates from the project's folder first, then the built-in ones."""
+def environment(templates: Path | None = None) -> ImmutableSandboxedEnvironment:
+    """Templates from the project's folder first, then the built-in ones (sandboxed)."""
     loaders = [FileSystemLoader(str(templates))] if templates is not None else []
     loaders.append(FileSystemLoader(str(BUILTIN_TEMPLATES)))
-    env = Environment(
+    env = ImmutableSandboxedEnvironment(
         loader=ChoiceLoader(loaders),
         autoescape=True,
         undefined=StrictUndefined,
@@ -74,6 +81,27 @@ def environment(templates: Path | None = None) -> Environment:
 
 def render_site(document_set: DocumentSet, templates: Path | None = None) -> dict[str, bytes]:
     """Every file of the site by name: index, one page per document, search, assets."""
+    try:
+        return _render_site(document_set, templates)
+    except TemplateError as error:
+        raise ProjectError(f"{_where(error, templates)}: {error}") from None
+
+
+def _where(error: TemplateError, templates: Path | None) -> str:
+    """The template file (and line) an error comes from."""
+    filename = getattr(error, "filename", None)
+    line = getattr(error, "lineno", None)
+    if filename is None:
+        frames = traceback.extract_tb(error.__traceback__)
+        found = [f for f in frames if f.filename.endswith((".html", ".css", ".js"))]
+        if found:
+            filename, line = found[-1].filename, found[-1].lineno
+    if filename is None:
+        return str(templates or BUILTIN_TEMPLATES)
+    return f"{filename}:{line}" if line else str(filename)
+
+
+def _render_site(document_set: DocumentSet, templates: Path | None) -> dict[str, bytes]:
     env = environment(templates)
     pages = item_pages(document_set)
 

@@ -43,7 +43,7 @@ def render_index_markdown(document_set: DocumentSet) -> str:
                 (
                     f"[{_cell(control.document_id)}]({document.slug}.md)",
                     _cell(control.title),
-                    _cell(control.revision),
+                    _cell(control.revision_label),
                     str(len(document.gaps)),
                 )
             )
@@ -80,7 +80,8 @@ class _Writer:
             ("Title", control.title),
             ("Project", document_set.project),
             ("Safety class", document_set.safety_class),
-            ("Revision", control.revision),
+            ("Revision", control.revision_label),
+            ("Commit", control.revision),
             ("Date", control.date or "not committed"),
             ("Author", control.author),
             ("IEC 62304 clauses", ", ".join(document.clauses)),
@@ -90,10 +91,7 @@ class _Writer:
         if control.approvals:
             self.table(
                 ("Name", "Role", "Meaning", "Date and time", "Record", "Status"),
-                [
-                    (s.name, s.role, s.meaning, s.date, _on(s.record, s.item), s.status)
-                    for s in control.approvals
-                ],
+                [(s.name, s.role, s.meaning, s.date, s.on, s.shown) for s in control.approvals],
             )
         else:
             self.add("No signature or review record is on an item of this document.", "")
@@ -204,7 +202,3 @@ def _demoted(body: str, level: int) -> str:
 
 def _row(cells: Sequence[str]) -> str:
     return f"| {' | '.join(cells)} |"
-
-
-def _on(record: str, item: str) -> str:
-    return f"{record} on {item}" if item else record

@@ -1,285 +1,138 @@
-"""PDF rendering of one document of the set, through a print HTML and WeasyPrint.
+"""PDF rendering of one document of the set, through Typst (the ``typst`` wheel).
 
-The print HTML comes from the Jinja2 template ``templates/print.html.j2``; a folder
-given as ``templates`` that holds its own ``print.html.j2`` overrides it. Nothing is
-fetched: the base URL is ``None`` and the URL fetcher refuses every scheme but
-``data:``. Dates come from the document (the git revision), never from the clock.
+Each document is compiled in a fresh temporary folder that is Typst's whole world:
+the built-in templates (``templates/document.typ`` and the layout library
+``templates/medtrace.typ``), the files of the project's ``[docs] templates`` folder
+over them (regular files only, symbolic links skipped, so that a ``document.typ``
+there replaces the built-in layout), and ``data.json``, the document as data
+(:mod:`.pdf_data`). Typst cannot read a file outside that folder, so neither a
+template nor an item body can reach the project or the system; item text is data,
+never markup.
 
-Item bodies are Markdown written by people. :func:`safe_markdown_tokens` parses them
-once for the PDF and the DOCX: raw HTML (``<script>`` and its content included) is
-dropped, and links keep their target only when it is http, https or mailto (a
-``javascript:`` link keeps its text and loses its target; a ``javascript:`` autolink
-disappears). The PDF's HTML then goes through nh3 with the allowlists of
-:func:`medtrace.export.documents.render_markdown_safe`.
+Fonts are the ones inside the wheel (system fonts are ignored) and the creation date
+is the revision's, so one revision gives the same bytes on every machine. The PDF
+conforms to PDF/A-2b.
 """
 
 from __future__ import annotations
 
-import hashlib
+import json
+import os
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from functools import lru_cache
+import shutil
+import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
+from typing import Final
 
-import nh3
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+import typst
 
-from medtrace.export.documents import (
-    ALLOWED_ATTRIBUTES,
-    ALLOWED_TAGS,
-    URL_SCHEMES,
-    item_anchor,
-)
-from medtrace.model.documents import (
-    Block,
-    Document,
-    DocumentSet,
-    Gap,
-    ItemBlock,
-    Paragraph,
-    Section,
-    Table,
-)
+from medtrace.errors import MedtraceError, ProjectError
+from medtrace.export.documents.pdf_data import document_data
+from medtrace.model.documents import Document, DocumentSet
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-PRINT_TEMPLATE = "print.html.j2"
-MAX_HEADING = 4  # sections deeper than this still use h4
-
-# Raw HTML elements whose content is dropped with them (the content is not prose).
-_OPAQUE = re.compile(
-    r"<\s*(/?)\s*(script|style|iframe|object|embed|template|noscript|textarea|title|svg|math)\b",
-    re.IGNORECASE,
-)
+ENTRY = "document.typ"
+LIBRARY = "medtrace.typ"
+DATA = "data.json"
+PDF_STANDARD: Final = "a-2b"
+NO_DATE = datetime(1980, 1, 1, tzinfo=UTC)  # an uncommitted project: still a fixed date
 
 
-# -- Markdown of item bodies ----------------------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
-    parser = MarkdownIt("commonmark", {"html": True}).enable("table")
-    # Every link becomes a link token, so that the scheme is judged here (by an allowlist)
-    # and the target dropped, instead of markdown-it leaving ``[x](javascript:...)`` as text.
-    parser.validateLink = lambda url: True  # type: ignore[method-assign]
-    return parser
-
-
-def url_allowed(url: str) -> bool:
-    """Whether a link target may be shown or followed: http, https and mailto only."""
+def creation_date(date: str) -> datetime:
+    """The PDF's creation date: the revision's date (``YYYY-MM-DD``) at midnight UTC."""
     try:
-        scheme = urlsplit(url.strip()).scheme.lower()
+        return datetime.strptime(date, "%Y-%m-%d").replace(tzinfo=UTC)
     except ValueError:
-        return False
-    return scheme in URL_SCHEMES
+        return NO_DATE
 
 
-def _clean_inline(children: list[Token]) -> list[Token]:
-    kept: list[Token] = []
-    opaque = ""  # the raw element whose content is being dropped
-    dropped_autolink = False
-    for token in children:
-        if token.type == "html_inline":
-            match = _OPAQUE.match(token.content)
-            if match and not match.group(1) and not token.content.rstrip().endswith("/>"):
-                opaque = opaque or match.group(2).lower()
-            elif match and match.group(1) and match.group(2).lower() == opaque:
-                opaque = ""
-            continue
-        if opaque:
-            continue
-        if dropped_autolink:
-            dropped_autolink = token.type != "link_close"
-            continue
-        if token.type == "link_open":
-            href = str(token.attrs.get("href", ""))
-            if not url_allowed(href) and not href.startswith("#"):
-                if token.markup == "autolink":
-                    dropped_autolink = True
-                    continue
-                token.attrs.pop("href", None)
-        elif token.type == "image":
-            src = str(token.attrs.get("src", ""))
-            if not (url_allowed(src) or src.startswith("data:image/")):
-                token.attrs.pop("src", None)
-        kept.append(token)
-    return kept
+def _copy_templates(source: Path, root: Path) -> None:
+    """The regular files of ``source`` and its subfolders into ``root`` (links skipped:
+    a link could point outside the folder Typst is confined to)."""
+    for folder, names, files in os.walk(source, followlinks=False):
+        here = Path(folder)
+        names[:] = sorted(n for n in names if not (here / n).is_symlink())
+        for name in sorted(files):
+            path = here / name
+            if path.is_symlink() or not path.is_file():
+                continue
+            target = root / path.relative_to(source)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
 
 
-def safe_markdown_tokens(text: str) -> list[Token]:
-    """markdown-it tokens of ``text`` with raw HTML dropped and unsafe link targets removed."""
-    tokens: list[Token] = []
-    for token in _parser().parse(text):
-        if token.type == "html_block":
-            continue
-        if token.type == "inline" and token.children is not None:
-            token.children = _clean_inline(token.children)
-        tokens.append(token)
-    return tokens
+def pdf_data(document_set: DocumentSet, document: Document) -> bytes:
+    """``data.json`` of ``document``: what its Typst template receives (UTF-8 JSON)."""
+    return json.dumps(document_data(document_set, document), ensure_ascii=False).encode("utf-8")
 
 
-def body_html(text: str) -> str:
-    """Markdown -> HTML for print: raw HTML dropped, then cleaned by nh3 like the site's."""
-    parser = _parser()
-    rendered = parser.renderer.render(safe_markdown_tokens(text), parser.options, {})
-    return nh3.clean(
-        rendered,
-        tags=set(ALLOWED_TAGS),
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=set(URL_SCHEMES),
-        link_rel=None,
-    )
+def typst_root(root: Path, data: bytes, templates: Path | None = None) -> Path:
+    """Fill ``root`` with what Typst compiles (templates and ``data.json``); the entry file."""
+    for name in (ENTRY, LIBRARY):
+        shutil.copyfile(TEMPLATES / name, root / name)
+    if templates is not None and templates.is_dir():
+        _copy_templates(templates, root)
+    (root / DATA).write_bytes(data)
+    return root / ENTRY
 
 
-# -- The view the template renders -----------------------------------------------------------
+_LOCATION = re.compile(r"┌─ (\S+?):(\d+):\d+")
 
 
-@dataclass(slots=True)
-class _Cell:
-    text: str
-    href: str = ""
+def _template_error(error: typst.TypstError, root: Path, templates: Path | None) -> MedtraceError:
+    """The error of a template: a project's file with its line, or the built-in layout
+    (paths inside the temporary folder are given relative to it)."""
+    message = error.message.replace(f"{root}{os.sep}", "").replace(str(root), ".")
+    found = _LOCATION.search(error.diagnostic or "")
+    name, line = ENTRY, ""
+    if found:
+        path = Path(os.path.abspath(found.group(1)))
+        name = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+        line = found.group(2)
+    if templates is not None and (templates / name).is_file():
+        where = f"{templates / name}:{line}" if line else str(templates / name)
+        return ProjectError(f"{where}: {message}")
+    if templates is not None and (templates / ENTRY).is_file():
+        return ProjectError(f"{templates / ENTRY}: {message}")
+    return MedtraceError(f"the built-in PDF layout failed ({name}:{line}): {message}")
 
 
-@dataclass(slots=True)
-class _BlockView:
-    kind: str  # paragraph, table, item, gap
-    html: str = ""
-    headers: tuple[str, ...] = ()
-    rows: list[list[_Cell]] = field(default_factory=list)
-    caption: str = ""
-    item: ItemBlock | None = None
-    anchor: str = ""
-    links_out: list[tuple[str, _Cell]] = field(default_factory=list)
-    links_in: list[tuple[str, _Cell]] = field(default_factory=list)
-    message: str = ""
-    clause: str = ""
-
-
-@dataclass(slots=True)
-class _SectionView:
-    number: str
-    title: str
-    anchor: str
-    level: int
-    blocks: list[_BlockView]
-    sections: list[_SectionView]
-
-
-def _item_ids(sections: tuple[Section, ...]) -> Iterator[str]:
-    for section in sections:
-        for block in section.blocks:
-            if isinstance(block, ItemBlock):
-                yield block.id
-        yield from _item_ids(section.sections)
-
-
-class _Viewer:
-    def __init__(self, document: Document) -> None:
-        self.anchors = {
-            item_id: "item-" + item_anchor(item_id) for item_id in _item_ids(document.sections)
-        }
-
-    def cell(self, text: str) -> _Cell:
-        return _Cell(text, "#" + self.anchors[text] if text in self.anchors else "")
-
-    def block(self, block: Block) -> _BlockView:
-        if isinstance(block, Paragraph):
-            return _BlockView(kind="paragraph", html=body_html(block.text))
-        if isinstance(block, Table):
-            return _BlockView(
-                kind="table",
-                headers=block.headers,
-                rows=[[self.cell(value) for value in row] for row in block.rows],
-                caption=block.caption,
+def compile_pdf(data: bytes, date: str, templates: Path | None = None) -> bytes:
+    """The PDF/A-2b of a document given as ``data.json`` (see :func:`pdf_data`), created on
+    the revision's ``date``."""
+    with tempfile.TemporaryDirectory(prefix="medtrace-pdf-") as folder:
+        root = Path(folder)
+        entry = typst_root(root, data, templates)
+        nothing = str(root / ".no-packages")
+        compiler = typst.Compiler(
+            root=str(root),
+            font_paths=[],
+            ignore_system_fonts=True,
+            package_path=nothing,
+            package_cache_path=nothing,
+        )
+        try:
+            result = compiler.compile(
+                input=str(entry),
+                format="pdf",
+                pdf_standards=PDF_STANDARD,
+                timestamp=creation_date(date),
+                pdf_tags=False,
             )
-        if isinstance(block, ItemBlock):
-            return _BlockView(
-                kind="item",
-                item=block,
-                anchor=self.anchors.get(block.id, ""),
-                html=body_html(block.body),
-                links_out=[(name, self.cell(target)) for name, target in block.links_out],
-                links_in=[(name, self.cell(source)) for name, source in block.links_in],
-            )
-        assert isinstance(block, Gap)
-        return _BlockView(kind="gap", message=block.message, clause=block.clause)
-
-    def sections(self, sections: tuple[Section, ...], prefix: str = "") -> list[_SectionView]:
-        views: list[_SectionView] = []
-        for index, section in enumerate(sections, start=1):
-            number = f"{prefix}{index}"
-            views.append(
-                _SectionView(
-                    number=number,
-                    title=section.title,
-                    anchor="sec-" + number.replace(".", "-"),
-                    level=min(number.count(".") + 1, MAX_HEADING),
-                    blocks=[self.block(block) for block in section.blocks],
-                    sections=self.sections(section.sections, number + "."),
-                )
-            )
-        return views
-
-
-def _environment(templates: Path | None) -> Environment:
-    loaders: list[FileSystemLoader] = []
-    if templates is not None and (templates / PRINT_TEMPLATE).is_file():
-        loaders.append(FileSystemLoader(str(templates)))
-    loaders.append(FileSystemLoader(str(TEMPLATES)))
-    return Environment(
-        loader=ChoiceLoader(loaders),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-
-
-def print_html(document_set: DocumentSet, document: Document, templates: Path | None = None) -> str:
-    """The print HTML of ``document`` (what :func:`render_pdf` gives WeasyPrint)."""
-    viewer = _Viewer(document)
-    context: dict[str, Any] = {
-        "set": document_set,
-        "doc": document,
-        "control": document.control,
-        "sections": viewer.sections(document.sections),
-        "gaps": document.gaps,
-    }
-    return _environment(templates).get_template(PRINT_TEMPLATE).render(context)
-
-
-# -- PDF --------------------------------------------------------------------------------------
-
-
-def _url_fetcher() -> Any:
-    from weasyprint.urls import URLFetcher
-
-    # data: only (an embedded image); file:, http(s): and the rest are refused.
-    return URLFetcher(allowed_protocols={"data"}, allow_redirects=False, timeout=1)
+        except typst.TypstError as error:
+            raise _template_error(error, root.resolve(), templates) from None
+    assert isinstance(result, bytes)
+    return result
 
 
 def render_pdf(
     document_set: DocumentSet, document: Document, templates: Path | None = None
 ) -> bytes:
-    """The PDF of ``document``: header and footer on every page, title page with the
-    document control table, contents with page numbers, sections, revision history and
-    a signature page. Metadata dates are the revision date."""
-    from weasyprint import HTML
-
-    html = print_html(document_set, document, templates)
-    identifier = hashlib.sha256(
-        f"{document_set.project}\0{document.control.document_id}\0{document.control.revision}".encode()
-    ).hexdigest()[:32]
-    result: bytes = HTML(string=html, base_url=None, url_fetcher=_url_fetcher()).write_pdf(
-        pdf_identifier=identifier.encode("ascii"),
-        uncompressed_pdf=False,
-    )
-    return result
+    """The PDF/A-2b of ``document``: title page with the document control table, contents,
+    numbered sections, revision history and signature page; header and "Page N of M" on
+    every page."""
+    return compile_pdf(pdf_data(document_set, document), document.control.date, templates)
 
 
-__all__ = ["body_html", "print_html", "render_pdf", "safe_markdown_tokens", "url_allowed"]
+__all__ = ["compile_pdf", "creation_date", "pdf_data", "render_pdf", "typst_root"]

@@ -11,10 +11,10 @@ from medtrace.export.documents.content import (
     applies,
     blocks,
     field_text,
-    ids,
     listed_gap,
     section,
 )
+from medtrace.export.verification import bound_to
 from medtrace.graph import TraceGraph
 from medtrace.graph.verification import RequirementStatus, Status, evidence_of
 from medtrace.model import Item, SafetyClass
@@ -82,7 +82,7 @@ def _status_rows(statuses: Sequence[RequirementStatus]) -> tuple[tuple[str, ...]
     def result(status: RequirementStatus) -> str:
         return "; ".join(
             f"{e.test}: {e.outcome.value if e.outcome else 'no result'}"
-            + (f" ({e.revision})" if e.revision else "")
+            + (f" ({bound_to(e)})" if e.outcome else "")
             for e in status.evidence
         )
 
@@ -113,6 +113,11 @@ def _status_section(title: str, statuses: Sequence[RequirementStatus], clause: s
             [s.requirement.id for s in statuses if s.status is Status.NOT_RUN],
             "5.7.5",
         ),
+        listed_gap(
+            "Verified only by results whose covered content changed since (stale)",
+            [s.requirement.id for s in statuses if s.status is Status.STALE],
+            clause,
+        ),
     )
 
 
@@ -127,99 +132,17 @@ def test_report(src: Sources) -> tuple[Section, ...]:
     for test in graph.of_kind("test-case"):
         evidence = evidence_of(graph, test, src.results)
         outcome = evidence.outcome.value if evidence.outcome else "no result"
-        rows.append(
-            (test.id, test.title, outcome, evidence.revision, evidence.date, evidence.record)
-        )
-    headers = ("Test case", "Title", "Latest result", "Revision", "Date", "Record")
+        if evidence.stale:
+            outcome += f" (stale: {', '.join(evidence.changed)} changed since)"
+        where = evidence.record or evidence.commit[:12] or evidence.revision
+        rows.append((test.id, test.title, outcome, where, evidence.date, evidence.environment))
+    headers = ("Test case", "Title", "Latest result", "Commit or record", "Date", "Environment")
     records = graph.of_kind("test-record")
     sections += [
         section("Test results", [Table(headers=headers, rows=tuple(rows))] if rows else []),
         section("Test execution records", blocks(graph, records)),
     ]
     return tuple(sections)
-
-
-# --- Risk management file -------------------------------------------------------------
-
-
-def rmf(src: Sources) -> tuple[Section, ...]:
-    graph = src.graph
-    risk = src.risk
-    hazards = graph.of_kind("hazard")
-    missing = () if hazards else (Gap(message="No hazard items (kind: hazard)", clause="4.2"),)
-    situation_rows = tuple(
-        (
-            s.situation.id,
-            ids(s.hazards),
-            ", ".join(h.item.id for h in s.harms),
-            f"{s.severity.short}/{s.probability.short} {s.before.value}",
-            ids(c.control for c in s.controls),
-            f"{s.residual_severity.short}/{s.residual_probability.short} {s.after.value}",
-            s.residual.value,
-        )
-        for s in risk.situations
-    )
-    open_gaps = [
-        Gap(
-            message=f"{s.situation.id}: {'; '.join(s.open)}",
-            clause="7.3.1" if s.controls else "7.2.1",
-        )
-        for s in risk.situations
-        if s.open
-    ]
-    control_rows = tuple(
-        (
-            c.control.id,
-            c.control.title,
-            field_text(c.control, "implemented-in", "software"),
-            ids(link.requirement for link in c.links),
-            c.status.value,
-        )
-        for c in risk.controls
-    )
-    introduced = tuple((i.control.id, i.item.id, ", ".join(i.situations)) for i in risk.introduced)
-    headers = (
-        "Situation",
-        "Hazards",
-        "Harms",
-        "Before (S/P risk)",
-        "Controls",
-        "After (S/P risk)",
-        "Residual",
-    )
-    legend = "Risk: A acceptable, R reduce as far as practicable, U unacceptable, ? unknown."
-    return (
-        section("Hazards", missing, blocks(graph, hazards)),
-        section(
-            "Hazardous situations and risk estimation",
-            [Paragraph(text=legend)],
-            [Table(headers=headers, rows=situation_rows)] if situation_rows else [],
-            open_gaps,
-            blocks(graph, graph.of_kind("hazardous-situation")),
-        ),
-        section("Harms", blocks(graph, graph.of_kind("harm"))),
-        section(
-            "Risk control measures and their verification",
-            [
-                Table(
-                    headers=("Control", "Title", "Implemented in", "Requirements", "Verification"),
-                    rows=control_rows,
-                )
-            ]
-            if control_rows
-            else [],
-            [
-                Table(
-                    headers=("Control", "Introduces", "Situations"),
-                    rows=introduced,
-                    caption="Risks introduced by risk controls",
-                )
-            ]
-            if introduced
-            else [],
-            blocks(graph, graph.of_kind("risk-control")),
-        ),
-    )
 
 
 # --- SOUP list ------------------------------------------------------------------------

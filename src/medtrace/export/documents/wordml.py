@@ -52,11 +52,13 @@ def paragraph(
     space_before: int = 0,
     indent: int = 0,
     border: str = "",
+    leader_tab: int = 0,
 ) -> Element:
     """An empty ``w:p``: ``style`` is a style id; ``space_before`` and ``indent`` in
-    twentieths of a point; ``border`` a colour for a box around the paragraph."""
+    twentieths of a point; ``border`` a colour for a box around the paragraph;
+    ``leader_tab`` the position (twips) of a right tab stop with a dot leader."""
     p = etree.Element(_P, nsmap={"w": W})
-    if style or keep_next or space_before or indent or border:
+    if style or keep_next or space_before or indent or border or leader_tab:
         ppr = etree.SubElement(p, _PPR)
         if style:
             etree.SubElement(ppr, w("pStyle")).set(_VAL, style)
@@ -70,6 +72,11 @@ def paragraph(
                 line.set(w("sz"), "12")
                 line.set(w("space"), "4")
                 line.set(w("color"), border)
+        if leader_tab:
+            tab = etree.SubElement(etree.SubElement(ppr, w("tabs")), w("tab"))
+            tab.set(_VAL, "right")
+            tab.set(w("leader"), "dot")
+            tab.set(w("pos"), str(leader_tab))
         if space_before:
             etree.SubElement(ppr, w("spacing")).set(w("before"), str(space_before))
         if indent:

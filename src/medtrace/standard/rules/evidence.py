@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from medtrace.graph.evidence import APPROVING_RECORD, Binding, record_pins
-from medtrace.graph.fingerprint import malformed_pins
-from medtrace.graph.verification import RequirementStatus, Status, status_of
+from medtrace.graph.verification import RequirementStatus, Status
 from medtrace.model import Item, Severity
 from medtrace.standard.context import RuleContext
 from medtrace.standard.registry import Violation, rule
@@ -78,26 +77,9 @@ for _clause in sorted(set(REVIEW_CLAUSES.values()) | {OTHER_REVIEWS}):
     _register_review_rule(_clause)
 
 
-@rule(
-    code="62304.5.1.6/fingerprint-malformed",
-    clause="5.1.6",
-    summary="Every entry of a record's fingerprints field is ID@FINGERPRINT (16 hex digits).",
-)
-def fingerprints_are_well_formed(ctx: RuleContext) -> Iterator[Violation]:
-    for item in ctx.graph:
-        bad = malformed_pins(item)
-        if bad:
-            shown = ", ".join(repr(entry[:40]) for entry in bad[:3])
-            yield Violation(
-                item,
-                f"{item.id}: fingerprints {shown} are not ID@FINGERPRINT (write them with "
-                f"medtrace bind {item.id})",
-            )
-
-
 def _stale(ctx: RuleContext, kind: str) -> Iterator[Violation]:
     for item in ctx.items(kind):
-        entry = status_of(ctx.graph, item, ctx.results)
+        entry = ctx.status(item)
         if entry.status is Status.STALE:
             yield Violation(item, f"{item.id} {describe_stale(entry)}")
 
@@ -163,7 +145,8 @@ def results_are_not_mixed(ctx: RuleContext) -> Iterator[Violation]:
     for run in ctx.runs:
         seen: dict[str, set[str]] = {}
         for result in run.results:
-            seen.setdefault(result.test_id, set()).add(result.outcome.value)
+            name = f"{result.suite}::{result.test_id}" if result.suite else result.test_id
+            seen.setdefault(name, set()).add(result.outcome.value)
         mixed = sorted(test for test, outcomes in seen.items() if len(outcomes) > 1)
         if mixed:
             where = run.commit[:12] if run.commit else run.revision

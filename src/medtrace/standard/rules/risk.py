@@ -116,7 +116,7 @@ def introduced_hazards_are_analysed(ctx: RuleContext) -> Iterator[Violation]:
 )
 def risk_controls_pass_their_tests(ctx: RuleContext) -> Iterator[Violation]:
     for control in ctx.items(CONTROL):
-        chain = control_chain(ctx.graph, control, ctx.results)
+        chain = control_chain(ctx.graph, control, ctx.results, ctx.status)
         failed = chain.status is ChainStatus.FAILED
         if failed or (chain.status is ChainStatus.NOT_RUN and ctx.runs):
             situations = [s.id for s in ctx.graph.targets(control.id, "mitigates")]

@@ -15,7 +15,6 @@ from medtrace.graph.verification import (
     RequirementStatus,
     Status,
     evidence_of,
-    status_of,
     tests_of,
 )
 from medtrace.model import Item, Severity
@@ -32,7 +31,7 @@ _FIXED = frozenset({"verified", "closed"})
 
 def _statuses(ctx: RuleContext, kind: str) -> Iterator[RequirementStatus]:
     for item in ctx.items(kind):
-        yield status_of(ctx.graph, item, ctx.results)
+        yield ctx.status(item)
 
 
 def _failing(evidence: Sequence[Evidence]) -> str:

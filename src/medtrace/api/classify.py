@@ -1,4 +1,10 @@
-"""Record a software system's safety classification (4.3) as a reviewable item file."""
+"""Record a software system's safety classification (4.3) as a reviewable item file.
+
+Under the Edition 2 draft (``standard = "iec62304:ed2-draft"``) the record answers the
+draft's one question instead: can the software contribute to harm? No gives rigor
+level I, yes level II; software that implements a risk control is level II whatever
+the answer (E2R3).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +18,8 @@ from medtrace.api.load import load_project
 from medtrace.errors import ProjectError
 from medtrace.graph import TraceGraph
 from medtrace.model import SafetyClass
-from medtrace.standard.classes import decide_class
+from medtrace.standard.classes import RIGOR_OF, compute_classes, decide_class, level_label
+from medtrace.standard.context import ED2_DRAFT, RuleContext
 from medtrace.store import write_atomic
 
 
@@ -30,8 +37,14 @@ class Answers:
     record_id: str | None = None
 
 
-def classify(start: Path, answers: Answers) -> tuple[Path, SafetyClass]:
-    """Write the classification record; returns its path and the class decided.
+def edition2(start: Path) -> bool:
+    """Whether the project at ``start`` is checked against the Edition 2 draft."""
+    return load_project(start).config.standard == ED2_DRAFT
+
+
+def classify(start: Path, answers: Answers) -> tuple[Path, str]:
+    """Write the classification record; returns its path and the class (or, under the
+    Edition 2 draft, the rigor level) decided, as reports name it (``Class C``).
 
     Refuses (ProjectError) when the system, a hazard or a credited control does
     not exist, or a record already classifies the system: it never rewrites one.
@@ -49,7 +62,13 @@ def classify(start: Path, answers: Answers) -> tuple[Path, SafetyClass]:
         )
     _require(graph, answers.hazards, {"hazard", "hazardous-situation", "harm"}, "hazard")
     _require(graph, answers.credits, {"risk-control"}, "risk control")
-    decided = decide_class(answers.contributes, answers.unacceptable_risk, answers.worst_harm)
+    ed2 = project.config.standard == ED2_DRAFT
+    if ed2:
+        context = RuleContext(graph=graph, config=project.config, classes=compute_classes(graph))
+        level_two = answers.contributes or context.controls_in_software
+        decided = SafetyClass.C if level_two else SafetyClass.A
+    else:
+        decided = decide_class(answers.contributes, answers.unacceptable_risk, answers.worst_harm)
     record_id = answers.record_id or _next_id(graph, "SCL")
     if graph.get(record_id) is not None:
         raise ProjectError(f"{record_id}: an item with this id already exists")
@@ -57,8 +76,10 @@ def classify(start: Path, answers: Answers) -> tuple[Path, SafetyClass]:
     path = folder / f"{record_id}.md"
     if path.exists():
         raise ProjectError(f"{path}: file exists")
-    write_atomic(path, _render(record_id, system.id, answers, decided).encode("utf-8"))
-    return path, decided
+    text = _render_ed2(record_id, system.id, answers, decided) if ed2 else None
+    text = text or _render(record_id, system.id, answers, decided)
+    write_atomic(path, text.encode("utf-8"))
+    return path, level_label(decided, ed2)
 
 
 def _require(graph: TraceGraph, ids: tuple[str, ...], kinds: set[str], what: str) -> None:
@@ -101,6 +122,32 @@ def _render(record_id: str, system: str, answers: Answers, decided: SafetyClass)
         f"{_yes(answers.contributes)}; Q2 unacceptable risk after external risk controls: "
         f"{_yes(answers.unacceptable_risk)}; Q3 worst harm: "
         f"{answers.worst_harm or 'not asked'}; Class {decided.value}.\n"
+    )
+    rationale = yaml.safe_dump({"rationale": answers.rationale.strip()}, allow_unicode=True)
+    return f"---\n{text}{rationale}---\n{body}"
+
+
+def _render_ed2(record_id: str, system: str, answers: Answers, decided: SafetyClass) -> str:
+    level = RIGOR_OF[decided]
+    front: dict[str, object] = {
+        "id": record_id,
+        "kind": "safety-classification",
+        "title": f"Rigor level of {system} (IEC 62304 Edition 2 draft)",
+        "status": "draft",
+        "classifies": [system],
+        "contributes-to-harm": answers.contributes,
+        "rigor-level": level,
+    }
+    if answers.hazards:
+        front["considers"] = list(answers.hazards)
+    if answers.credits:
+        front["credits"] = list(answers.credits)
+    text = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=96)
+    why = "" if answers.contributes or level == "I" else " (software implements a risk control)"
+    body = (
+        f"{answers.rationale.strip()}\n\n"
+        "Decision (IEC 62304 Edition 2 draft, not a published standard): can the software "
+        f"contribute to harm: {_yes(answers.contributes)}; rigor level {level}{why}.\n"
     )
     rationale = yaml.safe_dump({"rationale": answers.rationale.strip()}, allow_unicode=True)
     return f"---\n{text}{rationale}---\n{body}"

@@ -19,16 +19,24 @@ from medtrace.cli.context import SETTINGS, Context
     default=None,
     help="Copy a complete example project instead of creating an empty one.",
 )
-@click.option("--name", default=None, help="Project name for an empty project.")
+@click.option("--name", default=None, help="Project name for a new project.")
+@click.option(
+    "--bare",
+    is_flag=True,
+    help="Only medtrace.toml and .gitignore: no plans, software system or attestation stubs.",
+)
 @click.pass_obj
-def init(obj: Context, directory: Path, example: str | None, name: str | None) -> None:
+def init(obj: Context, directory: Path, example: str | None, name: str | None, bare: bool) -> None:
     """Create a medtrace project in DIRECTORY (default: the current folder).
 
-    Never overwrites: refuses a folder that already has a medtrace.toml, and
-    (with --example) any folder that is not empty.
+    A new project gets its plans, with a section for each planning clause still to
+    write, its software system and the attestation stubs it needs (unless --bare):
+    its first check lists what to write next. Never overwrites: refuses a folder
+    that already has a medtrace.toml or the scaffold's folders, and (with
+    --example) any folder that is not empty.
     """
     with user_errors(obj.debug):
-        written = init_project(directory, example=example, name=name)
-    what = f"example project {example!r}" if example else "empty project"
+        written = init_project(directory, example=example, name=name, scaffold=not bare)
+    what = f"example project {example!r}" if example else "new project"
     click.echo(f"Created {what} in {directory} ({written} files).")
     click.echo(f"Next: medtrace check {directory}")

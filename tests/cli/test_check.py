@@ -25,7 +25,8 @@ def as_json(runner: CliRunner, root: Path) -> dict[str, object]:
     return document
 
 
-def test_the_example_checks_clean(runner: CliRunner, example: Path) -> None:
+def test_the_example_checks_clean(runner: CliRunner, committed: Path) -> None:
+    example = committed
     code, out, _ = run(runner, "check", str(example))
     assert code == 0, out
     assert "0 errors" in out

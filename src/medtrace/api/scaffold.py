@@ -9,6 +9,7 @@ lists them, grouped by clause, as what to write next.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 from medtrace.store import write_atomic
@@ -76,7 +77,7 @@ ATTESTATIONS = (
 )
 
 
-def _front(fields: dict[str, object]) -> str:
+def _front(fields: Mapping[str, object]) -> str:
     lines = ["---"]
     for name, value in fields.items():
         shown = (

@@ -89,7 +89,8 @@ def grouped(findings: Sequence[Finding]) -> list[tuple[Severity, list[tuple[str,
         groups: dict[tuple[str, ...], list[_Entry]] = {}
         for (name, where, message), same in merged.items():
             clauses = tuple(sorted({f.clause for f in same if f.clause}, key=_clause_key))
-            groups.setdefault(clauses, []).append(_Entry(clauses, name, where, message))
+            code = same[0].code if len(same) == 1 else f"62304.*/{name}"
+            groups.setdefault(clauses, []).append(_Entry(clauses, code, where, message))
         ordered = sorted(groups.items(), key=lambda g: [_clause_key(c) for c in g[0]])
         result.append((severity, [(_label(clauses), entries) for clauses, entries in ordered]))
     return result
@@ -116,10 +117,13 @@ def findings_lines(findings: Sequence[Finding]) -> list[tuple[str, str]]:
         count = sum(_count(entries) for _, entries in groups)
         lines.append((f"{_HEADING[severity]} ({count})", _STYLE[severity]))
         for label, entries in groups:
-            codes = ", ".join(dict.fromkeys(e.code for e in entries))
-            lines.append((_header(label, _count(entries), codes), "bold"))
+            codes = list(dict.fromkeys(e.code for e in entries))
+            shown = codes[0] if len(codes) == 1 else ""
+            lines.append((_header(label, _count(entries), shown), "bold"))
             for entry in entries:
                 text = f"{entry.where}  {entry.message}"
+                if not shown:  # several rules: each entry says which
+                    text += f"  [{entry.code.rpartition('/')[2]}]"
                 wrapped = textwrap.wrap(
                     text, WIDTH, initial_indent="    ", subsequent_indent="      "
                 )
@@ -135,7 +139,7 @@ def _count(entries: Sequence[_Entry]) -> int:
 def _header(label: str, count: int, codes: str) -> str:
     """``  5.1.4 Software development standards... (1)  plan-section-missing``, the title
     shortened to keep within 80 columns."""
-    tail = f" ({count})  {codes}"
+    tail = f" ({count})  {codes}" if codes else f" ({count})"
     room = WIDTH - 2 - len(tail)
     if len(label) > room:
         label = label[: max(room - 3, 12)].rstrip(" ,") + "..."

@@ -12,9 +12,16 @@ timed in three scenarios:
 * one edit: one software requirement's body gets a new sentence (and a newer
   mtime) before each run.
 
-Each run records the wall time and the peak RSS of the child process (from
-``os.wait4``). The table on stdout gives the median, min and max wall time and
-the largest peak RSS of the runs; ``--json`` writes every raw number.
+Each run records the wall time, the CPU time (user and system, of the child
+and the workers it waited for) and the peak RSS of the child process (from
+``os.wait4``). The table on stdout gives the median, min and max wall time, the
+median CPU time and the largest peak RSS of the runs; ``--json`` writes every
+raw number.
+
+``--baseline EXE`` compares with another ``medtrace`` (say, main's build in a
+worktree of its own): only the cold scenario, the two run one after the other,
+alternating which goes first, on the same project, so that both see the same
+load on a shared machine.
 """
 
 from __future__ import annotations
@@ -53,6 +60,7 @@ class Run:
     """One measured run of the command."""
 
     wall_s: float
+    cpu_s: float
     max_rss_kib: int
     exit_code: int
     stdout_bytes: int
@@ -72,6 +80,7 @@ class Result:
             "median_s": statistics.median(walls),
             "min_s": min(walls),
             "max_s": max(walls),
+            "median_cpu_s": statistics.median(run.cpu_s for run in self.runs),
             "peak_rss_mib": max(run.max_rss_kib for run in self.runs) / 1024,
         }
 
@@ -101,7 +110,8 @@ def measure(command: Sequence[str]) -> Run:
             err.seek(0)
             message = err.read().decode("utf-8", errors="replace")
             raise BenchError(f"{shlex.join(command)} exited with {code}:\n{message}")
-        return Run(wall, rss_kib(usage.ru_maxrss), code, out.tell())
+        cpu = usage.ru_utime + usage.ru_stime
+        return Run(wall, cpu, rss_kib(usage.ru_maxrss), code, out.tell())
 
 
 def clear_cache(project: Path) -> None:
@@ -137,8 +147,29 @@ def repeat(
         before(k)
         run = measure(command)
         result.runs.append(run)
-        print(f"  {scenario:8} run {k + 1}/{runs}: {run.wall_s:.3f} s", file=sys.stderr)
+        print(
+            f"  {scenario:8} run {k + 1}/{runs}: {run.wall_s:.3f} s (CPU {run.cpu_s:.3f} s)",
+            file=sys.stderr,
+        )
     return result
+
+
+def bench_against(
+    exe: Path, baseline: Path, items: int, project: Path, runs: int, extra: Sequence[str] = ()
+) -> list[Result]:
+    """The cold scenario for ``baseline`` and ``exe``, run by run, alternating which first."""
+    results = {name: Result(items, f"cold ({name})") for name in ("baseline", "this")}
+    for k in range(runs):
+        order = [("baseline", baseline), ("this", exe)]
+        for name, program in order if k % 2 == 0 else order[::-1]:
+            clear_cache(project)
+            run = measure([str(program), "check", str(project), "--format", "json", *extra])
+            results[name].runs.append(run)
+            print(
+                f"  cold {name:8} run {k + 1}/{runs}: {run.wall_s:.3f} s (CPU {run.cpu_s:.3f} s)",
+                file=sys.stderr,
+            )
+    return [results["baseline"], results["this"]]
 
 
 def bench_size(
@@ -199,14 +230,14 @@ def table(results: Sequence[Result], runs: int) -> str:
         f"Command: `{shlex.join([sys.executable, *sys.argv])}` "
         f"(times `medtrace check PROJECT --format json`, {runs} runs per scenario)",
         "",
-        "| items | scenario | median wall (s) | min | max | peak RSS (MiB) |",
-        "|---:|---|---:|---:|---:|---:|",
+        "| items | scenario | median wall (s) | min | max | median CPU (s) | peak RSS (MiB) |",
+        "|---:|---|---:|---:|---:|---:|---:|",
     ]
     for result in results:
         s = result.summary()
         lines.append(
             f"| {result.items} | {result.scenario} | {s['median_s']:.3f} | {s['min_s']:.3f} "
-            f"| {s['max_s']:.3f} | {s['peak_rss_mib']:.1f} |"
+            f"| {s['max_s']:.3f} | {s['median_cpu_s']:.3f} | {s['peak_rss_mib']:.1f} |"
         )
     return "\n".join(lines)
 
@@ -243,6 +274,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--no-rules", action="store_true", help="time `check --no-rules` (files and links only)"
     )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="another medtrace executable: time the cold scenario of both, alternating",
+    )
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -259,7 +295,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             for items in args.sizes:
                 project = fresh_project(workdir, items)
                 extra = ["--no-rules"] if args.no_rules else []
-                results.extend(bench_size(exe, items, project, args.runs, extra))
+                if args.baseline is not None:
+                    results.extend(
+                        bench_against(exe, args.baseline, items, project, args.runs, extra)
+                    )
+                else:
+                    results.extend(bench_size(exe, items, project, args.runs, extra))
     except BenchError as error:
         print(f"run_check.py: {error}", file=sys.stderr)
         return 2

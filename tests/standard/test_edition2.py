@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from medtrace.api import CheckOptions, LoadOptions, check_project
+from medtrace.api.documents import build_documents
 from medtrace.cli import cli
 from medtrace.model import SafetyClass
 from medtrace.standard import clause
@@ -118,3 +119,16 @@ def test_a_risk_control_in_software_raises_the_project_to_level_two(tmp_path: Pa
     findings = check_project(root, NO_CACHE).findings
     raised = [f for f in findings if f.code == "62304.4.3/classification-inconsistent"]
     assert raised and "implements a risk control" in raised[0].message
+
+
+def test_the_documents_name_the_rigor_level(tmp_path: Path) -> None:
+    root = classified_system(tmp_path / "p", SafetyClass.B)
+    (root / "medtrace.toml").write_text(ED2, "utf-8")
+    built = build_documents(root, tmp_path / "docs", ("md",))
+    texts = {path.name: path.read_text("utf-8") for path in built.files if path.suffix == ".md"}
+    assert "Rigor level II" in texts["index.md"]
+    joined = "\n".join(texts.values())
+    assert (
+        "| Rigor level | II |" in joined and "The software system is **rigor level II**" in joined
+    )
+    assert "Safety class B" not in joined and "**Class B**" not in joined

@@ -142,6 +142,7 @@ def _assemble(start: Path, project: Project, options: LoadOptions, release: str)
         classes=classes,
         project_class=classes.project,
         level=level_label(classes.project, edition2),
+        edition2=edition2,
         results=results,
         requirements=verification_status(graph, results, ("software-requirement",)),
         units=verification_status(graph, results, ("software-unit",)),

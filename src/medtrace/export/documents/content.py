@@ -18,8 +18,8 @@ from medtrace.graph.risk import RiskFile
 from medtrace.graph.verification import RequirementStatus, ResultIndex
 from medtrace.model import Item, SafetyClass
 from medtrace.model.documents import Block, Gap, ItemBlock, Paragraph, Section, Table
-from medtrace.model.kinds import plan_purposes
-from medtrace.standard.classes import Classes
+from medtrace.model.kinds import PLAN_PURPOSES, plan_purposes
+from medtrace.standard.classes import Classes, level_label
 from medtrace.standard.clauses import CLAUSES
 from medtrace.standard.matrix import Matrix
 
@@ -52,16 +52,7 @@ HOME: dict[str, str] = {
     "review-record": "release-notes",
 }
 REQUIRED_PLANS = (("development", "5.1.1"), ("maintenance", "6.1"))
-PLAN_TYPES = (
-    "development",
-    "maintenance",
-    "risk-management",
-    "configuration-management",
-    "problem-resolution",
-    "verification",
-    "integration",
-    "other",
-)
+PLAN_TYPES = PLAN_PURPOSES
 IDS_SHOWN = 12
 
 
@@ -80,6 +71,7 @@ class Sources:
     placed: frozenset[str]  # kinds shown in a produced document
     unreadable: tuple[str, ...] = ()  # "path:line: message" of item files that do not parse
     level: str = ""  # how the project's class is named: "Class C", or "rigor level II"
+    edition2: bool = False  # checked against the Edition 2 draft (rigor levels)
 
     def at_least(self, lowest: SafetyClass) -> bool:
         return not self.project_class < lowest
@@ -220,7 +212,7 @@ def _classification(src: Sources) -> Section:
     if not records:
         message = (
             "No software safety classification record (kind: safety-classification); "
-            "unclassified software is treated as Class C"
+            f"unclassified software is treated as {level_label(SafetyClass.C, src.edition2)}"
         )
         missing = (Gap(message=message, clause="4.3"),)
     level = src.level or f"Class {src.project_class.value}"

@@ -160,13 +160,16 @@ def releases_name_their_version(ctx: RuleContext) -> Iterator[Violation]:
     summary="Each release record says how the released software was built (build).",
 )
 def releases_record_their_build(ctx: RuleContext) -> Iterator[Violation]:
+    yield from _without(
+        ctx, "build", "how it was built", "the procedure and environment: build command, CI run"
+    )
+
+
+def _without(ctx: RuleContext, name: str, what: str, hint: str) -> Iterator[Violation]:
+    """A violation for each release that leaves field ``name`` blank."""
     for release in _releases(ctx):
-        if blank(release.field("build")):
-            yield Violation(
-                release,
-                f"{release.id} does not say how it was built: add build: (the procedure and "
-                "environment: build command, CI run, toolchain)",
-            )
+        if blank(release.field(name)):
+            yield Violation(release, f"{release.id} does not say {what}: add {name}: ({hint})")
 
 
 @rule(
@@ -194,13 +197,7 @@ def releases_were_complete(ctx: RuleContext) -> Iterator[Violation]:
     summary="Each release record says where the release is archived (archive).",
 )
 def releases_are_archived(ctx: RuleContext) -> Iterator[Violation]:
-    for release in _releases(ctx):
-        if blank(release.field("archive")):
-            yield Violation(
-                release,
-                f"{release.id} does not say where it is archived: add archive: (the archive "
-                "and where it is kept)",
-            )
+    yield from _without(ctx, "archive", "where it is archived", "the archive and where it is kept")
 
 
 @rule(

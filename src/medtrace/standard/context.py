@@ -69,6 +69,12 @@ class RuleContext:
         return found
 
     @property
+    def has_results(self) -> bool:
+        """Whether any test has a result: an imported run, or a test record. Without one,
+        no test can have failed or be stale, and no status needs computing."""
+        return bool(self.runs) or bool(self.graph.of_kind("test-record"))
+
+    @property
     def fingerprints(self) -> Fingerprints:
         if self.given_fingerprints is None:
             ignore = self.config.non_normative

@@ -95,6 +95,8 @@ for _clause in sorted(set(REVIEW_CLAUSES.values()) | {OTHER_REVIEWS}):
 
 
 def _stale(ctx: RuleContext, kind: str) -> Iterator[Violation]:
+    if not ctx.has_results:
+        return  # nothing has a result, so nothing is stale
     for item in ctx.items(kind):
         entry = ctx.status(item)
         if entry.status is Status.STALE:

@@ -30,6 +30,10 @@ _FIXED = frozenset({"verified", "closed"})
 
 
 def _statuses(ctx: RuleContext, kind: str) -> Iterator[RequirementStatus]:
+    """The status of each item of ``kind`` (none at all while no test has a result: every
+    rule that asks looks for failures, stale or missing results)."""
+    if not ctx.has_results:
+        return
     for item in ctx.items(kind):
         yield ctx.status(item)
 

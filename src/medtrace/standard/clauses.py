@@ -2,8 +2,10 @@
 
 Each entry is a sub-clause (4.1 to 9.8) with its title, the process it belongs
 to, a summary of what it asks, the safety classes it applies to, the evidence
-that shows it, and how medtrace decides it (registered rules, a signed
-attestation, or not at all for 7.3.2, which Amendment 1 removed).
+that shows it, and how medtrace decides it (registered rules, rules and a signed
+attestation, a signed attestation alone, or not at all for 7.3.2, which
+Amendment 1 removed); a clause a person attests says what they attest and why
+no data can show it.
 
 Basis: class applicability follows the Amendment 1 summary table; where
 published guides read a clause differently, ``note`` records the reading chosen
@@ -54,6 +56,12 @@ CLAUSES: tuple[Clause, ...] = (
         classes=_ABC,
         evidence=("risk management plan", "risk management file", "risk management report"),
         method=Method.RULES,
+        note=(
+            "At Class A, a classification recording that the software cannot contribute to a "
+            "hazardous situation, with its rationale and the risk management plan it was decided "
+            "under (planned-in), meets 4.2 without hazard items; a plan serving several purposes "
+            "counts as the risk management plan."
+        ),
     ),
     Clause(
         number="4.3",
@@ -83,6 +91,10 @@ CLAUSES: tuple[Clause, ...] = (
         classes=_ABC,
         evidence=("legacy assessment plan",),
         method=Method.RULES,
+        note=(
+            "Applies only where a software system or item declares legacy: true; otherwise not "
+            "applicable. The same holds for 4.4.2 to 4.4.5."
+        ),
     ),
     Clause(
         number="4.4.2",
@@ -146,6 +158,10 @@ CLAUSES: tuple[Clause, ...] = (
         classes=_ABC,
         evidence=("development plan",),
         method=Method.RULES,
+        note=(
+            "A plan may serve several purposes (plan-type is a list); the development plan's "
+            "sections name the clauses they address in their headings."
+        ),
     ),
     Clause(
         number="5.1.2",
@@ -861,6 +877,10 @@ CLAUSES: tuple[Clause, ...] = (
         classes=_ABC,
         evidence=("maintenance plan",),
         method=Method.RULES,
+        note=(
+            "The maintenance plan may be the development plan too (plan-type [development, "
+            "maintenance])."
+        ),
     ),
     Clause(
         number="6.2.1.1",
@@ -1052,6 +1072,10 @@ CLAUSES: tuple[Clause, ...] = (
         classes=_BC,
         evidence=("SOUP anomaly review for the version used",),
         method=Method.RULES,
+        note=(
+            "Its anomaly list may be published anywhere: a URL, a file in the repository, an item"
+            " id, or a named document with its revision."
+        ),
     ),
     Clause(
         number="7.1.4",
@@ -1106,6 +1130,11 @@ CLAUSES: tuple[Clause, ...] = (
         classes=_BC,
         evidence=("passing verification of each control",),
         method=Method.RULES,
+        note=(
+            "A control is verified by evidence recorded against the control itself (its own test "
+            "case, a current review record, or a verification entry on it), not by a test of a "
+            "requirement that implements it."
+        ),
     ),
     Clause(
         number="7.3.2",
@@ -1193,6 +1222,10 @@ CLAUSES: tuple[Clause, ...] = (
         classes=_ABC,
         evidence=("SOUP list", "software bill of materials"),
         method=Method.RULES,
+        note=(
+            "A SOUP record without a version is a finding about that record here, not a version "
+            "change for the software that uses it (7.4.1)."
+        ),
     ),
     Clause(
         number="8.1.3",

@@ -1,4 +1,4 @@
-"""Time ``medtrace check PROJECT --format json`` on generated projects.
+"""Time ``medtrace check --path PROJECT --format json`` on generated projects.
 
 Usage: ``python bench/run_check.py [--sizes 1000,10000,50000] [--runs 5]
 [--workdir DIR] [--json FILE]``, with the ``python`` of the environment that
@@ -12,16 +12,17 @@ timed in three scenarios:
 * one edit: one software requirement's body gets a new sentence (and a newer
   mtime) before each run.
 
-Each run records the wall time, the CPU time (user and system, of the child
-and the workers it waited for) and the peak RSS of the child process (from
-``os.wait4``). The table on stdout gives the median, min and max wall time, the
-median CPU time and the largest peak RSS of the runs; ``--json`` writes every
-raw number.
+Each run records the wall time, and from ``os.wait4`` the CPU time (user and
+system, with the worker processes it waited for) and the peak RSS of the child
+process. The table on stdout gives the median, min and max wall time, the median
+CPU time (steadier than wall time on a shared machine) and the largest peak RSS
+of the runs; ``--json`` writes every raw number.
 
 ``--baseline EXE`` compares with another ``medtrace`` (say, main's build in a
 worktree of its own): only the cold scenario, the two run one after the other,
 alternating which goes first, on the same project, so that both see the same
-load on a shared machine.
+load on a shared machine. The baseline must take ``--path`` (medtrace with
+issue 19 or later).
 """
 
 from __future__ import annotations
@@ -60,10 +61,10 @@ class Run:
     """One measured run of the command."""
 
     wall_s: float
-    cpu_s: float
     max_rss_kib: int
     exit_code: int
     stdout_bytes: int
+    cpu_s: float = 0.0  # user and system time of the command and the workers it waited for
 
 
 @dataclass(slots=True)
@@ -80,8 +81,8 @@ class Result:
             "median_s": statistics.median(walls),
             "min_s": min(walls),
             "max_s": max(walls),
-            "median_cpu_s": statistics.median(run.cpu_s for run in self.runs),
             "peak_rss_mib": max(run.max_rss_kib for run in self.runs) / 1024,
+            "median_cpu_s": statistics.median(run.cpu_s for run in self.runs),
         }
 
 
@@ -111,7 +112,7 @@ def measure(command: Sequence[str]) -> Run:
             message = err.read().decode("utf-8", errors="replace")
             raise BenchError(f"{shlex.join(command)} exited with {code}:\n{message}")
         cpu = usage.ru_utime + usage.ru_stime
-        return Run(wall, cpu, rss_kib(usage.ru_maxrss), code, out.tell())
+        return Run(wall, rss_kib(usage.ru_maxrss), code, out.tell(), cpu)
 
 
 def clear_cache(project: Path) -> None:
@@ -163,7 +164,8 @@ def bench_against(
         order = [("baseline", baseline), ("this", exe)]
         for name, program in order if k % 2 == 0 else order[::-1]:
             clear_cache(project)
-            run = measure([str(program), "check", str(project), "--format", "json", *extra])
+            command = [str(program), "check", "--path", str(project), "--format", "json", *extra]
+            run = measure(command)
             results[name].runs.append(run)
             print(
                 f"  cold {name:8} run {k + 1}/{runs}: {run.wall_s:.3f} s (CPU {run.cpu_s:.3f} s)",
@@ -176,7 +178,7 @@ def bench_size(
     exe: Path, items: int, project: Path, runs: int, extra: Sequence[str] = ()
 ) -> list[Result]:
     """The three scenarios on the project of ``items`` items at ``project``."""
-    command = [str(exe), "check", str(project), "--format", "json", *extra]
+    command = [str(exe), "check", "--path", str(project), "--format", "json", *extra]
     cold = repeat(items, "cold", command, runs, lambda _k: clear_cache(project))
     measure(command)  # unmeasured warm-up: the cache is now up to date
     warm = repeat(items, "warm", command, runs, lambda _k: None)
@@ -198,6 +200,17 @@ def fresh_project(workdir: Path, items: int) -> Path:
         file=sys.stderr,
     )
     return project
+
+
+def bind_project(exe: str, project: Path) -> None:
+    """Write the fingerprints of what each approved item and record covers into them."""
+    start = time.perf_counter()
+    done = subprocess.run(
+        [exe, "bind", "--all", "--path", str(project)], capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise BenchError(f"medtrace bind failed: {done.stderr.strip()[:300]}")
+    print(f"bound the project in {time.perf_counter() - start:.1f} s", file=sys.stderr)
 
 
 @contextmanager
@@ -228,7 +241,7 @@ def table(results: Sequence[Result], runs: int) -> str:
         f"Machine: {info['platform']}, {info['cpus']} CPUs, "
         f"{info['implementation']} {info['python']}",
         f"Command: `{shlex.join([sys.executable, *sys.argv])}` "
-        f"(times `medtrace check PROJECT --format json`, {runs} runs per scenario)",
+        f"(times `medtrace check --path PROJECT --format json`, {runs} runs per scenario)",
         "",
         "| items | scenario | median wall (s) | min | max | median CPU (s) | peak RSS (MiB) |",
         "|---:|---|---:|---:|---:|---:|---:|",
@@ -247,7 +260,7 @@ def write_json(path: Path, results: Sequence[Result], runs: int) -> None:
     data = {
         "machine": machine(),
         "argv": [sys.executable, *sys.argv],
-        "command": ["medtrace", "check", "PROJECT", "--format", "json"],
+        "command": ["medtrace", "check", "--path", "PROJECT", "--format", "json"],
         "runs": runs,
         "results": [{**asdict(result), **result.summary()} for result in results],
     }
@@ -279,6 +292,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         type=Path,
         help="another medtrace executable: time the cold scenario of both, alternating",
     )
+    parser.add_argument(
+        "--bind",
+        action="store_true",
+        help="bind the generated project's approvals to their content first (`medtrace bind "
+        "--all`, unmeasured), as a project kept with medtrace 0.2 is",
+    )
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -294,6 +313,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         with working_folder(args.workdir) as workdir:
             for items in args.sizes:
                 project = fresh_project(workdir, items)
+                if args.bind:
+                    bind_project(str(exe), project)
                 extra = ["--no-rules"] if args.no_rules else []
                 if args.baseline is not None:
                     results.extend(

@@ -25,12 +25,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         project = Path(folder) / "pump"
         subprocess.run([medtrace, "init", "--example", "infusion-pump", str(project)], check=True)
-        subprocess.run([medtrace, "check", str(project)], check=True, capture_output=True)
+        subprocess.run([medtrace, "check", "--path", str(project)], check=True, capture_output=True)
         times = []
         for _ in range(args.runs):
             start = time.perf_counter()
             done = subprocess.run(
-                [medtrace, "gaps", str(project), "--format", "json"],
+                [medtrace, "gaps", "--path", str(project), "--format", "json"],
                 check=False,
                 capture_output=True,
             )

@@ -13,7 +13,7 @@ empty project with the whole command, ``medtrace migrate reqif FILE`` (the
 every item file, sync, and the report of 50,000 lines (to ``/dev/null``). Its wall
 time comes with its CPU time and peak RSS from ``os.wait4``: user, and system (the
 kernel's share: memory for the parsed tree, and creating the files).
-``--in-process`` calls :func:`~medtrace.api.reqif.import_reqif` here instead, one run
+``--in-process`` calls :func:`~medtrace.api.migrate.import_reqif` here instead, one run
 after the other in this process (the earlier sessions' figures were taken so).
 """
 
@@ -32,11 +32,12 @@ from typing import cast
 
 from lxml import etree
 
-from medtrace.api.migrate import render_item, write_new_items
-from medtrace.api.reqif import import_reqif, reqif_items
-from medtrace.export.reqif import reqif_bytes
+from medtrace.api.migrate import import_reqif
 from medtrace.ingest import parse_config
-from medtrace.ingest.reqif import parse_reqif
+from medtrace.interchange.items import render_item, write_new_items
+from medtrace.interchange.reqif.map import reqif_items
+from medtrace.interchange.reqif.read import parse_reqif
+from medtrace.interchange.reqif.write import reqif_bytes
 from medtrace.model import Item, Link, SourceLocation
 
 CONFIG = '[project]\nname = "reqif benchmark"\n'
@@ -289,7 +290,7 @@ def stages(data: bytes, project: Path) -> None:
     assert document is not None
     start = time.perf_counter()
     mapped = reqif_items(document, schema.schema, schema.reqif, set())
-    times.append(("map (api.reqif)", time.perf_counter() - start))
+    times.append(("map (interchange.reqif.map)", time.perf_counter() - start))
     start = time.perf_counter()
     for item in mapped.items:
         render_item(item)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,48 @@ from medtrace.api import init_project
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--slow",
+        action="store_true",
+        help="Run the long forms of the slow tests (the fuzz tests: 20,000 examples each).",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The fuzz tests' profile (tests/test_fuzz.py): 2,000 examples per parser in CI.
+    from hypothesis import HealthCheck, settings
+
+    settings.register_profile(
+        "fuzz",
+        max_examples=20_000 if config.getoption("--slow") else 2_000,
+        deadline=None,  # the fuzz tests bound each example's time themselves
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+        print_blob=True,
+    )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def git_identity(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every test sees the same git set-up, whatever the machine's: a global git config
+    naming a tester (reviews, approvals and commits record a git identity; a fresh
+    machine has none) and no system config. A test that needs another sets its own."""
+    config = tmp_path_factory.mktemp("git") / "gitconfig"
+    config.write_text(
+        "[user]\n\tname = Medtrace Tester\n\temail = tester@medtrace.invalid\n"
+        "[init]\n\tdefaultBranch = main\n",
+        "utf-8",
+    )
+    saved = {name: os.environ.get(name) for name in ("GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM")}
+    os.environ.update(GIT_CONFIG_GLOBAL=str(config), GIT_CONFIG_NOSYSTEM="1")
+    yield config
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 def shared_path(*parts: str) -> Path:

@@ -244,12 +244,14 @@ def test_project_prefix() -> None:
 
 
 def test_the_command_says_where_the_set_is(class_a: Path, runner: CliRunner) -> None:
-    result = runner.invoke(docs, ["build", str(class_a), "--format", "html,md"], obj=Context())
+    result = runner.invoke(
+        docs, ["build", "--path", str(class_a), "--format", "html,md"], obj=Context()
+    )
     assert result.exit_code == 0, result.output
     index = class_a / "build" / "docs" / "index.html"
     assert f"Document set: {index}" in result.output
     assert index.is_file()
-    bad = runner.invoke(docs, ["build", str(class_a), "--format", "odt"], obj=Context())
+    bad = runner.invoke(docs, ["build", "--path", str(class_a), "--format", "odt"], obj=Context())
     assert bad.exit_code == 2
 
 
@@ -259,7 +261,9 @@ def test_items_that_do_not_parse_are_gaps_and_the_build_exits_1(
     broken = class_a / "items" / "SRS-099.md"
     broken.parent.mkdir(exist_ok=True)
     broken.write_text("---\nid: SRS-099\nkind: [unclosed\n---\nBody.\n", "utf-8")
-    result = runner.invoke(docs, ["build", str(class_a), "--format", "html,md"], obj=Context())
+    result = runner.invoke(
+        docs, ["build", "--path", str(class_a), "--format", "html,md"], obj=Context()
+    )
     assert result.exit_code == 1, result.output
     assert "items/SRS-099.md" in result.output
     # What could be read is still built, and the unreadable item is a gap of the set.
@@ -286,7 +290,9 @@ def test_a_template_cannot_run_a_command(
     config.write_text(config.read_text("utf-8") + '\n[docs]\ntemplates = "tpl"\n', "utf-8")
     (class_a / "tpl").mkdir()
     (class_a / "tpl" / "index.html").write_text(f"<p>Index</p>\n{attack}\n", "utf-8")
-    result = runner.invoke(docs, ["build", str(class_a), "--format", "html"], obj=Context())
+    result = runner.invoke(
+        docs, ["build", "--path", str(class_a), "--format", "html"], obj=Context()
+    )
     assert result.exit_code == 2, result.output
     assert not (class_a / "PWNED").exists()
     message = result.output.strip().splitlines()[0]

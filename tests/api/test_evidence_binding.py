@@ -115,7 +115,7 @@ def test_an_edited_approved_plan_loses_its_approval_in_check_gaps_and_the_gate(
         if f.code == "62304.5.1.1/development-plan-not-approved"
     ]
     assert "PLAN-001 changed since RVW-002 was made" in message
-    result = CliRunner().invoke(cli, ["gaps", str(project), "--format", "json"])
+    result = CliRunner().invoke(cli, ["gaps", "--path", str(project), "--format", "json"])
     statuses = {row["clause"]: row["status"] for row in json.loads(result.stdout)["clauses"]}
     assert statuses["5.1.1"] == "gap"
     plan = next(d for d in assemble(project, NO_CACHE).documents if d.slug == "sdp")
@@ -224,7 +224,9 @@ def test_missing_attestations_a_scan_finding_and_an_unapproved_change_each_block
 
 def test_an_empty_project_has_no_met_clause(tmp_path: Path) -> None:
     init_project(tmp_path / "empty")
-    result = CliRunner().invoke(cli, ["gaps", str(tmp_path / "empty"), "--format", "json"])
+    result = CliRunner().invoke(
+        cli, ["gaps", "--path", str(tmp_path / "empty"), "--format", "json"]
+    )
     rows = json.loads(result.stdout)["clauses"]
     assert not [row["clause"] for row in rows if row["status"] == "met"]
     assert all(row["reason"] for row in rows if row["status"] in ("gap", "not applicable")
@@ -278,3 +280,71 @@ def test_two_shipped_versions_of_a_package_are_two_records_and_both_are_audited(
     )
     assert [(s.id, why) for s, why in audit_soup(project).not_audited] == [("SOUP-900", "no purl")]
     assert "SOUP-900" in codes(project)["62304.7.1.3/soup-not-audited"]
+
+
+def test_a_test_that_failed_then_passed_in_one_run_is_a_failure_with_a_warning(
+    released: tuple[Path, Git], example_report: Path, tmp_path: Path
+) -> None:
+    project, git = released
+    text = example_report.read_text("utf-8")
+    case = (
+        '<testcase classname="tests.unit.test_bolus" '
+        'name="test_bolus_stroke_timing_and_distribution"'
+    )  # TC-006, which verifies SRS-004 and SRS-005
+    start = text.index(case)
+    end = text.index("</testcase>", start) + len("</testcase>")
+    failed = text[start:end].replace(
+        "</testcase>", '<failure message="flaky">x</failure></testcase>'
+    )
+    retried = tmp_path / "retried.xml"
+    retried.write_text(text[:start] + failed + text[start:], "utf-8")  # failed, then passed
+    later = dt.datetime(2026, 3, 15, tzinfo=dt.UTC)
+    import_results(project, [retried], revision="HEAD", now=later)
+    commit(git, "Results with a retried test")
+    found = codes(project)
+    assert "62304.5.7.4/result-outcomes-mixed" in found
+    assert {"SRS-004", "SRS-005"} <= found["62304.5.7.1/requirement-test-failed"]
+    gate = reasons(project)
+    assert (
+        "tests.unit.test_bolus::test_bolus_stroke_timing_and_distribution"
+        in gate["release/result-mixed"]
+    )
+
+
+def test_the_test_report_names_each_results_commit_date_and_environment(
+    released: tuple[Path, Git],
+) -> None:
+    project, git = released
+    tested = git("rev-parse", "HEAD~1").strip()
+    report = next(d for d in assemble(project, NO_CACHE).documents if d.slug == "test-report")
+    tables = [
+        block
+        for section in report.sections
+        for sub in (section, *section.sections)
+        for block in sub.blocks
+        if getattr(block, "headers", ())[:3] == ("Test case", "Title", "Latest result")
+    ]
+    (table,) = tables
+    assert table.headers[3:] == ("Commit or record", "Date", "Environment")
+    automated = [row for row in table.rows if row[3] == tested[:12]]
+    assert automated and all(row[4].startswith("2026-03-14") and row[5] for row in automated)
+    assert any(row[3].startswith("TR-") for row in table.rows)  # the manual records
+
+
+def test_an_sbom_with_two_versions_of_a_package_gives_two_records(tmp_path: Path) -> None:
+    project = tmp_path / "sbom"
+    init_project(project)
+    components = [
+        {"type": "library", "name": "lodash", "version": v, "purl": f"pkg:npm/lodash@{v}",
+         "bom-ref": f"lodash@{v}"}
+        for v in ("4.17.15", "4.17.21")
+    ]  # fmt: skip
+    sbom = {"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1, "components": components}
+    (project / "bom.cdx.json").write_text(json.dumps(sbom), "utf-8")
+    (project / "medtrace.toml").write_text(
+        '[project]\nname = "p"\n[soup]\nsources = ["bom.cdx.json"]\n', "utf-8"
+    )
+    report = sync_soup(project)
+    assert sorted(c.version for _, c in report.created) == ["4.17.15", "4.17.21"]
+    again = sync_soup(project, dry_run=True)
+    assert again.drift.clean and len(again.drift.unchanged) == 2

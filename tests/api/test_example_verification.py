@@ -62,6 +62,6 @@ def test_a_failing_test_fails_its_requirements_and_the_check(
     statuses = verify(example, options=LoadOptions(use_cache=False)).statuses
     failed = {e.requirement.id for e in statuses if e.status is Status.FAILED}
     assert failed and failed <= set(failing[0].requirements)
-    result = CliRunner().invoke(cli, ["check", str(example), "--no-cache"])
+    result = CliRunner().invoke(cli, ["check", "--path", str(example), "--no-cache"])
     assert result.exit_code == 1
     assert "62304.5.7.1/requirement-test-failed" in result.stdout

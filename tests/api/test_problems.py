@@ -397,13 +397,15 @@ def test_the_trend_counts_reports_per_month_and_criticality(
     until = problem_trend(project, until=dt.date(2026, 3, 31), options=NO_CACHE)
     assert [m.month for m in until.months][-2:] == ["2026-02", "2026-03"]
 
-    text = runner.invoke(problems, ["trend", str(project)], obj=Context())
+    text = runner.invoke(problems, ["trend", "--path", str(project)], obj=Context())
     assert text.exit_code == 0
     assert max(len(line) for line in text.output.splitlines()) <= 80
     assert "2025-10      1      0      0      0      1        1" in text.output
     assert "PR-004" in text.output
     document = json.loads(
-        runner.invoke(problems, ["trend", str(project), "--format", "json"], obj=Context()).output
+        runner.invoke(
+            problems, ["trend", "--path", str(project), "--format", "json"], obj=Context()
+        ).output
     )
     assert document["months"][3] == {
         "month": "2026-01",

@@ -55,17 +55,17 @@ def test_every_residual_risk_is_verified_by_passing_tests(
 
 def show_in_each_format(example: Path) -> None:
     runner = CliRunner()
-    text = runner.invoke(risk, [str(example)], obj=Context(), env={"COLUMNS": "80"})
+    text = runner.invoke(risk, ["--path", str(example)], obj=Context(), env={"COLUMNS": "80"})
     assert text.exit_code == 0, text.output
     assert "Open risks: none" in text.stdout
     assert max(len(line) for line in text.stdout.splitlines()[:-1]) <= 80
-    data = runner.invoke(risk, [str(example), "--format", "json"], obj=Context())
+    data = runner.invoke(risk, ["--path", str(example), "--format", "json"], obj=Context())
     document = json.loads(data.stdout)
     assert [s["id"] for s in document["situations"]] == situation_ids(example)
     assert document["summary"]["open"] == 0
-    again = runner.invoke(risk, [str(example), "--format", "json"], obj=Context())
+    again = runner.invoke(risk, ["--path", str(example), "--format", "json"], obj=Context())
     assert again.stdout == data.stdout
-    page = runner.invoke(risk, [str(example), "--format", "html"], obj=Context()).stdout
+    page = runner.invoke(risk, ["--path", str(example), "--format", "html"], obj=Context()).stdout
     targets = set(re.findall(r'href="#([^"]+)"', page))
     anchors = set(re.findall(r' id="([^"]+)"', page))
     assert targets and targets <= anchors, sorted(targets - anchors)
@@ -118,7 +118,7 @@ def test_a_control_whose_tests_are_deleted_is_unverified(
     for entry in mitigated:
         assert entry.residual is Residual.UNVERIFIED
         assert f"{chain.control.id} not verified" in entry.open
-    result = CliRunner().invoke(risk, [str(example)], obj=Context())
+    result = CliRunner().invoke(risk, ["--path", str(example)], obj=Context())
     assert result.exit_code == 1
     findings = check_project(example, CheckOptions(load=NO_CACHE)).findings
     assert any(f.clause == "7.3.1" and f.item == chain.control.id for f in findings)

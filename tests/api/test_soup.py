@@ -145,3 +145,123 @@ def test_the_audit_finds_the_one_advisory_and_its_evaluation(example: Path) -> N
     assert [
         (e.soup.id, e.match.advisory.id, e.evaluation and e.evaluation.id) for e in audit.entries
     ] == [("SOUP-003", "GHSA-h4gh-qq45-vh27", "VE-001")]
+
+
+def _unsafe_archive(path: Path) -> Path:
+    import zipfile
+
+    record = {"id": "GHSA-x", "modified": "2024-01-01T00:00:00Z", "affected": []}
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("GHSA-x.json", json.dumps(record))
+        archive.writestr("../../escape.json", json.dumps(record))
+    return path
+
+
+def test_an_audit_against_a_refused_archive_fails(example: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from medtrace.cli.main import cli
+
+    archive = _unsafe_archive(tmp_path / "all.zip")
+    result = CliRunner().invoke(
+        cli, ["soup", "audit", "--advisories", str(archive), "--path", str(example)]
+    )
+    assert result.exit_code == 2, result.output
+    assert "osv/archive-unsafe" in result.stderr or "escapes the archive" in result.stderr
+    assert "0 affecting advisories" not in result.stdout
+
+
+def test_an_audit_with_unreadable_records_is_not_clean(example: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from medtrace.cli.main import cli
+
+    folder = tmp_path / "osv"
+    folder.mkdir()
+    (folder / "broken.json").write_text("{not json", "utf-8")
+    result = CliRunner().invoke(
+        cli, ["soup", "audit", "--advisories", str(folder), "--path", str(example)]
+    )
+    assert result.exit_code == 1, result.output
+    assert "error: " in result.stderr and "broken.json" in result.stderr
+    assert "1 record(s) could not be read" in result.stdout
+
+
+ODD = {
+    "name": "evil\nkind: hazard\x1b[31m",
+    "version": "1.0\r\n\x07beta\u2028x\x85",
+    "supplier": "ACME\x00 Corp\ttabbed",
+}
+
+
+def test_sync_from_an_sbom_with_line_breaks_and_control_characters_writes_records_that_parse(
+    project: Path, tmp_path: Path
+) -> None:
+    from medtrace.api import load_project
+    from medtrace.api.soup import sync_soup
+
+    component = {
+        "type": "library",
+        "name": ODD["name"],
+        "version": ODD["version"],
+        "supplier": {"name": ODD["supplier"]},
+    }
+    sbom = {"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1, "components": [component]}
+    source = tmp_path / "bom.cdx.json"
+    source.write_text(json.dumps(sbom), "utf-8")
+    report = sync_soup(project, sources=[source])
+    assert len(report.created) == 1
+    loaded = load_project(project)
+    assert [f.code for f in loaded.diagnostics if f.code.startswith(("file/", "item/"))] == []
+    (record,) = loaded.items
+    assert record.kind == "soup"
+    assert record.title == "evil kind: hazard[31m"  # one line, no control characters
+    assert record.field("version") == "1.0 beta x"  # one line, as a version is
+    assert record.field("manufacturer") == "ACME Corp tabbed"
+
+
+def test_a_malformed_osv_record_is_a_finding_of_audit_and_check(example: Path) -> None:
+    from click.testing import CliRunner
+
+    from medtrace.cli.main import cli
+
+    record = {
+        "id": "GHSA-bad",
+        "modified": "2024-01-01T00:00:00Z",
+        "affected": [
+            {
+                "package": {"ecosystem": "PyPI", "name": "click"},
+                "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": {"a": 1}}]}],
+            }
+        ],
+    }
+    (example / "soup" / "advisories" / "GHSA-bad.json").write_text(json.dumps(record), "utf-8")
+    runner = CliRunner()
+    for command in (["soup", "audit", "--path", str(example)], ["check", "--path", str(example)]):
+        result = runner.invoke(cli, command)
+        assert result.exit_code == 1, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert "GHSA-bad.json" in result.output
+
+
+def test_an_spdx_source_without_spdxids_syncs_leniently_and_is_refused_strictly(
+    project: Path, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+    from tests.ingest.test_sbom import _spdx_document
+
+    from medtrace.cli.main import cli
+
+    source = tmp_path / "scan.spdx.json"
+    source.write_bytes(_spdx_document("SPDXID"))
+    runner = CliRunner()
+    args = ["soup", "sync", str(source), "--dry-run", "--path", str(project)]
+    lenient = runner.invoke(cli, args)
+    assert lenient.exit_code == 1, lenient.output  # two new components to record
+    assert "warning: " in lenient.stderr and "SPDXID" in lenient.stderr
+    assert "would write draft" in lenient.stdout
+    strict = runner.invoke(cli, [*args, "--strict"])
+    assert strict.exit_code == 2, strict.output
+    assert "SPDXID" in strict.stderr and "nothing was written" in strict.stderr
+    imported = runner.invoke(cli, ["soup", "import", str(source), "--strict"])
+    assert imported.exit_code == 2 and "error: " in imported.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -111,6 +112,21 @@ def test_review_refuses_unknown_items_by_and_date_and_all_without_a_reason(
     assert (example / "medtrace-reviews.yaml").read_bytes() == before
 
 
+def test_review_without_a_git_identity_is_refused_and_writes_nothing(
+    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty = tmp_path / "empty-gitconfig"
+    empty.write_text("[user]\n\tuseConfigOnly = true\n", "utf-8")  # no guessing either
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(empty))
+    for name in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL"):
+        monkeypatch.delenv(name, raising=False)
+    before = (example / "medtrace-reviews.yaml").read_bytes()
+    result = CliRunner().invoke(cli, ["review", "SRS-001", "--path", str(example)])
+    assert result.exit_code == 2
+    assert "no git identity is set" in result.stderr
+    assert (example / "medtrace-reviews.yaml").read_bytes() == before
+
+
 def test_review_all_records_the_reason_the_time_and_the_identity(
     example: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -155,3 +171,11 @@ def test_diff_lists_the_items_newly_suspect(example: Path) -> None:
     newly = set(json.loads(result.stdout)["suspect"])
     assert chain["requirements"] | chain["units"] | chain["tests"] <= newly
     assert SYS_ID not in newly
+
+
+def test_a_project_outside_git_says_what_suspect_links_compare_against(example: Path) -> None:
+    result = CliRunner().invoke(cli, ["check", "--path", str(example)])
+    assert "history: the project is not in a git repository" in result.stdout
+    document = CliRunner().invoke(cli, ["check", "--path", str(example), "--format", "json"])
+    (note,) = json.loads(document.stdout)["notes"]
+    assert "review stamps alone" in note

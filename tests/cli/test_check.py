@@ -18,7 +18,7 @@ def run(runner: CliRunner, *args: str) -> tuple[int, str, str]:
 
 
 def as_json(runner: CliRunner, root: Path) -> dict[str, object]:
-    code, out, _ = run(runner, "check", str(root), "--format", "json")
+    code, out, _ = run(runner, "check", "--path", str(root), "--format", "json")
     document = json.loads(out)
     assert isinstance(document, dict)
     document["exit"] = code
@@ -26,8 +26,7 @@ def as_json(runner: CliRunner, root: Path) -> dict[str, object]:
 
 
 def test_the_example_checks_clean(runner: CliRunner, committed: Path) -> None:
-    example = committed
-    code, out, _ = run(runner, "check", str(example))
+    code, out, _ = run(runner, "check", "--path", str(committed))
     assert code == 0, out
     assert "0 errors" in out
 
@@ -104,13 +103,13 @@ def test_json_findings_have_the_documented_keys(
 def test_warnings_fail_only_when_asked(runner: CliRunner, project: Path, write_item) -> None:
     write_item("SYS-1", "system-requirement")
     write_item("SRS-1", "software-requirement", derived_from=["SYS-1", "SYS-1"])
-    assert run(runner, "check", str(project))[0] == 0
-    assert run(runner, "check", str(project), "--fail-on", "warning")[0] == 1
+    assert run(runner, "check", "--path", str(project))[0] == 0
+    assert run(runner, "check", "--path", str(project), "--fail-on", "warning")[0] == 1
 
 
 def test_text_output_reads_at_80_columns(runner: CliRunner, project: Path, write_item) -> None:
     write_item("SRS-1", "software-requirement", derived_from=["SYS-404"])
-    code, out, _ = run(runner, "check", str(project))
+    code, out, _ = run(runner, "check", "--path", str(project))
     assert code == 1
     assert "items/SRS-1.md:5" in out
     assert "link/dangling" in out
@@ -120,7 +119,7 @@ def test_text_output_reads_at_80_columns(runner: CliRunner, project: Path, write
 def test_a_folder_without_a_project_is_exit_2_with_one_line(
     runner: CliRunner, tmp_path: Path
 ) -> None:
-    code, out, err = run(runner, "check", str(tmp_path))
+    code, out, err = run(runner, "check", "--path", str(tmp_path))
     assert code == 2
     assert out == ""
     assert "no medtrace.toml" in err
@@ -131,25 +130,25 @@ def test_a_broken_configuration_is_exit_2_naming_file_and_line(
     runner: CliRunner, project: Path
 ) -> None:
     (project / "medtrace.toml").write_text("[project\nname = 1\n", "utf-8")
-    code, _, err = run(runner, "check", str(project))
+    code, _, err = run(runner, "check", "--path", str(project))
     assert code == 2
     assert "medtrace.toml:1: not valid TOML" in err
     assert "Traceback" not in err
 
 
 def test_check_finds_the_project_from_a_subfolder(runner: CliRunner, example: Path) -> None:
-    code, out, _ = run(runner, "check", str(example / "requirements" / "software"))
+    code, out, _ = run(runner, "check", "--path", str(example / "requirements" / "software"))
     assert code == 0, out
 
 
 def test_an_unknown_option_is_a_usage_error(runner: CliRunner, example: Path) -> None:
-    assert run(runner, "check", str(example), "--format", "xml")[0] == 2
+    assert run(runner, "check", "--path", str(example), "--format", "xml")[0] == 2
 
 
 def test_a_file_name_that_is_not_utf8_is_a_finding(runner: CliRunner, project: Path) -> None:
     name = os.fsdecode(b"caf\xe9.md")
     (project / name).write_bytes(b"---\nid: A-1\nkind: hazard\ntitle: T\n---\n")
-    code, out, _ = run(runner, "check", str(project), "--format", "json")
+    code, out, _ = run(runner, "check", "--path", str(project), "--format", "json")
     assert code == 1
     (finding,) = [f for f in json.loads(out)["findings"] if not f["code"].startswith("62304.")]
     assert (finding["code"], finding["path"]) == ("file/unreadable", "caf\ufffd.md")
@@ -158,8 +157,12 @@ def test_a_file_name_that_is_not_utf8_is_a_finding(runner: CliRunner, project: P
 def test_no_rules_checks_only_files_and_links(runner: CliRunner, example: Path) -> None:
     (example / "design" / "DD-001.md").unlink()  # a rule gap and dangling links
     quick = json.loads(
-        runner.invoke(cli, ["check", str(example), "--no-rules", "--format", "json"]).stdout
+        runner.invoke(
+            cli, ["check", "--path", str(example), "--no-rules", "--format", "json"]
+        ).stdout
     )
-    full = json.loads(runner.invoke(cli, ["check", str(example), "--format", "json"]).stdout)
+    full = json.loads(
+        runner.invoke(cli, ["check", "--path", str(example), "--format", "json"]).stdout
+    )
     assert {f["code"] for f in quick["findings"]} == {"link/dangling"}
     assert "62304.5.4.2/detailed-design-missing" in {f["code"] for f in full["findings"]}

@@ -12,7 +12,7 @@ from medtrace.cli import cli
 
 def test_a_bare_init_creates_an_empty_project_that_checks_clean(tmp_path: Path) -> None:
     result = CliRunner().invoke(
-        cli, ["init", str(tmp_path / "new"), "--name", 'My "pump"', "--bare"]
+        cli, ["init", "--path", str(tmp_path / "new"), "--name", 'My "pump"', "--bare"]
     )
     assert result.exit_code == 0, result.output
     report = check_project(tmp_path / "new")
@@ -23,11 +23,11 @@ def test_a_bare_init_creates_an_empty_project_that_checks_clean(tmp_path: Path) 
 
 def test_a_new_project_is_scaffolded_and_its_first_check_fits_one_screen(tmp_path: Path) -> None:
     runner = CliRunner()
-    result = runner.invoke(cli, ["init", str(tmp_path / "new"), "--name", "Pump"])
+    result = runner.invoke(cli, ["init", "--path", str(tmp_path / "new"), "--name", "Pump"])
     assert result.exit_code == 0, result.output
     kinds = sorted(item.kind for item in load_project(tmp_path / "new").items)
     assert kinds == ["attestation", "attestation", "plan", "plan", "software-system"]
-    result = runner.invoke(cli, ["check", str(tmp_path / "new")])
+    result = runner.invoke(cli, ["check", "--path", str(tmp_path / "new")])
     lines = result.stdout.splitlines()
     assert result.exit_code == 1
     # What to write next, on one 80 x 50 screen (with the shell prompt after it).
@@ -49,10 +49,27 @@ def test_a_new_project_is_scaffolded_and_its_first_check_fits_one_screen(tmp_pat
     assert len(check_project(tmp_path / "new").findings) < 30
 
 
+def test_check_severity_error_shows_only_the_errors_and_says_how_many_are_hidden(
+    tmp_path: Path,
+) -> None:
+    runner = CliRunner()
+    runner.invoke(cli, ["init", "--path", str(tmp_path / "new")])
+    every = check_project(tmp_path / "new").findings
+    below = [f for f in every if f.severity.value != "error"]
+    assert below and len(below) < len(every)  # the scaffold has both
+    result = runner.invoke(cli, ["check", "--path", str(tmp_path / "new"), "--severity", "error"])
+    assert result.exit_code == 1  # the exit code counts every finding
+    text = result.stdout
+    assert text.startswith("Errors (") and "Warnings (" not in text
+    assert all(f.code.rpartition("/")[2] not in text for f in below)
+    assert f"({len(below)} below --severity not shown)" in " ".join(text.split())
+    assert max(len(line) for line in text.splitlines()) <= 80
+
+
 def test_the_scaffold_never_overwrites(tmp_path: Path) -> None:
     (tmp_path / "plans").mkdir()
     (tmp_path / "plans" / "mine.md").write_text("keep me", "utf-8")
-    result = CliRunner().invoke(cli, ["init", str(tmp_path)])
+    result = CliRunner().invoke(cli, ["init", "--path", str(tmp_path)])
     assert result.exit_code == 2
     assert "exists already" in result.stderr
     assert not (tmp_path / "medtrace.toml").exists()
@@ -61,7 +78,7 @@ def test_the_scaffold_never_overwrites(tmp_path: Path) -> None:
 
 def test_init_refuses_an_existing_project(tmp_path: Path) -> None:
     (tmp_path / "medtrace.toml").write_text("[project]\nname = 'mine'\n", "utf-8")
-    result = CliRunner().invoke(cli, ["init", str(tmp_path)])
+    result = CliRunner().invoke(cli, ["init", "--path", str(tmp_path)])
     assert result.exit_code == 2
     assert "already exists" in result.stderr
     assert (tmp_path / "medtrace.toml").read_text("utf-8") == "[project]\nname = 'mine'\n"
@@ -69,7 +86,9 @@ def test_init_refuses_an_existing_project(tmp_path: Path) -> None:
 
 def test_the_example_goes_only_into_an_empty_folder(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("keep me", "utf-8")
-    result = CliRunner().invoke(cli, ["init", "--example", "infusion-pump", str(tmp_path)])
+    result = CliRunner().invoke(
+        cli, ["init", "--example", "infusion-pump", "--path", str(tmp_path)]
+    )
     assert result.exit_code == 2
     assert "not empty" in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]

@@ -32,5 +32,6 @@ def test_the_group_imports_no_command_and_a_command_only_its_own() -> None:
     out = subprocess.run(
         [sys.executable, "-c", script], check=True, capture_output=True, text=True
     ).stdout.splitlines()
-    assert out[0] == str(["medtrace.cli.boundary", "medtrace.cli.context", "medtrace.cli.main"])
+    group = ["medtrace.cli.boundary", "medtrace.cli.context", "medtrace.cli.main"]
+    assert out[0] == str([*group, "medtrace.cli.terminal"])
     assert out[1] == "False True"

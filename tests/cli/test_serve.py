@@ -102,7 +102,7 @@ def test_a_taken_name_or_a_weak_password_is_one_line_and_exit_2(example: Path) -
 
 def test_serve_without_an_account_and_no_terminal_says_what_to_do(example: Path) -> None:
     pytest.importorskip("django")
-    done = _run("serve", str(example), "--port", "1")
+    done = _run("serve", "--path", str(example), "--port", "1")
     assert done.returncode == 2
     assert done.stderr == (
         "Error: there is no account yet; create one first: medtrace users add NAME --role admin\n"
@@ -111,7 +111,7 @@ def test_serve_without_an_account_and_no_terminal_says_what_to_do(example: Path)
 
 def test_serving_beyond_this_machine_without_https_is_refused(example: Path) -> None:
     pytest.importorskip("django")
-    done = _run("serve", str(example), "--host", "0.0.0.0", "--port", "8123")
+    done = _run("serve", "--path", str(example), "--host", "0.0.0.0", "--port", "8123")
     assert done.returncode == 2
     assert "medtrace.web.E001" in done.stderr and "without https" in done.stderr
 

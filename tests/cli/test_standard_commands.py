@@ -15,8 +15,7 @@ from medtrace.standard import CLAUSES
 def test_gaps_shows_every_clause_met_or_not_applicable_on_the_example(
     runner: CliRunner, committed: Path
 ) -> None:
-    example = committed
-    result = runner.invoke(cli, ["gaps", str(example), "--format", "json"])
+    result = runner.invoke(cli, ["gaps", "--path", str(committed), "--format", "json"])
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
     assert document["class"] == "C"
@@ -40,7 +39,7 @@ def test_gaps_text_reads_at_80_columns_and_exits_1_on_gaps(
     runner: CliRunner, example: Path
 ) -> None:
     (example / "design" / "DD-001.md").unlink()
-    result = runner.invoke(cli, ["gaps", str(example)])
+    result = runner.invoke(cli, ["gaps", "--path", str(example)])
     assert result.exit_code == 1
     assert max(len(line) for line in result.stdout.splitlines()) <= 80
     row = next(line for line in result.stdout.splitlines() if line.startswith("5.4.2 "))
@@ -49,7 +48,7 @@ def test_gaps_text_reads_at_80_columns_and_exits_1_on_gaps(
 
 def test_gaps_html_escapes_what_comes_from_the_project(runner: CliRunner, project: Path) -> None:
     (project / "medtrace.toml").write_text('[project]\nname = "<script>alert(1)</script>"\n')
-    result = runner.invoke(cli, ["gaps", str(project), "--format", "html"])
+    result = runner.invoke(cli, ["gaps", "--path", str(project), "--format", "html"])
     assert "<script>" not in result.stdout
     assert "&lt;script&gt;" in result.stdout
     assert result.stdout.startswith("<!DOCTYPE html>")
@@ -60,7 +59,7 @@ def test_check_sarif_has_rules_results_and_repository_paths(
 ) -> None:
     (example / ".git").mkdir()  # the project at the top of a repository
     (example / "design" / "DD-001.md").unlink()
-    result = runner.invoke(cli, ["check", str(example), "--format", "sarif"])
+    result = runner.invoke(cli, ["check", "--path", str(example), "--format", "sarif"])
     assert result.exit_code == 1
     sarif = json.loads(result.stdout)
     assert sarif["version"] == "2.1.0"
@@ -80,7 +79,9 @@ def test_sarif_paths_are_relative_to_the_repository(runner: CliRunner, tmp_path:
     root.mkdir(parents=True)
     (root / "medtrace.toml").write_text('[project]\nname = "Sub"\n', "utf-8")
     (root / "a.md").write_text("---\nid: A-1\nkind: hazard\ntitle: T\nx: 1\n---\n", "utf-8")
-    sarif = json.loads(runner.invoke(cli, ["check", str(root), "--format", "sarif"]).stdout)
+    sarif = json.loads(
+        runner.invoke(cli, ["check", "--path", str(root), "--format", "sarif"]).stdout
+    )
     uris = {
         r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
         for r in sarif["runs"][0]["results"]
@@ -104,6 +105,7 @@ def test_classify_with_options_writes_a_record_the_rules_accept(
     write_system(project)
     args = [
         "classify",
+        "--path",
         str(project),
         "--system",
         "SWS-001",
@@ -121,7 +123,9 @@ def test_classify_with_options_writes_a_record_the_rules_accept(
     assert "Class B" in result.stdout
     record = (project / "items" / "SCL-001.md").read_text("utf-8")
     assert "safety-class: B" in record and "classifies:\n- SWS-001" in record
-    report = json.loads(runner.invoke(cli, ["check", str(project), "--format", "json"]).stdout)
+    report = json.loads(
+        runner.invoke(cli, ["check", "--path", str(project), "--format", "json"]).stdout
+    )
     codes = {f["code"] for f in report["findings"]}
     assert not codes & {"62304.4.3/classification-missing", "62304.4.3/classification-inconsistent"}
     again = runner.invoke(cli, args)
@@ -136,14 +140,16 @@ def test_classify_asks_at_a_terminal(
     write_system(project)
     monkeypatch.setattr("medtrace.cli.classify.interactive", lambda: True)
     answers = "SWS-001\ny\ny\nserious-injury-or-death\nOverdose can kill.\n"
-    result = runner.invoke(cli, ["classify", str(project), "--hazard", "HAZ-001"], input=answers)
+    result = runner.invoke(
+        cli, ["classify", "--path", str(project), "--hazard", "HAZ-001"], input=answers
+    )
     assert result.exit_code == 0, result.output
     assert "Class C" in result.stdout
 
 
 def test_classify_without_a_terminal_needs_the_options(runner: CliRunner, project: Path) -> None:
     write_system(project)
-    result = runner.invoke(cli, ["classify", str(project), "--system", "SWS-001"])
+    result = runner.invoke(cli, ["classify", "--path", str(project), "--system", "SWS-001"])
     assert result.exit_code == 2
     assert "--contributes is required" in result.stderr
 
@@ -152,14 +158,23 @@ def test_classify_refuses_an_unknown_system(runner: CliRunner, project: Path) ->
     write_system(project)
     result = runner.invoke(
         cli,
-        ["classify", str(project), "--system", "SWS-404", "--no-contributes", "--rationale", "x"],
+        [
+            "classify",
+            "--path",
+            str(project),
+            "--system",
+            "SWS-404",
+            "--no-contributes",
+            "--rationale",
+            "x",
+        ],
     )
     assert result.exit_code == 2
     assert "SWS-404: no software-system" in result.stderr
 
 
 def test_fda_shows_the_recorded_level_and_its_documents(runner: CliRunner, example: Path) -> None:
-    result = runner.invoke(cli, ["fda", str(example), "--format", "json"])
+    result = runner.invoke(cli, ["fda", "--path", str(example), "--format", "json"])
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
     assert (document["level"], document["problems"]) == ("enhanced", [])
@@ -170,7 +185,7 @@ def test_fda_shows_the_recorded_level_and_its_documents(runner: CliRunner, examp
 def test_fda_without_a_record_assumes_enhanced_and_says_so(
     runner: CliRunner, project: Path
 ) -> None:
-    result = runner.invoke(cli, ["fda", str(project)])
+    result = runner.invoke(cli, ["fda", "--path", str(project)])
     assert result.exit_code == 1
     assert "FDA documentation level: enhanced" in result.stdout
     assert "no documentation-level record" in result.stdout

@@ -47,7 +47,7 @@ def verified_pairs(root: Path) -> set[tuple[str, str]]:
 def test_every_software_requirement_of_the_example_is_verified(
     runner: CliRunner, example: Path
 ) -> None:
-    code, out, _ = run(runner, coverage, str(example), "--format", "json")
+    code, out, _ = run(runner, coverage, "--path", str(example), "--format", "json")
     assert code == 0
     lines = {line["label"]: line for line in json.loads(out)["coverage"]}
     verified = lines["Software requirements verified by test cases"]
@@ -55,7 +55,7 @@ def test_every_software_requirement_of_the_example_is_verified(
     assert (verified["covered"], verified["total"]) == (len(files), len(files))
     assert verified["percent"] == 100.0
     assert verified["uncovered"] == []
-    code, out, _ = run(runner, coverage, str(example))
+    code, out, _ = run(runner, coverage, "--path", str(example))
     assert code == 0
     shown = rf"Software requirements verified by test cases\s+{len(files)}/{len(files)}\s+100\.0%"
     assert re.search(shown, out)
@@ -65,7 +65,7 @@ def test_a_requirement_without_tests_lowers_the_coverage(runner: CliRunner, exam
     tested = {source for source, _ in verified_pairs(example)}
     for path in example.rglob("TC-*.md"):
         path.write_text(re.sub(r"(?m)^verifies: .*\n", "", path.read_text("utf-8")), "utf-8")
-    code, out, _ = run(runner, coverage, str(example), "--format", "json")
+    code, out, _ = run(runner, coverage, "--path", str(example), "--format", "json")
     lines = {line["label"]: line for line in json.loads(out)["coverage"]}
     line = lines["Software requirements verified by test cases"]
     assert code == 0
@@ -74,7 +74,7 @@ def test_a_requirement_without_tests_lowers_the_coverage(runner: CliRunner, exam
 
 
 def test_the_csv_has_one_line_per_pair(runner: CliRunner, example: Path) -> None:
-    code, out, _ = run(runner, trace, str(example), *SRS_TO_TC, "--format", "csv")
+    code, out, _ = run(runner, trace, "--path", str(example), *SRS_TO_TC, "--format", "csv")
     assert code == 0
     rows = list(csv.reader(io.StringIO(out)))
     assert rows[0] == ["source", "source_title", "target", "target_title", "chain"]
@@ -94,7 +94,7 @@ def test_the_csv_lists_an_uncovered_source_with_an_empty_target(
     bare = sorted(i.id for i in everything if i.kind == "software-unit" and i.id not in designed)
     assert bare, "the example must have a software unit without a detailed design"
     args = ("--from", "software-unit", "--to", "detailed-design", "--format", "csv")
-    code, out, _ = run(runner, trace, str(example), *args)
+    code, out, _ = run(runner, trace, "--path", str(example), *args)
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
     assert sorted(row["source"] for row in rows if row["target"] == "") == bare
@@ -105,7 +105,7 @@ def test_the_workbook_shades_uncovered_rows(
 ) -> None:
     output = tmp_path / "units.xlsx"
     args = ("--from", "software-unit", "--to", "detailed-design", "--format", "xlsx")
-    code, _, _ = run(runner, trace, str(example), *args, "--output", str(output))
+    code, _, _ = run(runner, trace, "--path", str(example), *args, "--output", str(output))
     assert code == 0
     workbook = openpyxl.load_workbook(output)
     sheet = workbook["Trace matrix"]
@@ -127,7 +127,7 @@ def test_the_workbook_has_a_header_and_an_x_per_link(
 ) -> None:
     output = tmp_path / "out" / "trace.xlsx"
     args = (*SRS_TO_TC, "--format", "xlsx")
-    code, _, err = run(runner, trace, str(example), *args, "--output", str(output))
+    code, _, err = run(runner, trace, "--path", str(example), *args, "--output", str(output))
     assert code == 0, err
     first = output.read_bytes()
     workbook = openpyxl.load_workbook(output)
@@ -149,7 +149,7 @@ def test_the_workbook_has_a_header_and_an_x_per_link(
     assert x_count == len(pairs)
     assert marked == pairs
     # The same project and date give the same bytes.
-    code, _, _ = run(runner, trace, str(example), *args, "--output", str(output))
+    code, _, _ = run(runner, trace, "--path", str(example), *args, "--output", str(output))
     assert code == 0
     assert output.read_bytes() == first
     assert workbook.properties.created == datetime(1970, 1, 1)  # SOURCE_DATE_EPOCH=0
@@ -161,13 +161,15 @@ def test_the_html_escapes_titles_and_links_rows(runner: CliRunner, example: Path
         script = f"<script>alert('{file.stem}')</script>"
         text = re.sub(r"(?m)^title: .*$", f'title: "{script}"', file.read_text("utf-8"), count=1)
         file.write_text(text, "utf-8")
-    code, out, _ = run(runner, trace, str(example), *SRS_TO_TC, "--format", "html")
+    code, out, _ = run(runner, trace, "--path", str(example), *SRS_TO_TC, "--format", "html")
     assert code == 0
     assert "<script>" not in out
     for stem in ("SRS-001", "TC-001"):  # a source row and a target
         assert f"&lt;script&gt;alert(&#x27;{stem}&#x27;)&lt;/script&gt;" in out
     args = ("--from", "system-requirement", "--to", "test-case", "--format", "html")
-    code, out, _ = run(runner, trace, str(example), *args, "--path", "derived-from<,verifies<")
+    code, out, _ = run(
+        runner, trace, "--path", str(example), *args, "--via", "derived-from<,verifies<"
+    )
     assert code == 0
     assert "<script>" not in out
     assert out.count("&lt;script&gt;alert(&#x27;SRS-001&#x27;)") == 1  # passed on the way
@@ -178,7 +180,7 @@ def test_the_html_escapes_titles_and_links_rows(runner: CliRunner, example: Path
 
 
 def test_the_text_table_fits_80_columns(runner: CliRunner, example: Path) -> None:
-    code, out, _ = run(runner, trace, str(example), *SRS_TO_TC)
+    code, out, _ = run(runner, trace, "--path", str(example), *SRS_TO_TC)
     assert code == 0
     assert max(len(line) for line in out.splitlines()) <= 80
     count = sum(1 for i in items(example) if i.kind == "software-requirement")
@@ -190,27 +192,29 @@ def test_the_text_table_fits_80_columns(runner: CliRunner, example: Path) -> Non
 
 
 def test_usage_errors_exit_2_with_one_line(runner: CliRunner, example: Path) -> None:
-    code, _, err = run(runner, trace, str(example), "--from", "requirement", "--to", "test-case")
+    code, _, err = run(
+        runner, trace, "--path", str(example), "--from", "requirement", "--to", "test-case"
+    )
     assert code == 2
     assert len(err.strip().splitlines()) == 1
     assert "unknown kind 'requirement'" in err
     assert "software-requirement" in err
-    code, _, err = run(runner, trace, str(example), *SRS_TO_TC, "--path", "verifies")
+    code, _, err = run(runner, trace, "--path", str(example), *SRS_TO_TC, "--via", "verifies")
     assert code == 2
     assert len(err.strip().splitlines()) == 1
     assert "malformed path step 'verifies'" in err
-    code, _, err = run(runner, trace, str(example), *SRS_TO_TC, "--format", "xlsx")
+    code, _, err = run(runner, trace, "--path", str(example), *SRS_TO_TC, "--format", "xlsx")
     assert code == 2
     assert "--output" in err
 
 
 def test_orphans_exit_1_and_name_the_lone_items(runner: CliRunner, example: Path) -> None:
-    code, out, _ = run(runner, orphans, str(example))
+    code, out, _ = run(runner, orphans, "--path", str(example))
     assert code == 0
     assert out.endswith("no orphans\n")
     lone = example / "risk" / "hazards" / "HAZ-900.md"
     lone.write_text("---\nid: HAZ-900\nkind: hazard\ntitle: Lone hazard\n---\nText.\n", "utf-8")
-    code, out, _ = run(runner, orphans, str(example), "--format", "json")
+    code, out, _ = run(runner, orphans, "--path", str(example), "--format", "json")
     assert code == 1
     found = json.loads(out)["orphans"]
     assert [(o["id"], o["path"]) for o in found] == [("HAZ-900", "risk/hazards/HAZ-900.md")]
@@ -223,7 +227,9 @@ def test_a_title_like_a_formula_stays_text_in_the_workbook(
     text = file.read_text("utf-8")
     file.write_text(re.sub(r"(?m)^title: .*$", 'title: "=1+1"', text, count=1), "utf-8")
     output = tmp_path / "trace.xlsx"
-    code, _, _ = run(runner, trace, str(example), *SRS_TO_TC, "--format", "xlsx", "-o", str(output))
+    code, _, _ = run(
+        runner, trace, "--path", str(example), *SRS_TO_TC, "--format", "xlsx", "-o", str(output)
+    )
     assert code == 0
     cell = openpyxl.load_workbook(output)["Trace matrix"]["B2"]
     assert (cell.value, cell.data_type) == ("=1+1", "s")

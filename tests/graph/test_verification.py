@@ -156,3 +156,63 @@ def test_a_result_that_names_its_requirement_and_has_a_test_case_counts_once() -
     ]
     got = {e.requirement.id: e for e in verification_status(GRAPH, runs)}
     assert [e.test for e in got["SRS-1"].evidence] == ["TC-1"]
+
+
+JEST = """<?xml version="1.0" encoding="UTF-8"?>
+<testsuites name="jest tests" tests="3" failures="1">
+  <testsuite name="__tests__/alarm.test.js" tests="2" failures="1">
+    <testcase classname="Pump" name="stops on occlusion" time="0.01">
+      <failure>Error: expected stop</failure>
+    </testcase>
+    <testcase classname="Pump" name="beeps" time="0.01"/>
+  </testsuite>
+  <testsuite name="__tests__/bolus.test.js" tests="1" failures="0">
+    <testcase classname="Pump" name="stops on occlusion" time="0.01"/>
+  </testsuite>
+</testsuites>
+"""
+
+
+def test_jest_results_without_a_file_attribute_tie_by_suite_and_name() -> None:
+    from medtrace.ingest.junit import parse_results
+
+    parsed, findings = parse_results(JEST.encode(), "jest.xml")
+    assert parsed is not None and not findings
+    report = ReportFile(path="jest.xml", sha256="0", format="junit", totals=parsed.totals)
+    jest_run = ResultRun(
+        revision="v1",
+        commit=None,
+        imported="2026-01-02T00:00:00+00:00",
+        environment="ci",
+        reports=(report,),
+        results=parsed.results,
+    )
+
+    def case(case_id: str, target: str, test_id: str) -> Item:
+        return item(
+            case_id, "test-case", {"verifies": [target]}, method="automated", test_id=test_id
+        )
+
+    graph = TraceGraph(
+        [
+            item("SRS-1", "software-requirement"),
+            item("SRS-2", "software-requirement"),
+            item("SRS-3", "software-requirement"),
+            item("SRS-4", "software-requirement"),
+            case("TC-1", "SRS-1", "__tests__/alarm.test.js::Pump::stops on occlusion"),
+            case("TC-2", "SRS-2", "__tests__/bolus.test.js::Pump::stops on occlusion"),
+            case("TC-3", "SRS-3", "Pump::beeps"),  # unique in the run: the short id ties
+            case("TC-4", "SRS-4", "Pump::stops on occlusion"),  # in two files: ambiguous
+        ],
+        builtin_schema(),
+    )
+    statuses = {
+        s.requirement.id: s.status
+        for s in verification_status(graph, [jest_run], ("software-requirement",))
+    }
+    assert statuses == {
+        "SRS-1": Status.FAILED,
+        "SRS-2": Status.VERIFIED,
+        "SRS-3": Status.VERIFIED,
+        "SRS-4": Status.NOT_RUN,  # never the result of whichever file came last
+    }

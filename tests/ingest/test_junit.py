@@ -692,3 +692,39 @@ def test_a_report_of_100000_test_cases_parses_completely() -> None:
         0.999,
     )
     assert last.line == data.count(b"\n") - 1
+
+
+def test_a_report_with_more_than_10_mb_of_output_keeps_its_results() -> None:
+    big = "x" * (11 * 1024 * 1024)
+    data = (
+        '<?xml version="1.0"?>\n<testsuite name="s" tests="3" failures="1">\n'
+        '<testcase classname="c" name="quiet"/>\n'
+        f'<testcase classname="c" name="loud"><system-out>{big}\n'
+        "[[ATTACHMENT|logs/loud.txt]]</system-out></testcase>\n"
+        f'<testcase classname="c" name="fails"><failure message="boom">{big}</failure>'
+        "</testcase>\n</testsuite>\n"
+    ).encode()
+    result, findings = parse_results(data, "big.xml")
+    assert result is not None, findings
+    assert [(r.name, r.outcome.value) for r in result.results] == [
+        ("quiet", "passed"),
+        ("loud", "passed"),
+        ("fails", "failed"),
+    ]
+    assert result.results[1].attachments == ("logs/loud.txt",)  # found past 10 MB
+    fails = result.results[2]
+    assert len(fails.details) < 100_000 and "left out" in fails.details
+    assert fails.details.startswith("x" * 1000)
+    truncated = [f for f in findings if f.code == "results/output-truncated"]
+    assert [f.location.line for f in truncated] == [6], findings
+    assert all(f.location.path == "big.xml" for f in truncated)
+
+
+@pytest.mark.parametrize("name", ["mig-srs.md", "third-party-licenses.md"])
+def test_a_markdown_file_given_as_a_test_report_says_what_it_is(name: str) -> None:
+    path = shared_path("realworld", "iec62304", "monai-deploy-informatics-gateway", name)
+    result, findings = parse_results(path.read_bytes(), name)
+    assert result is None
+    (finding,) = findings
+    assert finding.code == "results/not-junit"
+    assert "Markdown" in finding.message and "not a test report" in finding.message

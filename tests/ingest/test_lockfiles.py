@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.conftest import shared_path
 
+from medtrace.ingest.components import parse_components
 from medtrace.ingest.lockfiles import lockfile_kind, parse_lockfile
 from medtrace.model.components import Component, ComponentList
 from medtrace.model.finding import Finding, Severity
@@ -855,3 +856,35 @@ def test_unknown_names_are_sniffed_by_content() -> None:
 def test_an_empty_requirements_file_has_no_components() -> None:
     assert ok(b"").components == ()
     assert ok(b"", "requirements.txt").format == "requirements"
+
+
+NUGET = {
+    "version": 1,
+    "dependencies": {
+        "net6.0": {
+            "Newtonsoft.Json": {
+                "type": "Direct",
+                "requested": "[13.0.1, )",
+                "resolved": "13.0.1",
+                "contentHash": "ppPFpBcvxdsfUonNcvITKqLl3bqxWbDCZIzDWHzjpdAHRFfZe0Dw9HP/4"
+                "DvgwRR0q5g4F7qbjqf6E6R6VN/mzeGw==",
+            },
+            "Serilog": {"type": "Transitive", "resolved": "2.12.0", "contentHash": "xaiJLIdu6r"},
+            "Gateway.Common": {"type": "Project"},
+        },
+        "net8.0": {"Newtonsoft.Json": {"type": "Direct", "resolved": "13.0.1"}},
+    },
+}
+
+
+def test_a_nuget_packages_lock_is_read_as_a_lockfile() -> None:
+    data = json.dumps(NUGET, indent=2).encode()
+    found, findings = parse_components(data, "src/Gateway/packages.lock.json")
+    assert found is not None, findings
+    assert found.format == "packages.lock.json 1"
+    assert [(c.name, c.version, c.ecosystem, c.purl) for c in found.components] == [
+        ("Newtonsoft.Json", "13.0.1", "NuGet", "pkg:nuget/Newtonsoft.Json@13.0.1"),
+        ("Serilog", "2.12.0", "NuGet", "pkg:nuget/Serilog@2.12.0"),
+    ]
+    assert found.components[0].line is not None
+    assert [f for f in findings if f.severity is Severity.ERROR] == []

@@ -43,7 +43,7 @@ def test_scan_links_units_and_reports_unknown_ids(project: Path, write_item) -> 
     )
     (project / "src" / "loose.py").write_text("# implements: SRS-1\n", "utf-8")
     (project / "src" / "blob.bin").write_bytes(b"\xff\xfe# implements: SRS-1")
-    result = CliRunner().invoke(cli, ["scan", str(project), "--format", "json"])
+    result = CliRunner().invoke(cli, ["scan", "--path", str(project), "--format", "json"])
     assert result.exit_code == 1
     document = json.loads(result.stdout)
     assert document["units"] == {"SWU-1": ["SRS-1", "SRS-2"]}

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from lxml import etree
 from tests.conftest import shared_path
 
+from medtrace.ingest.components import parse_components
 from medtrace.ingest.sbom import LIBRARY_CHECK_LIMIT, parse_sbom
 from medtrace.model.components import Component, ComponentList
 from medtrace.model.finding import Finding, Severity
@@ -866,3 +867,60 @@ def test_spdx_test_and_dev_dependencies_are_not_shipped() -> None:
         "both": "required",
         "extra": "optional",
     }
+
+
+def _spdx_document(drop: str) -> bytes:
+    def package(name: str, version: str) -> dict[str, object]:
+        return {
+            "name": name,
+            "SPDXID": f"SPDXRef-Package-{name}",
+            "versionInfo": version,
+            "downloadLocation": "NOASSERTION",
+            "licenseConcluded": "BSD-3-Clause",
+            "copyrightText": "NOASSERTION",
+            "externalRefs": [
+                {
+                    "referenceCategory": "PACKAGE-MANAGER",
+                    "referenceType": "purl",
+                    "referenceLocator": f"pkg:pypi/{name}@{version}",
+                }
+            ],
+        }
+
+    first = package("click", "8.1.7")
+    first.pop(drop)
+    document = {
+        "spdxVersion": "SPDX-2.3",
+        "dataLicense": "CC0-1.0",
+        "SPDXID": "SPDXRef-DOCUMENT",
+        "name": "scanned",
+        "documentNamespace": "https://example.com/scan",
+        "creationInfo": {"created": "2024-01-01T00:00:00Z", "creators": ["Tool: a-scanner"]},
+        "packages": [first, package("rich", "13.7.0")],
+    }
+    return json.dumps(document, indent=2).encode()
+
+
+@pytest.mark.parametrize("field", ["downloadLocation", "SPDXID"])
+def test_an_spdx_document_missing_a_field_spdx_tools_requires_is_read(field: str) -> None:
+    found, findings = parse_sbom(_spdx_document(field), "scan.spdx.json")
+    assert found is not None, findings
+    assert [c.name for c in found.components] == ["click", "rich"]
+    assert [c.version for c in found.components] == ["8.1.7", "13.7.0"]
+    (warning,) = findings
+    assert warning.severity is Severity.WARNING and warning.code == "components/invalid"
+    assert field in warning.message and "click" in warning.message
+    assert warning.location.path == "scan.spdx.json"
+
+
+MARKDOWN = "realworld/iec62304/monai-deploy-informatics-gateway"
+
+
+@pytest.mark.parametrize("name", ["third-party-licenses.md", "mig-srs.md"])
+def test_a_markdown_file_given_as_an_sbom_says_what_it_is(name: str) -> None:
+    path = shared_path(*MARKDOWN.split("/"), name)
+    found, findings = parse_components(path.read_bytes(), name)
+    assert found is None
+    (finding,) = findings
+    assert finding.code == "components/unknown-format"
+    assert "Markdown" in finding.message and "not an SBOM" in finding.message

@@ -86,14 +86,23 @@ def test_checks_gaps_and_classify_say_rigor_level(tmp_path: Path) -> None:
     runner = CliRunner()
     result = runner.invoke(
         cli,
-        ["classify", str(root), "--system", "SWS-001", "--no-contributes", "--rationale", "x"],
+        [
+            "classify",
+            "--path",
+            str(root),
+            "--system",
+            "SWS-001",
+            "--no-contributes",
+            "--rationale",
+            "x",
+        ],
     )
     assert result.exit_code == 0, result.output
     assert "SWS-001 is rigor level I;" in result.stdout
     record = next((root / "items").glob("SCL-*.md")).read_text("utf-8")
     assert "contributes-to-harm: false" in record and "rigor-level: I" in record
     assert "unacceptable-risk" not in record  # Edition 1.1's questions are not asked
-    gaps = runner.invoke(cli, ["gaps", str(root)])
+    gaps = runner.invoke(cli, ["gaps", "--path", str(root)])
     assert "Rigor level I under iec62304:ed2-draft" in gaps.stdout
     assert not [f for f in check_project(root, NO_CACHE).findings if "4.3/" in f.code]
 
@@ -113,7 +122,7 @@ def test_a_risk_control_in_software_raises_the_project_to_level_two(tmp_path: Pa
         "implements-risk-control: [RC-001]\n---\n",
         "utf-8",
     )
-    result = CliRunner().invoke(cli, ["gaps", str(root), "--format", "json"])
+    result = CliRunner().invoke(cli, ["gaps", "--path", str(root), "--format", "json"])
     document = json.loads(result.stdout)
     assert (document["class"], document["rigor_level"]) == ("C", "II")
     findings = check_project(root, NO_CACHE).findings

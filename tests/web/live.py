@@ -62,7 +62,7 @@ def live_server(folder: Path) -> Iterator[Live]:
         )
     port = free_port()
     process = subprocess.Popen(
-        [*MEDTRACE, "serve", str(root), "--port", str(port)],
+        [*MEDTRACE, "serve", "--path", str(root), "--port", str(port)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -13,13 +13,16 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from medtrace.api.discover import NAME_NOT_UTF8
 from medtrace.api.revision import BASELINE_TAG_PREFIX, locate, read_revisions
+from medtrace.api.writing import OnWait, project_writer
 from medtrace.errors import ProjectError
 from medtrace.graph.fingerprint import own_fingerprint
-from medtrace.model import CACHE_DIR, CONFIG_FILE
+from medtrace.model import CACHE_DIR, CONFIG_FILE, Finding
 from medtrace.store.git import GitError
 
 MANIFEST_FORMAT = 1
@@ -80,47 +83,66 @@ def baseline_tag(name: str) -> str:
     return BASELINE_TAG_PREFIX + name
 
 
-def create_baseline(start: Path, name: str, message: str = "") -> CreatedBaseline:
+def create_baseline(
+    start: Path, name: str, message: str = "", *, on_wait: OnWait | None = None
+) -> CreatedBaseline:
     """Tag the project's committed ``HEAD`` as baseline ``name`` with a manifest."""
     tag = baseline_tag(name)
-    located = locate(start)
-    repository = located.repository
-    if repository.ref_exists(f"refs/tags/{tag}"):
-        raise GitError(f"baseline {name!r} already exists (tag {tag})")
-    if not repository.has_commits():
-        raise GitError("the repository has no commits yet: commit the project first")
-    head = repository.rev_parse("HEAD")
-    snapshot = read_revisions(located, [head])[0]
-    items = snapshot.project.items
-    config, *contents = repository.read_blobs(
-        [f"{head}:{located.prefix}{CONFIG_FILE}", *(snapshot.blobs[i.source.path] for i in items)]
-    )
-    ignore = snapshot.project.config.non_normative
-    entries = (
-        ManifestEntry(
-            id=item.id,
-            path=item.source.path,
-            kind=item.kind,
-            sha256=_sha256(data),
-            fingerprint=own_fingerprint(item, ignore),
+    with project_writer(start, on_wait=on_wait):
+        located = locate(start)
+        repository = located.repository
+        if repository.ref_exists(f"refs/tags/{tag}"):
+            raise GitError(f"baseline {name!r} already exists (tag {tag})")
+        if not repository.has_commits():
+            raise GitError("the repository has no commits yet: commit the project first")
+        head = repository.rev_parse("HEAD")
+        snapshot = read_revisions(located, [head])[0]
+        _refuse_unnamed(snapshot.project.diagnostics)
+        items = snapshot.project.items
+        config, *contents = repository.read_blobs(
+            [
+                f"{head}:{located.prefix}{CONFIG_FILE}",
+                *(snapshot.blobs[i.source.path] for i in items),
+            ]
         )
-        for item, data in zip(items, contents, strict=True)
-    )
-    manifest = Manifest(
-        name=name,
-        commit=head,
-        commit_date=repository.commit_date(head),
-        project=located.prefix.rstrip("/") or ".",
-        config_sha256=_sha256(config),
-        items=tuple(sorted(entries)),
-    )
-    text = message.strip() or f"medtrace baseline {name}"
-    repository.create_tag(tag, head, f"{text}\n\n{MANIFEST_MARKER}\n{manifest_json(manifest)}")
-    uncommitted = (
-        path.removeprefix(located.prefix) for path in repository.uncommitted(located.prefix)
-    )
-    shown = tuple(path for path in uncommitted if not path.startswith(f"{CACHE_DIR}/"))
-    return CreatedBaseline(manifest=manifest, tag=tag, uncommitted=shown)
+        ignore = snapshot.project.config.non_normative
+        entries = (
+            ManifestEntry(
+                id=item.id,
+                path=item.source.path,
+                kind=item.kind,
+                sha256=_sha256(data),
+                fingerprint=own_fingerprint(item, ignore),
+            )
+            for item, data in zip(items, contents, strict=True)
+        )
+        manifest = Manifest(
+            name=name,
+            commit=head,
+            commit_date=repository.commit_date(head),
+            project=located.prefix.rstrip("/") or ".",
+            config_sha256=_sha256(config),
+            items=tuple(sorted(entries)),
+        )
+        text = message.strip() or f"medtrace baseline {name}"
+        repository.create_tag(tag, head, f"{text}\n\n{MANIFEST_MARKER}\n{manifest_json(manifest)}")
+        uncommitted = (
+            path.removeprefix(located.prefix) for path in repository.uncommitted(located.prefix)
+        )
+        shown = tuple(path for path in uncommitted if not path.startswith(f"{CACHE_DIR}/"))
+        return CreatedBaseline(manifest=manifest, tag=tag, uncommitted=shown)
+
+
+def _refuse_unnamed(diagnostics: Sequence[Finding]) -> None:
+    """Refuse a baseline that would leave out item files whose names are not UTF-8."""
+    unnamed = sorted(f.location.path for f in diagnostics if f.message == NAME_NOT_UTF8)
+    if unnamed:
+        more = f" (and {len(unnamed) - 1} more)" if len(unnamed) > 1 else ""
+        raise ProjectError(
+            f"{unnamed[0]}{more}: the file name is not UTF-8, so the baseline would leave "
+            "it out; nothing was tagged",
+            hint="rename the file (git mv) and commit",
+        )
 
 
 def list_baselines(start: Path) -> tuple[Baseline, ...]:

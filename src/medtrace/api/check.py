@@ -24,6 +24,7 @@ from medtrace.model.results import RUNS_FOLDER
 from medtrace.model.review import LinkBase, Review
 from medtrace.standard import all_rules, evaluate
 from medtrace.standard.rules.clause_7 import FILE_REFERENCE as _PATH
+from medtrace.store.containment import is_inside
 from medtrace.store.git import GitError, GitRepository
 from medtrace.store.runs import load_runs, run_files
 
@@ -177,6 +178,7 @@ def _rules(
         code=code,
         link_bases=history.bases,
         known=known,
+        at_head=history.at_head,
         versioned=head is not None and bool(head[1]),
         commit_dates=commit_dates(head[0], graph) if head is not None and head[1] else {},
     )
@@ -194,6 +196,7 @@ def rule_findings(
     code: Mapping[str, str] | None = None,
     link_bases: Mapping[tuple[str, str], LinkBase] | None = None,
     known: Mapping[str, str] | None = None,
+    at_head: Mapping[str, tuple[str, str]] | None = None,
     versioned: bool | None = None,
     commit_dates: Mapping[str, str] | None = None,
 ) -> tuple[Finding, ...]:
@@ -202,7 +205,8 @@ def rule_findings(
     ``code`` are the units' code digests (default: read from their files now);
     ``link_bases`` when each trace link was made (default: none known, so suspect links
     compare against the review stamps alone); ``known`` the own fingerprints the loader
-    computed; ``versioned`` whether the project is in git with a commit (None: unknown);
+    computed; ``at_head`` the own and deep fingerprints at ``HEAD`` (the link history);
+    ``versioned`` whether the project is in git with a commit (None: unknown);
     ``commit_dates`` the dates of the commits change requests name."""
     runs, unreadable = load_runs(root, root / RUNS_FOLDER)
     components, source_findings = _sources(root, config)
@@ -219,6 +223,7 @@ def rule_findings(
         code,
         link_bases=link_bases,
         known=known,
+        at_head=at_head,
         versioned=versioned,
         commit_dates=commit_dates,
     )
@@ -312,7 +317,7 @@ def _advisories(root: Path, name: str) -> tuple[AdvisoryIndex | None, tuple[Find
     from medtrace.store.advisories import read_advisories
 
     try:
-        records, findings = read_advisories(root / name, parse=parse_advisory)
+        records, findings = read_advisories(root / name, parse=parse_advisory, fence=root)
     except MedtraceError as error:
         where = SourceLocation(path=CONFIG_FILE)
         return None, (
@@ -353,7 +358,7 @@ def _missing_files(opened: OpenProject) -> list[Finding]:
 def _not_in_project(root: Path, name: str) -> str:
     """Why ``name`` is not a file of the project (``""``: it is)."""
     path = root / name
-    if not path.resolve().is_relative_to(root.resolve()):
+    if not is_inside(root, path):
         return "outside the project"
     return "" if path.is_file() else "not a file in the project"
 

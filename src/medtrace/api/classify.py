@@ -9,18 +9,26 @@ the answer (E2R3).
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from medtrace.api.load import load_project
+from medtrace.api.writing import OnWait, project_writer
 from medtrace.errors import ProjectError
 from medtrace.graph import TraceGraph
-from medtrace.model import SafetyClass
+from medtrace.ingest.item_file import ID_PATTERN
+from medtrace.model import ProjectConfig, SafetyClass
 from medtrace.standard.classes import RIGOR_OF, compute_classes, decide_class, level_label
 from medtrace.standard.context import ED2_DRAFT, RuleContext
-from medtrace.store import write_atomic
+from medtrace.store.containment import inside
+from medtrace.store.files import write_new
+
+SYSTEM_KINDS = frozenset({"software-system"})
+HAZARD_KINDS = frozenset({"hazard", "hazardous-situation", "harm"})
+CONTROL_KINDS = frozenset({"risk-control"})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -42,47 +50,67 @@ def edition2(start: Path) -> bool:
     return load_project(start).config.standard == ED2_DRAFT
 
 
-def classify(start: Path, answers: Answers) -> tuple[Path, str]:
+def classify(start: Path, answers: Answers, *, on_wait: OnWait | None = None) -> tuple[Path, str]:
     """Write the classification record; returns its path and the class (or, under the
     Edition 2 draft, the rigor level) decided, as reports name it (``Class C``).
 
     Refuses (ProjectError) when the system, a hazard or a credited control does
     not exist, or a record already classifies the system: it never rewrites one.
     """
+    with project_writer(start, on_wait=on_wait):
+        project = load_project(start)
+        graph = TraceGraph(project.items, project.config.schema)
+        system = graph.get(answers.system)
+        if system is None or system.kind != "software-system":
+            raise ProjectError(f"{answers.system}: no software-system with this id in the project")
+        existing = graph.sources(system.id, "classifies")
+        if existing:
+            raise ProjectError(
+                f"{existing[0].source}: {existing[0].id} already classifies {system.id}; "
+                "edit that record instead"
+            )
+        _require(graph, answers.hazards, HAZARD_KINDS, "hazard")
+        _require(graph, answers.credits, CONTROL_KINDS, "risk control")
+        ed2 = project.config.standard == ED2_DRAFT
+        decided = _decide(graph, project.config, answers, ed2=ed2)
+        record_id = answers.record_id or _next_id(graph, "SCL")
+        if not ID_PATTERN.match(record_id):
+            raise ProjectError(
+                f"--id {record_id[:80]!r} is not a valid item id (nothing was written)",
+                hint="an id starts with a letter and holds letters, digits, '.', '_' or '-'",
+            )
+        if graph.get(record_id) is not None:
+            raise ProjectError(f"{record_id}: an item with this id already exists")
+        root = Path(project.root)
+        path = inside(root, Path(system.source.path).parent / f"{record_id}.md", "--id")
+        if path.exists():
+            raise ProjectError(f"{path}: file exists")
+        render = _render_ed2 if ed2 else _render
+        write_new(path, render(record_id, system.id, answers, decided).encode("utf-8"))
+        return path, level_label(decided, ed2)
+
+
+def _decide(
+    graph: TraceGraph, config: ProjectConfig, answers: Answers, *, ed2: bool
+) -> SafetyClass:
+    """The class the answers give; under the Edition 2 draft, Class C stands for rigor
+    level II (the software can contribute to harm, or implements a risk control)."""
+    if not ed2:
+        return decide_class(answers.contributes, answers.unacceptable_risk, answers.worst_harm)
+    context = RuleContext(graph=graph, config=config, classes=compute_classes(graph))
+    return SafetyClass.C if answers.contributes or context.controls_in_software else SafetyClass.A
+
+
+def missing_items(start: Path, ids: Sequence[str], kinds: Collection[str]) -> tuple[str, ...]:
+    """Those of ``ids`` that are no item of ``kinds`` in the project (to ask again for)."""
+    if not ids:
+        return ()
     project = load_project(start)
-    graph = TraceGraph(project.items, project.config.schema)
-    system = graph.get(answers.system)
-    if system is None or system.kind != "software-system":
-        raise ProjectError(f"{answers.system}: no software-system with this id in the project")
-    existing = graph.sources(system.id, "classifies")
-    if existing:
-        raise ProjectError(
-            f"{existing[0].source}: {existing[0].id} already classifies {system.id}; "
-            "edit that record instead"
-        )
-    _require(graph, answers.hazards, {"hazard", "hazardous-situation", "harm"}, "hazard")
-    _require(graph, answers.credits, {"risk-control"}, "risk control")
-    ed2 = project.config.standard == ED2_DRAFT
-    if ed2:
-        context = RuleContext(graph=graph, config=project.config, classes=compute_classes(graph))
-        level_two = answers.contributes or context.controls_in_software
-        decided = SafetyClass.C if level_two else SafetyClass.A
-    else:
-        decided = decide_class(answers.contributes, answers.unacceptable_risk, answers.worst_harm)
-    record_id = answers.record_id or _next_id(graph, "SCL")
-    if graph.get(record_id) is not None:
-        raise ProjectError(f"{record_id}: an item with this id already exists")
-    folder = Path(project.root) / Path(system.source.path).parent
-    path = folder / f"{record_id}.md"
-    if path.exists():
-        raise ProjectError(f"{path}: file exists")
-    text = _render_ed2(record_id, system.id, answers, decided) if ed2 else None
-    text = text or _render(record_id, system.id, answers, decided)
-    write_atomic(path, text.encode("utf-8"))
-    return path, level_label(decided, ed2)
+    kind_of = {item.id: item.kind for item in project.items}
+    return tuple(item_id for item_id in ids if kind_of.get(item_id) not in kinds)
 
 
-def _require(graph: TraceGraph, ids: tuple[str, ...], kinds: set[str], what: str) -> None:
+def _require(graph: TraceGraph, ids: tuple[str, ...], kinds: Collection[str], what: str) -> None:
     for item_id in ids:
         item = graph.get(item_id)
         if item is None or item.kind not in kinds:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
+from medtrace.api.discover import NAME_NOT_UTF8
 from medtrace.api.link_history import project_link_bases
 from medtrace.api.load import load_project
 from medtrace.api.revision import WORKTREE, locate, read_revisions, resolve
@@ -90,7 +91,19 @@ def diff_projects(
         moved=tuple(moved),
         suspect=suspect,
         config_changed=old.config.digest != new.config.digest,
+        unreadable=_not_compared(old, new),
     )
+
+
+def _not_compared(old: Project, new: Project) -> tuple[str, ...]:
+    """The item files of either side whose names are not UTF-8 (they hold no item)."""
+    sides = [
+        {f.location.path for f in project.diagnostics if f.message == NAME_NOT_UTF8}
+        for project in (old, new)
+    ]
+    names = {"old": sides[0] - sides[1], "new": sides[1] - sides[0]}
+    names["old and new"] = sides[0] & sides[1]
+    return tuple(f"{side}: {path}" for side, paths in names.items() for path in sorted(paths))
 
 
 def compare_items(old: Item, new: Item) -> ItemChange:

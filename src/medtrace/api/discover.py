@@ -9,8 +9,10 @@ from pathlib import Path
 from medtrace.errors import ProjectError
 from medtrace.model import CACHE_DIR, CONFIG_FILE, Finding, ProjectConfig, Severity, SourceLocation
 from medtrace.store import FileStamp
+from medtrace.store.containment import is_inside
 
 ITEM_SUFFIX = ".md"
+NAME_NOT_UTF8 = "the file name is not UTF-8; rename the file"  # (a file/unreadable finding)
 _SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", CACHE_DIR})
 
 
@@ -35,9 +37,11 @@ def discover(root: Path, config: ProjectConfig) -> tuple[dict[str, FileStamp], l
 
     Hidden files and folders, ``node_modules`` and the cache are skipped, and so
     is any path matching an ``exclude`` pattern (``fnmatch``, where ``*`` also
-    matches ``/``). Symbolic links to folders are not followed.
+    matches ``/``). Symbolic links to folders are not followed; a linked item file
+    that leads outside the project is not read (a ``file/outside-project`` finding).
     """
     found: dict[str, FileStamp] = {}
+    linked: list[str] = []  # item files that are symbolic links
     findings: list[Finding] = []
     for entry in config.paths:
         base = (root / entry).resolve()
@@ -52,7 +56,18 @@ def discover(root: Path, config: ProjectConfig) -> tuple[dict[str, FileStamp], l
             )
             continue
         prefix = base.relative_to(root).as_posix()
-        _walk(str(base), "" if prefix == "." else prefix + "/", found)
+        _walk(str(base), "" if prefix == "." else prefix + "/", found, linked)
+    for path in sorted(linked):
+        if not is_inside(root, Path(path)):
+            del found[path]
+            findings.append(
+                Finding(
+                    code="file/outside-project",
+                    severity=Severity.ERROR,
+                    message="a link to a file outside the project; not read",
+                    location=SourceLocation(path=path),
+                )
+            )
     for path in [path for path in found if not is_utf8(path)]:
         del found[path]
         shown = path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
@@ -60,7 +75,7 @@ def discover(root: Path, config: ProjectConfig) -> tuple[dict[str, FileStamp], l
             Finding(
                 code="file/unreadable",
                 severity=Severity.ERROR,
-                message="the file name is not UTF-8; rename the file",
+                message=NAME_NOT_UTF8,
                 location=SourceLocation(path=shown),
             )
         )
@@ -74,7 +89,7 @@ def discover(root: Path, config: ProjectConfig) -> tuple[dict[str, FileStamp], l
     return found, findings
 
 
-def _walk(folder: str, prefix: str, found: dict[str, FileStamp]) -> None:
+def _walk(folder: str, prefix: str, found: dict[str, FileStamp], linked: list[str]) -> None:
     try:
         entries = list(os.scandir(folder))
     except OSError:
@@ -89,8 +104,10 @@ def _walk(folder: str, prefix: str, found: dict[str, FileStamp]) -> None:
             except OSError:
                 continue
             found[prefix + name] = (stat.st_size, stat.st_mtime_ns)
+            if entry.is_symlink():
+                linked.append(prefix + name)
         elif entry.is_dir(follow_symlinks=False) and name not in _SKIPPED_DIRS:
-            _walk(entry.path, prefix + name + "/", found)
+            _walk(entry.path, prefix + name + "/", found, linked)
 
 
 def is_utf8(path: str) -> bool:

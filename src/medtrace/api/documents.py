@@ -24,6 +24,7 @@ from medtrace.api.code import project_fingerprints
 from medtrace.api.document_control import SHORT, author_text, control, project_log
 from medtrace.api.document_jobs import render_all
 from medtrace.api.load import LoadOptions, load_project
+from medtrace.api.writing import OnWait, project_writer
 from medtrace.errors import MedtraceError, ProjectError
 from medtrace.export.documents import content, reports, requirements, risk_management
 from medtrace.export.documents.html import render_site
@@ -49,7 +50,8 @@ from medtrace.standard.classes import RIGOR_OF, compute_classes, level_label
 from medtrace.standard.context import ED2_DRAFT
 from medtrace.standard.engine import VERIFIED_KINDS
 from medtrace.standard.matrix import compliance_matrix
-from medtrace.store.files import write_atomic
+from medtrace.store.containment import inside
+from medtrace.store.files import write_atomic, write_files
 from medtrace.store.runs import load_runs
 
 FORMATS = ("html", "md", "pdf", "docx")
@@ -197,6 +199,7 @@ def build_documents(
     formats: Sequence[str] = ("html", "md"),
     *,
     release: str = "",
+    on_wait: OnWait | None = None,
 ) -> BuildReport:
     """Assemble the set and write it in ``formats`` to ``output`` (default: ``[docs] output``
     under the project root). Files of documents no longer produced are removed.
@@ -204,24 +207,25 @@ def build_documents(
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise MedtraceError(f"unknown document format {unknown[0]!r} (known: {', '.join(FORMATS)})")
-    project = load_project(start)
-    root = Path(project.root)
-    target = output if output is not None else root / project.config.docs.output
-    document_set = _assemble(start, project, LoadOptions(), release)
-    # PDF and DOCX render in worker processes while this one writes HTML and Markdown.
-    with ThreadPoolExecutor(1) as background:
-        binary = background.submit(_render_binary, document_set, target, formats, root, project)
-        written = _render_text(document_set, target, formats, root, project)
-        written += binary.result()
-    _remove_stale(target, document_set, formats)
-    gaps = sum(len(d.gaps) for d in document_set.documents)
-    return BuildReport(
-        output=target,
-        files=tuple(sorted(written)),
-        gaps=gaps,
-        documents=len(document_set.documents),
-        unreadable=unreadable_items(project),
-    )
+    with project_writer(start, on_wait=on_wait):
+        project = load_project(start)
+        root = Path(project.root)
+        target = output if output is not None else root / project.config.docs.output
+        document_set = _assemble(start, project, LoadOptions(), release)
+        # PDF and DOCX render in worker processes while this one writes HTML and Markdown.
+        with ThreadPoolExecutor(1) as background:
+            binary = background.submit(_render_binary, document_set, target, formats, root, project)
+            written = _render_text(document_set, target, formats, root, project)
+            written += binary.result()
+        _remove_stale(target, document_set, formats)
+        gaps = sum(len(d.gaps) for d in document_set.documents)
+        return BuildReport(
+            output=target,
+            files=tuple(sorted(written)),
+            gaps=gaps,
+            documents=len(document_set.documents),
+            unreadable=unreadable_items(project),
+        )
 
 
 def _render_text(
@@ -238,8 +242,7 @@ def _render_text(
         for document in document_set.documents:
             markdown = render_markdown(document_set, document)
             files[target / f"{document.slug}.md"] = markdown.encode("utf-8")
-    for path, data in sorted(files.items()):
-        write_atomic(path, data)
+    write_files(sorted(files.items()))
     return list(files)
 
 
@@ -280,6 +283,8 @@ def _templates(root: Path, folder: str) -> Path | None:
     path = root / folder
     if not path.is_dir():
         raise ProjectError(f"{path}: [docs] templates is not a folder")
+    for template in sorted(path.rglob("*")):
+        inside(root, template, "[docs] templates")
     return path
 
 

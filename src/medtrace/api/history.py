@@ -9,6 +9,7 @@ version that held an item.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from medtrace.api.diff import compare_items
@@ -29,11 +30,14 @@ CREATED, CHANGED, MOVED, UNCHANGED, UNREADABLE, DELETED = (
     "unreadable",
     "deleted",
 )
+# The item is in the earliest commit a shallow clone has: where it began is not fetched.
+FIRST_FETCHED = "first fetched"
 
 
 def item_history(start: Path, item_id: str) -> tuple[HistoryEntry, ...]:
     """Every commit (reachable from ``HEAD``) that touched the file of ``item_id``,
-    oldest first. The item is looked up in the working tree."""
+    oldest first. The item is looked up in the working tree. In a shallow clone, an
+    item in the earliest fetched commit is :data:`FIRST_FETCHED` there, not created."""
     project = load_project(start)
     current = next((item for item in project.items if item.id == item_id), None)
     if current is None:
@@ -56,6 +60,7 @@ def history_of(root: Path, current: Item, schema: Schema) -> tuple[HistoryEntry,
     files = dict(zip((c.commit for c in present), blobs[: len(present)], strict=True))
     configs = dict(zip((c.commit for c in present), blobs[len(present) :], strict=True))
     schemas = _Schemas(schema)
+    boundary = repository.shallow_commits()
     entries: list[HistoryEntry] = []
     previous: Item | None = None
     for commit in reversed(commits):
@@ -64,7 +69,10 @@ def history_of(root: Path, current: Item, schema: Schema) -> tuple[HistoryEntry,
         item = None
         if data is not None:
             item = parse_item(data, path, schemas.at(configs.get(commit.commit))).item
-        entries.append(_entry(commit, path, previous, item))
+        entry = _entry(commit, path, previous, item)
+        if entry.event == CREATED and commit.commit in boundary:
+            entry = replace(entry, event=FIRST_FETCHED)
+        entries.append(entry)
         if commit.status == "D":
             previous = None
         elif item is not None:

@@ -25,9 +25,9 @@ from medtrace.api.commit import Author, commit_files, commit_message
 from medtrace.api.load import load_project
 from medtrace.api.would_be import WouldBe, check_would_be
 from medtrace.errors import MedtraceError, ProjectError
-from medtrace.export.block_yaml import block_yaml
 from medtrace.export.front_matter import replace_body, update_front_matter
 from medtrace.ingest import parse_item
+from medtrace.interchange.block_yaml import block_yaml
 from medtrace.model import Item, Project, Schema
 from medtrace.store import write_atomic
 from medtrace.store.lock import project_lock

@@ -38,7 +38,7 @@ _SEPARATOR = "\x1f"
 _RECORD = "\x01"
 _FORMAT = f"--format={_RECORD}%H%x00%cI%x00"
 _CHUNK = 400  # commits read and parsed together
-_VERSION = "1"  # of what the cache remembers of the walk; another version walks afresh
+_VERSION = "3"  # of what the cache remembers of the walk; another version walks afresh
 _SYMLINK, _SUBMODULE = "120000", "160000"
 
 Pair = tuple[str, str]  # (item, an item it depends on)
@@ -46,11 +46,16 @@ Pair = tuple[str, str]  # (item, an item it depends on)
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LinkHistory:
-    """The link bases at ``head`` (None: no history), and what the comparison rests on."""
+    """The link bases at ``head`` (None: no history), and what the comparison rests on.
+
+    ``at_head`` holds each item's own and deep fingerprint at ``head``: the working tree's
+    deep fingerprints are those, but for items whose upstream changed since ``head``.
+    """
 
     head: str | None
     bases: Mapping[Pair, LinkBase] = field(default_factory=dict)
     note: str = ""
+    at_head: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,22 +108,28 @@ def link_history(
     if not head:
         return LinkHistory(head=None, note=NO_COMMITS)
     try:
-        stored, rows, base_rows = cache.history()
+        remembered = cache.history()
     except StoreError:
-        stored, rows, base_rows = None, [], []
-    stored = stored[len(_VERSION) + 1 :] if stored and stored.startswith(_VERSION + " ") else None
+        remembered = None
+    stored, rows, base_rows = None, [], []
+    if remembered is not None and remembered[0].startswith(_VERSION + " "):
+        stored = remembered[0][len(_VERSION) + 1 :]
+        rows, base_rows = remembered[1]
     if stored == head:
-        return LinkHistory(head=head, bases=_bases(base_rows))
+        at_head = {item_id: (own, deep) for _, item_id, own, _, _, deep in rows}
+        return LinkHistory(head=head, bases=_bases(base_rows), at_head=at_head)
     prefix = _prefix(root, repository)
     walk = _Walk(config)
     since: str | None = None
     if stored is not None and _on_first_parents(repository, stored, head):
         walk.load(rows, base_rows)
         since = stored
-    walk.run(repository, prefix, config_bytes, since, head)
+    walk.run(
+        repository, prefix, config_bytes, since, head, _Worktree(cache, repository, prefix, head)
+    )
     with contextlib.suppress(StoreError):  # the walk is still right; the next one walks again
-        cache.save_history(f"{_VERSION} {head}", walk.rows(), walk.base_rows())
-    return LinkHistory(head=head, bases=walk.bases)
+        cache.save_history(f"{_VERSION} {head}", (list(walk.rows()), list(walk.base_rows())))
+    return LinkHistory(head=head, bases=walk.bases, at_head=walk.at_head())
 
 
 def project_link_bases(start: Path) -> Mapping[Pair, LinkBase]:
@@ -168,18 +179,28 @@ class _Walk:
         self.depended_by: dict[str, set[str]] = {}  # id -> ids whose deps name it
         self.served_by: dict[str, set[str]] = {}  # id -> ids that serve it
         self.bases: dict[Pair, LinkBase] = {}
+        self._at_head: dict[str, tuple[str, str]] | None = None
 
     # -- state ---------------------------------------------------------------------------
 
     def load(self, rows: Iterable[tuple[str, ...]], base_rows: Iterable[tuple[str, ...]]) -> None:
-        for path, item_id, own, deps, served in rows:
+        for path, item_id, own, deps, served, _ in rows:
             self._put(path, _Entry(item_id, own, _split(deps), _split(served)))
         self.bases = _bases(base_rows)
 
+    def at_head(self) -> dict[str, tuple[str, str]]:
+        """Each item's own and deep fingerprint as the walk ended (computed once)."""
+        if self._at_head is None:
+            deep = deep_of(self.own, self.own, self.deps)
+            self._at_head = {item_id: (own, deep[item_id]) for item_id, own in self.own.items()}
+        return self._at_head
+
     def rows(self) -> Iterator[tuple[str, ...]]:
+        at_head = self.at_head()
         for path, entry in self.entries.items():
             deps, served = _SEPARATOR.join(entry.deps), _SEPARATOR.join(entry.served)
-            yield path, entry.id, entry.own, deps, served
+            deep = at_head.get(entry.id, ("", ""))[1]
+            yield path, entry.id, entry.own, deps, served, deep
 
     def base_rows(self) -> Iterator[tuple[str, ...]]:
         for (item, other), base in self.bases.items():
@@ -237,27 +258,37 @@ class _Walk:
         config_bytes: bytes,
         since: str | None,
         head: str,
+        worktree: _Worktree,
     ) -> None:
         commits = _commits(repository, prefix, since, head, self.config)
         for start in range(0, len(commits), _CHUNK):
             chunk = commits[start : start + _CHUNK]
-            parsed = self._parse(repository, config_bytes, chunk)
+            parsed = self._parse(repository, config_bytes, chunk, worktree)
             for commit in chunk:
                 self._step(commit, parsed)
 
     def _parse(
-        self, repository: GitRepository, config_bytes: bytes, commits: list[_Commit]
+        self,
+        repository: GitRepository,
+        config_bytes: bytes,
+        commits: list[_Commit],
+        worktree: _Worktree,
     ) -> dict[tuple[str, str], _Entry | None]:
+        """Each file version the commits changed to: from the working tree's parse cache
+        where it is the version ``HEAD`` holds and the file is unchanged since, else parsed
+        from git."""
+        wanted = {(path, blob) for c in commits for path, blob in c.changes if blob}
+        known = worktree.entries(wanted, self.config.non_normative)
         digest = self.config.digest
         versions: list[FileVersion] = sorted(
-            {(digest, path, blob) for c in commits for path, blob in c.changes if blob}
+            (digest, path, blob) for path, blob in wanted if (path, blob) not in known
         )
         results = parse_versions(repository, {digest: config_bytes}, versions)
         ignore = self.config.non_normative
-        return {
-            (path, blob): _entry(parsed.item, ignore) if parsed.item is not None else None
-            for (_, path, blob), parsed in results.items()
-        }
+        found = dict(known)
+        for (_, path, blob), parsed in results.items():
+            found[(path, blob)] = _entry(parsed.item, ignore) if parsed.item is not None else None
+        return found
 
     def _step(self, commit: _Commit, parsed: Mapping[tuple[str, str], _Entry | None]) -> None:
         new = {path: parsed.get((path, blob)) if blob else None for path, blob in commit.changes}
@@ -286,10 +317,54 @@ class _Walk:
                 )
 
 
-def _entry(item: Item, ignore: Iterable[str]) -> _Entry:
+class _Worktree:
+    """The working tree's parse results of the files that are as ``HEAD`` holds them: the
+    same bytes at the same path parse the same, so they need not be parsed from git."""
+
+    def __init__(self, cache: ParseCache, repository: GitRepository, prefix: str, head: str):
+        self.cache = cache
+        self.repository = repository
+        self.prefix = prefix
+        self.head = head
+        self._blobs: dict[str, str] | None = None
+
+    def entries(
+        self, wanted: Iterable[tuple[str, str]], ignore: Iterable[str]
+    ) -> dict[tuple[str, str], _Entry | None]:
+        blobs = self._head_blobs()
+        same = [(path, blob) for path, blob in wanted if blobs.get(path) == blob]
+        if not same:
+            return {}
+        try:
+            parsed = self.cache.parsed_of(path for path, _ in same)
+        except StoreError:
+            return {}
+        found: dict[tuple[str, str], _Entry | None] = {}
+        for path, blob in same:
+            result = parsed.get(path)
+            if result is None or not result.fingerprint or result.item is None:
+                continue  # not in the cache as an item: parse it from git
+            found[(path, blob)] = _entry(result.item, ignore, result.fingerprint)
+        return found
+
+    def _head_blobs(self) -> dict[str, str]:
+        """Project path -> blob id at ``HEAD``, of the files the working tree still holds
+        as they are there."""
+        if self._blobs is None:
+            prefix = self.prefix
+            changed = self.repository.changed_files(self.head, prefix)
+            self._blobs = {
+                f.path[len(prefix) :]: f.blob
+                for f in self.repository.tree_files(self.head, prefix)
+                if f.path.startswith(prefix) and f.path not in changed and not f.symlink
+            }
+        return self._blobs
+
+
+def _entry(item: Item, ignore: Iterable[str], own: str = "") -> _Entry:
     deps = sorted({link.target for link in item.links if link.role in DEPENDENCY_LINKS})
     served = sorted({link.target for link in item.links if link.role in SERVED_LINKS})
-    return _Entry(item.id, own_fingerprint(item, ignore), tuple(deps), tuple(served))
+    return _Entry(item.id, own or own_fingerprint(item, ignore), tuple(deps), tuple(served))
 
 
 def _split(text: str) -> tuple[str, ...]:

@@ -33,6 +33,7 @@ from medtrace.model import (
 )
 from medtrace.model.review import REVIEWS_FILE, Review
 from medtrace.store import FileStamp, FreshFile, ParseCache, fresh_file
+from medtrace.store.containment import check_settings
 
 # Below this many files to parse, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 2000
@@ -91,6 +92,7 @@ def open_project(start: Path, options: LoadOptions | None = None) -> Iterator[Op
     except OSError as error:
         raise ProjectError(f"{config_path}: cannot be read ({error.strerror})") from None
     config, config_findings = parse_config(config_bytes)
+    check_settings(root, config)
     files, path_findings = discover(root, config)
     cache = ParseCache(root if options.use_cache else None, config.digest)
     try:

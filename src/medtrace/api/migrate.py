@@ -1,73 +1,150 @@
-"""Migration: import the items of another requirements tool into a project.
+"""Migration: bring the items of another tool into a project, and give them back.
 
-An import writes new item files only: it never overwrites a file and never
-reuses an id the project has. Everything is read and checked before the
-first file is written, so a failure writes nothing. What medtrace has no
-field for is kept in a section of the item's body and reported as unmapped.
+Each operation reads its source (:mod:`medtrace.interchange`: one package per
+format, holding its ``read``, ``map`` and ``write``), loads the project, maps
+the source's records to new items and writes them (all or none, never over a
+file or an id the project has: :func:`medtrace.interchange.items.write_new_items`).
+Everything is read and checked before the first file is written, so a failure
+writes nothing.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+import dataclasses
+import datetime as dt
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from medtrace.api.load import LoadOptions, load_project
+from medtrace.api.writing import OnWait, project_writer
 from medtrace.errors import MedtraceError
-from medtrace.export.block_yaml import block_yaml
-from medtrace.ingest.doorstop import DoorstopTree, parse_doorstop
-from medtrace.ingest.needs import Need, parse_needs
-from medtrace.model import Finding, Severity, SourceLocation
-from medtrace.model.schema import Schema
-from medtrace.store.files import NewFiles, StagedFiles
+from medtrace.graph import TraceGraph
+from medtrace.interchange.doorstop.map import doorstop_items
+from medtrace.interchange.doorstop.read import ITEM_SUFFIXES, parse_doorstop
+from medtrace.interchange.findings import NOT_IMPORTED, migrate_warning
+from medtrace.interchange.items import (
+    MigrationReport,
+    read_source,
+    stop_on_errors,
+    write_new_items,
+)
+from medtrace.interchange.needs.map import needs_items
+from medtrace.interchange.needs.read import parse_needs
+from medtrace.interchange.rdm.map import FOLDER as RDM_FOLDER
+from medtrace.interchange.rdm.map import rdm_items, rdm_warnings, relocated
+from medtrace.interchange.rdm.read import KNOWN_FILES, parse_rdm
+from medtrace.interchange.reqif.map import ReqifMapper
+from medtrace.interchange.reqif.read import parse_reqif
+from medtrace.interchange.reqif.schema import validate_reqif
+from medtrace.interchange.reqif.write import EPOCH, reqif_bytes
+from medtrace.interchange.strictdoc.map import FOLDER as STRICTDOC_FOLDER
+from medtrace.interchange.strictdoc.map import StrictdocReport, left_out_nodes, strictdoc_items
+from medtrace.interchange.strictdoc.read import parse_sdoc
+from medtrace.interchange.strictdoc.records import SdocDocument
+from medtrace.interchange.tables.map import table_items, table_rows
+from medtrace.interchange.tables.read import read_table, table_format
+from medtrace.interchange.tables.write import table_bytes
+from medtrace.model import Finding
+from medtrace.store.collector import collector_paused
+from medtrace.store.files import NewFiles, StagedFiles, write_atomic
+from medtrace.store.git import GitError, GitRepository
+from medtrace.store.writer_process import BackgroundFiles
 
-LINK_ROLES = ("derived-from", "verifies", "implements")  # preferred role of an imported link
-NEEDS_KINDS = {
-    "req": "software-requirement",
-    "spec": "software-requirement",
-    "test": "test-case",
-    "impl": "software-unit",
-}
-NEEDS_DEFAULT_KIND = "software-requirement"
-NEEDS_STATUSES = frozenset({"draft", "in-review", "approved", "obsolete"})
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class NewItem:
-    """An item to write: front matter values (fields and links) and a Markdown body."""
-
-    id: str
-    kind: str
-    title: str
-    body: str
-    fields: tuple[tuple[str, object], ...] = ()
-    links: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    unmapped: tuple[str, ...] = ()  # source attributes kept in the body only
-    source: str = ""  # where it came from, for the report
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class MigratedItem:
-    id: str
-    kind: str
-    path: str
-    links: int
-    unmapped: tuple[str, ...]
-    source: str
+BACKGROUND_BYTES = 1 << 20  # a ReqIF file this large has its items created by a helper process
+TABLE_FOLDER = "imported"  # where a table's items are written, below the first path
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class MigrationReport:
-    source: str
-    created: tuple[MigratedItem, ...]
-    warnings: tuple[Finding, ...]
-    dry_run: bool
-    skipped: tuple[str, ...] = ()  # ids the project has already: not written
+def import_reqif(
+    start: Path,
+    file: Path,
+    dry_run: bool = False,
+    *,
+    strict: bool = False,
+    options: LoadOptions | None = None,
+    on_wait: OnWait | None = None,
+) -> MigrationReport:
+    """Create an item per spec object of the ReqIF file ``file`` (.reqif or .reqifz);
+    see :mod:`medtrace.interchange.reqif.map` for the mapping. A file that is not
+    ReqIF is refused and nothing is written; one that names objects it does not hold
+    is imported with a warning for each (refused too when ``strict``)."""
+    data = read_source(file)
+    with collector_paused(), _new_files(len(data), dry_run) as files:  # (see _new_files)
+        trees: list[object] = []  # freed once the last item is mapped (ReqifMapper.items)
+        document, findings = parse_reqif(data, str(file), keep=trees, strict=strict)
+        stop_on_errors(file, findings, joined=False)
+        assert document is not None
+        with project_writer(start, on_wait=on_wait, dry_run=dry_run):
+            project = load_project(start, options)
+            config = project.config
+            taken = {item.id for item in project.items}
+            mapper = ReqifMapper(config.schema, config.reqif, taken, str(file))
+            drafts = mapper.prepare(document)
+            return write_new_items(
+                Path(project.root),
+                config.paths[0],
+                config.reqif.folder,
+                taken,
+                mapper.items(drafts, trees),
+                str(file),
+                [*findings, *mapper.warnings],
+                dry_run,
+                files,
+            )
 
-    @property
-    def links(self) -> int:
-        return sum(item.links for item in self.created)
+
+def _new_files(size: int, dry_run: bool) -> NewFiles:
+    """Where the items of a file of ``size`` bytes are created: for a large file, a
+    helper process started now (before the file is parsed), which creates each item
+    file as soon as it is mapped and rendered; the garbage collector is paused
+    meanwhile (objects by the 100,000, none in a cycle). A frozen medtrace (a single
+    executable) has no interpreter to start the helper with."""
+    if size >= BACKGROUND_BYTES and not dry_run and not getattr(sys, "frozen", False):
+        try:
+            return BackgroundFiles()
+        except OSError:  # no interpreter to start: create them in this process
+            pass
+    return StagedFiles()
+
+
+def export_reqif(
+    start: Path, out: Path, *, kinds: Sequence[str] = (), options: LoadOptions | None = None
+) -> int:
+    """Write the project's items (only those of ``kinds`` when given) as a ReqIF 1.2
+    file to ``out``; returns how many. Its time stamps are the date of the commit
+    checked out (the Unix epoch outside git), so the same commit gives the same bytes."""
+    project = load_project(start, options)
+    schema = project.config.schema
+    unknown = [kind for kind in kinds if kind not in schema.kinds]
+    if unknown:
+        raise MedtraceError(
+            f"unknown kind {unknown[0]!r}", hint=f"the kinds are {', '.join(schema.kinds)}"
+        )
+    items = [
+        item
+        for item in project.items
+        if item.kind in schema.kinds and (not kinds or item.kind in kinds)
+    ]
+    data = reqif_bytes(
+        items, schema, title=project.config.name, timestamp=_commit_time(Path(project.root))
+    )
+    problems = validate_reqif(data)
+    if problems:  # a fault of medtrace's, never of the project: nothing is written
+        raise MedtraceError(
+            f"the ReqIF written for {out} breaks the ReqIF 1.2 schema ({problems[0]}); "
+            "nothing was written",
+            hint="please report this with the item named",
+        )
+    write_atomic(out, data)
+    return len(items)
+
+
+def _commit_time(root: Path) -> dt.datetime:
+    try:
+        repository = GitRepository.containing(root)
+        return dt.datetime.fromisoformat(repository.commit_date("HEAD"))
+    except (GitError, ValueError):
+        return EPOCH
 
 
 def import_doorstop(
@@ -77,60 +154,33 @@ def import_doorstop(
     kinds: Mapping[str, str] | None = None,
     *,
     options: LoadOptions | None = None,
+    on_wait: OnWait | None = None,
 ) -> MigrationReport:
-    """Import the Doorstop tree in ``source_dir``: each item becomes an item of the
-    kind its document maps to (``kinds``: prefix -> kind; default: the top document
-    system-requirement, the others software-requirement), id its UID, its links
-    derived-from links; its other attributes go to a ``doorstop`` body section."""
+    """Import the Doorstop tree in ``source_dir`` (see
+    :mod:`medtrace.interchange.doorstop.map`; ``kinds`` maps a document prefix to a
+    kind)."""
     if not source_dir.is_dir():
         raise MedtraceError(f"{source_dir} is not a folder")
     files = {
         path.relative_to(source_dir).as_posix(): path.read_bytes()
         for path in sorted(source_dir.rglob("*"))
-        if path.is_file() and path.name.endswith(".yml")
+        if path.is_file() and path.name.endswith(ITEM_SUFFIXES)
     }
     tree, findings = parse_doorstop(files)
     stop_on_errors(source_dir, findings)
-    project = load_project(start, options)
-    new = doorstop_items(tree, project.config.schema, kinds)
-    return write_new_items(
-        Path(project.root),
-        project.config.paths[0],
-        "doorstop",
-        {item.id for item in project.items},
-        new,
-        str(source_dir),
-        findings,
-        dry_run,
-    )
-
-
-def doorstop_items(
-    tree: DoorstopTree, schema: Schema, kinds: Mapping[str, str] | None = None
-) -> list[NewItem]:
-    """The medtrace items of a Doorstop tree (see :func:`import_doorstop`)."""
-    documents = {d.prefix: d for d in tree.documents}
-    kind_of: dict[str, str] = {}
-    for prefix, document in documents.items():
-        default = "system-requirement" if document.parent is None else "software-requirement"
-        kind_of[prefix] = (kinds or {}).get(prefix, default)
-    new: list[NewItem] = []
-    for item in tree.items:
-        kind = kind_of[item.document]
-        section = body_section("doorstop", {"document": item.document, **dict(item.extra)})
-        body = item.text.rstrip("\n")
-        new.append(
-            NewItem(
-                id=item.uid,
-                kind=kind,
-                title=item.title,
-                body=f"{body}\n\n{section}" if body else section,
-                links=((_link_role(schema, kind), item.links),) if item.links else (),
-                unmapped=tuple(name for name, _ in item.extra),
-                source=item.path,
-            )
+    with project_writer(start, on_wait=on_wait, dry_run=dry_run):
+        project = load_project(start, options)
+        new = doorstop_items(tree, project.config.schema, kinds)
+        return write_new_items(
+            Path(project.root),
+            project.config.paths[0],
+            "doorstop",
+            {item.id for item in project.items},
+            new,
+            str(source_dir),
+            findings,
+            dry_run,
         )
-    return new
 
 
 def import_needs(
@@ -140,224 +190,180 @@ def import_needs(
     kinds: Mapping[str, str] | None = None,
     *,
     options: LoadOptions | None = None,
+    on_wait: OnWait | None = None,
 ) -> MigrationReport:
-    """Import the needs of a sphinx-needs ``needs.json``: each need becomes an item of
-    the kind its type maps to (``kinds`` over :data:`NEEDS_KINDS`; other types
-    software-requirement), id its id, title its title, body its content (or
-    description), tags its tags, status when it is a medtrace status. A link
-    becomes the first of derived-from, verifies, implements, part-of that the kind
-    may hold to the target's kind; one that fits none, or whose target is
-    nowhere, is kept in the ``sphinx-needs`` body section with a warning
-    (``migrate/link-unmapped``). The other attributes go to that section."""
+    """Import the needs of a sphinx-needs ``needs.json`` (see
+    :mod:`medtrace.interchange.needs.map`; ``kinds`` maps a need type to a kind)."""
     data = read_source(file)
     needs, findings = parse_needs(data, str(file))
     stop_on_errors(file, findings, joined=False)
+    with project_writer(start, on_wait=on_wait, dry_run=dry_run):
+        project = load_project(start, options)
+        existing = {item.id: item.kind for item in project.items}
+        warnings = list(findings)
+        new = needs_items(needs, project.config.schema, kinds, existing, str(file), warnings)
+        return write_new_items(
+            Path(project.root),
+            project.config.paths[0],
+            "sphinx-needs",
+            set(existing),
+            new,
+            str(file),
+            warnings,
+            dry_run,
+        )
+
+
+def import_strictdoc(
+    start: Path,
+    files: Sequence[Path],
+    dry_run: bool = False,
+    kinds: Mapping[str, str] | None = None,
+    *,
+    options: LoadOptions | None = None,
+    on_wait: OnWait | None = None,
+) -> StrictdocReport:
+    """Import the ``.sdoc`` documents ``files`` (see
+    :mod:`medtrace.interchange.strictdoc.map`). ``kinds`` maps an element tag, a file
+    name or a document ``PREFIX`` to a kind, in that order; the default is
+    system-requirement for a document marked ``ROOT: True`` or without ``Parent``
+    relations, software-requirement for the others."""
+    if not files:
+        raise MedtraceError("no .sdoc file to import", hint="name one or more .sdoc files")
+    documents: list[SdocDocument] = []
+    for file in files:
+        document, findings = parse_sdoc(read_source(file), str(file))
+        if document is None:
+            first = findings[0]  # the reader's one finding: the file and line that broke
+            raise MedtraceError(f"{first.location}: {first.message} (nothing was written)")
+        documents.append(document)
+    with project_writer(start, on_wait=on_wait, dry_run=dry_run):
+        project = load_project(start, options)
+        existing = {item.id: item.kind for item in project.items}
+        warnings: list[Finding] = []
+        new = strictdoc_items(documents, project.config.schema, kinds, existing, warnings)
+        report = write_new_items(
+            Path(project.root),
+            project.config.paths[0],
+            STRICTDOC_FOLDER,
+            set(existing),
+            new,
+            ", ".join(str(file) for file in files),
+            warnings,
+            dry_run,
+        )
+        values = {f.name: getattr(report, f.name) for f in dataclasses.fields(report)}
+        return StrictdocReport(**values, not_imported=left_out_nodes(documents))
+
+
+def import_rdm(
+    start: Path,
+    source_dir: Path,
+    dry_run: bool = False,
+    *,
+    strict: bool = False,
+    options: LoadOptions | None = None,
+    on_wait: OnWait | None = None,
+) -> MigrationReport:
+    """Import the RDM project in ``source_dir`` (its root, or its ``data`` folder)
+    into the project at or above ``start`` (see :mod:`medtrace.interchange.rdm.map`
+    for the mapping). The files are written below ``<first path>/rdm/<kind>/``;
+    nothing is written when a data file is broken, an id is taken or a file exists."""
+    if not source_dir.is_dir():
+        raise MedtraceError(f"{source_dir} is not a folder")
+    data_dir = source_dir / "data" if (source_dir / "data").is_dir() else source_dir
+    prefix = "data/" if data_dir != source_dir else ""
+    # Only the known files are read; the others (folders too) are named in a warning.
+    files = {
+        f"{path.name}/" if path.is_dir() else path.name: _rdm_file(path)
+        for path in sorted(data_dir.iterdir())
+        if not path.name.startswith(".")
+    }
+    if not files:
+        raise MedtraceError(f"{source_dir} holds no RDM data files", hint="name RDM's data folder")
+    data, findings = parse_rdm(files)
+    findings = tuple(relocated(f, prefix) for f in findings)
+    stop_on_errors(source_dir, findings, strict=strict)
+    with project_writer(start, on_wait=on_wait, dry_run=dry_run):
+        project = load_project(start, options)
+        new = rdm_items(data, project.config.schema)
+        warnings = [
+            *findings,
+            *(relocated(f, prefix) for f in rdm_warnings(data)),
+            *_beside_data(source_dir, data_dir),
+        ]
+        return write_new_items(
+            Path(project.root),
+            project.config.paths[0],
+            RDM_FOLDER,
+            {item.id for item in project.items},
+            new,
+            str(source_dir),
+            warnings,
+            dry_run,
+        )
+
+
+def _rdm_file(path: Path) -> bytes:
+    if path.name not in KNOWN_FILES or not path.is_file():
+        return b""
+    return read_source(path)
+
+
+def _beside_data(source_dir: Path, data_dir: Path) -> list[Finding]:
+    """A warning for each entry of the RDM root beside ``data/``: none is imported."""
+    if data_dir == source_dir:
+        return []
+    found: list[Finding] = []
+    for path in sorted(source_dir.iterdir()):
+        if path == data_dir or path.name.startswith("."):
+            continue
+        what = "RDM's document templates" if path.name == "documents" else "not RDM data"
+        message = f"{path.name}{'/' if path.is_dir() else ''}: {what}; not imported"
+        found.append(migrate_warning(NOT_IMPORTED, path.name, message))
+    return found
+
+
+def export_table(start: Path, kind: str, path: Path, *, options: LoadOptions | None = None) -> int:
+    """Write the items of ``kind`` to ``path`` (.csv or .xlsx); returns how many."""
+    table_format(path)
     project = load_project(start, options)
     schema = project.config.schema
-    table = {**NEEDS_KINDS, **(kinds or {})}
-    kind_of = {need.id: table.get(need.type, NEEDS_DEFAULT_KIND) for need in needs}
-    kind_of_existing = {item.id: item.kind for item in project.items}
-    warnings = list(findings)
-    new = [
-        _need_item(need, schema, kind_of, kind_of_existing, str(file), warnings) for need in needs
-    ]
-    return write_new_items(
-        Path(project.root),
-        project.config.paths[0],
-        "sphinx-needs",
-        set(kind_of_existing),
-        new,
-        str(file),
-        warnings,
-        dry_run,
-    )
+    items = list(TraceGraph(project.items, schema).of_kind(kind))
+    rows = table_rows(items, kind, schema)
+    write_atomic(path, table_bytes(path, rows))
+    return len(items)
 
 
-def _need_item(
-    need: Need,
-    schema: Schema,
-    kind_of: Mapping[str, str],
-    existing: Mapping[str, str],
-    source: str,
-    warnings: list[Finding],
-) -> NewItem:
-    kind = kind_of[need.id]
-    spec = schema.kinds.get(kind)
-    if spec is None:
-        raise MedtraceError(f"kind {kind!r} is not known", hint="name a kind of medtrace.toml")
-    links: dict[str, list[str]] = {}
-    unmapped_links: dict[str, list[str]] = {}
-    for field, targets in need.links:
-        for target in targets:
-            target_kind = kind_of.get(target) or existing.get(target)
-            role = next(
-                (
-                    r
-                    for r in (*LINK_ROLES, "part-of")
-                    if r in spec.links
-                    and target_kind is not None
-                    and target_kind in schema.links[r].targets
-                ),
-                None,
-            )
-            if role is None:
-                unmapped_links.setdefault(field, []).append(target)
-                why = "is no item" if target_kind is None else f"is a {target_kind}"
-                warnings.append(
-                    Finding(
-                        code="migrate/link-unmapped",
-                        severity=Severity.WARNING,
-                        message=f"{need.id} {field} -> {target}: the target {why}; "
-                        "kept in the body only",
-                        location=SourceLocation(path=source),
-                        item=need.id,
-                    )
-                )
-            elif target not in links.setdefault(role, []):
-                links[role].append(target)
-    extra: dict[str, object] = {"type": need.type, **dict(need.extra)}
-    fields: list[tuple[str, object]] = []
-    if need.tags:
-        fields.append(("tags", list(need.tags)))
-    if need.status in NEEDS_STATUSES:
-        fields.append(("status", need.status))
-    elif need.status:
-        extra["status"] = need.status
-    if unmapped_links:
-        extra["unmapped-links"] = unmapped_links
-    section = body_section("sphinx-needs", extra)
-    body = need.body.rstrip("\n")
-    return NewItem(
-        id=need.id,
-        kind=kind,
-        title=need.title.strip().splitlines()[0] if need.title.strip() else need.id,
-        body=f"{body}\n\n{section}" if body else section,
-        fields=tuple(fields),
-        links=tuple((role, tuple(targets)) for role, targets in links.items() if targets),
-        unmapped=tuple(extra),
-        source=need.id,
-    )
-
-
-def _link_role(schema: Schema, kind: str) -> str:
-    spec = schema.kinds.get(kind)
-    if spec is None:
-        raise MedtraceError(f"kind {kind!r} is not known", hint="name a kind of medtrace.toml")
-    for role in LINK_ROLES:
-        if role in spec.links:
-            return role
-    raise MedtraceError(
-        f"a {kind} holds none of the links {', '.join(LINK_ROLES)}; its links cannot be imported",
-        hint="map the document to a requirement kind",
-    )
-
-
-def body_section(name: str, values: Mapping[str, object]) -> str:
-    """The body section ``## name`` an importer keeps what has no field in, as YAML."""
-    dumped = block_yaml(dict(values))
-    return (
-        f"## {name}\n\nAttributes without a medtrace field, as imported:\n\n```yaml\n{dumped}```\n"
-    )
-
-
-def render_item(item: NewItem) -> str:
-    """The text of an item file: YAML front matter, then the body."""
-    front: dict[str, object] = {"id": item.id, "kind": item.kind, "title": item.title}
-    front.update(item.fields)
-    front.update({role: list(targets) for role, targets in item.links})
-    dumped = block_yaml(front)
-    body = item.body if not item.body or item.body.endswith("\n") else item.body + "\n"
-    return f"---\n{dumped}---\n{body}"
-
-
-def read_source(file: Path) -> bytes:
-    """The bytes of a file to migrate; one that cannot be read stops the import."""
-    try:
-        return file.read_bytes()
-    except OSError as error:
-        raise MedtraceError(f"cannot read {file}: {error.strerror or error}") from error
-
-
-def stop_on_errors(source: Path, findings: Sequence[Finding], joined: bool = True) -> None:
-    """Stop an import, before anything is written, on the first error of ``findings``
-    (located in ``source``, a folder its paths are ``joined`` to, or a file)."""
-    errors = [f for f in findings if f.severity is Severity.ERROR]
-    if errors:
-        first = errors[0]
-        where = first.location.path
-        where = f"{source}/{where}" if joined and where else where or str(source)
-        if first.location.line is not None:
-            where = f"{where}:{first.location.line}"
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise MedtraceError(f"{where}: {first.message}{more} (nothing was written)")
-
-
-def _names_in(folder: Path) -> set[str]:
-    try:
-        return set(os.listdir(folder))
-    except FileNotFoundError:
-        return set()
-    except NotADirectoryError as error:
-        raise MedtraceError(f"{folder} is not a folder (nothing was written)") from error
-
-
-def write_new_items(
-    root: Path,
-    base: str,
-    folder: str,
-    taken: set[str],
-    new: Iterable[NewItem],
-    source: str,
-    findings: Sequence[Finding],
-    dry_run: bool,
-    files: NewFiles | None = None,
+def import_table(
+    start: Path,
+    kind: str,
+    path: Path,
+    mapping: Mapping[str, str] | None = None,
+    dry_run: bool = False,
+    *,
+    options: LoadOptions | None = None,
+    on_wait: OnWait | None = None,
 ) -> MigrationReport:
-    """Write the items ``new`` (each checked, rendered and handed to ``files`` as it
-    comes: an iterator lets a large import map the next item while the files are
-    created), all or none; ``files`` defaults to creating them in this process."""
-    seen: set[str] = set()
-    prefix = "" if PurePosixPath(base) == PurePosixPath(".") else f"{PurePosixPath(base)}/"
-    existing: dict[str, set[str]] = {}  # folder -> its file names, listed once
-    created: list[MigratedItem] = []
-    top = str(root)
-    with files if files is not None else StagedFiles() as staged:
-        try:
-            for item in new:
-                if item.id in taken:
-                    raise MedtraceError(
-                        f"{item.id} is already an item of the project (nothing was written)"
-                    )
-                if item.id in seen:
-                    raise MedtraceError(
-                        f"{item.id} appears twice in {source} (nothing was written)"
-                    )
-                seen.add(item.id)
-                where = f"{prefix}{folder}/{item.kind}"
-                names = existing.get(where)
-                if names is None:
-                    names = existing[where] = _names_in(root / where)
-                relative = f"{where}/{item.id}.md"
-                if f"{item.id}.md" in names:
-                    raise MedtraceError(f"{relative} exists already; an import never overwrites")
-                if not dry_run:
-                    staged.add(os.path.join(top, relative), render_item(item).encode("utf-8"))
-                created.append(
-                    MigratedItem(
-                        id=item.id,
-                        kind=item.kind,
-                        path=relative,
-                        links=sum(len(targets) for _, targets in item.links),
-                        unmapped=item.unmapped,
-                        source=item.source,
-                    )
-                )
-            if not dry_run:
-                staged.finish()
-        except OSError as error:  # a full disk, a folder without write permission
-            reason = " ".join(str(error).split())
-            raise MedtraceError(
-                f"cannot write the new items under {root}: {reason} (nothing was written)"
-            ) from error
-    return MigrationReport(
-        source=source, created=tuple(created), warnings=tuple(findings), dry_run=dry_run
-    )
+    """Create an item of ``kind`` per row of the table at ``path`` (see
+    :mod:`medtrace.interchange.tables.map`); a row whose id the project has is
+    skipped and reported."""
+    rows = read_table(path)
+    if not rows:
+        raise MedtraceError(f"{path} has no header row")
+    with project_writer(start, on_wait=on_wait, dry_run=dry_run):
+        project = load_project(start, options)
+        schema = project.config.schema
+        taken = {item.id for item in project.items}
+        new, skipped = table_items(rows, kind, schema, taken, path, mapping)
+        report = write_new_items(
+            Path(project.root),
+            project.config.paths[0],
+            TABLE_FOLDER,
+            taken,
+            new,
+            str(path),
+            (),
+            dry_run,
+        )
+        return dataclasses.replace(report, skipped=tuple(skipped))

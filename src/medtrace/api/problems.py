@@ -18,16 +18,17 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from medtrace.api.load import LoadOptions, load_project
+from medtrace.api.writing import OnWait, project_writer
 from medtrace.errors import MedtraceError
-from medtrace.export.front_matter import set_front_matter
+from medtrace.export.front_matter import set_front_matter, yaml_quoted
 from medtrace.ingest.issues import parse_issues
+from medtrace.ingest.text import one_line
 from medtrace.model import Item, ProjectConfig
 from medtrace.model.issues import (
     CRITICALITIES,
@@ -41,7 +42,7 @@ from medtrace.model.issues import (
     TrendMonth,
     parse_state_entry,
 )
-from medtrace.store.files import write_atomic
+from medtrace.store.files import write_files
 
 IMPORTED = "imported from tracker"
 REPORTED = "reported in the tracker"
@@ -58,6 +59,7 @@ def import_problems(
     *,
     today: dt.date | None = None,
     options: LoadOptions | None = None,
+    on_wait: OnWait | None = None,
 ) -> ImportReport:
     """Create or update the problem reports of the issues in ``export_file``.
 
@@ -67,22 +69,23 @@ def import_problems(
     export raises :class:`MedtraceError` and writes nothing.
     """
     issues, tracker = _read_export(export_file, tracker_name)
-    project = load_project(start, options)
-    root = Path(project.root)
-    plan = _Plan(root, project.config, project.items, (today or dt.date.today()).isoformat())
-    for issue in sorted(issues, key=lambda i: (i.project, i.number)):
-        plan.add(issue)
-    if not dry_run:
-        for written, text in (*plan.updated, *plan.created):
-            write_atomic(root / written.path, text.encode("utf-8"))
-    return ImportReport(
-        export=str(export_file),
-        tracker=tracker,
-        created=tuple(entry for entry, _ in plan.created),
-        updated=tuple(entry for entry, _ in plan.updated),
-        unchanged=tuple(plan.unchanged),
-        dry_run=dry_run,
-    )
+    with project_writer(start, on_wait=on_wait, dry_run=dry_run):
+        project = load_project(start, options)
+        root = Path(project.root)
+        plan = _Plan(root, project.config, project.items, (today or dt.date.today()).isoformat())
+        for issue in sorted(issues, key=lambda i: (i.project, i.number)):
+            plan.add(issue)
+        if not dry_run:
+            changed = (*plan.updated, *plan.created)
+            write_files([(root / entry.path, text.encode("utf-8")) for entry, text in changed])
+        return ImportReport(
+            export=str(export_file),
+            tracker=tracker,
+            created=tuple(entry for entry, _ in plan.created),
+            updated=tuple(entry for entry, _ in plan.updated),
+            unchanged=tuple(plan.unchanged),
+            dry_run=dry_run,
+        )
 
 
 class _Plan:
@@ -179,14 +182,6 @@ def _entry(item_id: str, path: str, issue: TrackerIssue, state: str) -> Imported
     return ImportedProblem(id=item_id, path=path, tracker_id=issue.key, state=state)
 
 
-def _quoted(value: str) -> str:
-    """``value`` as a one-line YAML double-quoted scalar (JSON strings are YAML)."""
-    text = json.dumps(value, ensure_ascii=False)
-    for character in ("\u0085", "\u2028", "\u2029"):  # line breaks to YAML 1.1
-        text = text.replace(character, f"\\u{ord(character):04x}")
-    return text
-
-
 def new_report(
     item_id: str, issue: TrackerIssue, state: str, config: ProjectConfig, today: str
 ) -> str:
@@ -197,19 +192,19 @@ def new_report(
         "---",
         f"id: {item_id}",
         "kind: problem-report",
-        f"title: {_quoted(' '.join(issue.title.split()))}",
+        f"title: {yaml_quoted(one_line(issue.title) or issue.key)}",
         f"state: {state}",
     ]
     criticality = mapped(config.problems.criticality, issue.labels)
     if criticality:
         lines.append(f"criticality: {criticality}")
     if issue.author:
-        lines.append(f"reported-by: {_quoted(issue.author)}")
-    lines += [f"reported-date: {created}", f"tracker-id: {_quoted(issue.key)}", f"{HISTORY}:"]
-    lines.append(f"  - {_quoted(f'{created} open: {REPORTED}')}")
+        lines.append(f"reported-by: {yaml_quoted(issue.author)}")
+    lines += [f"reported-date: {created}", f"tracker-id: {yaml_quoted(issue.key)}", f"{HISTORY}:"]
+    lines.append(f"  - {yaml_quoted(f'{created} open: {REPORTED}')}")
     if state != "open":
         entered = issue.closed[:10] if issue.closed else today
-        lines.append(f"  - {_quoted(f'{max(entered, created)} {state}: {IMPORTED}')}")
+        lines.append(f"  - {yaml_quoted(f'{max(entered, created)} {state}: {IMPORTED}')}")
     lines.append("---")
     body = issue.body.replace("\r\n", "\n").replace("\r", "\n")
     if body and not body.endswith("\n"):
@@ -227,7 +222,7 @@ def append_history(text: str, entry: str) -> str:
     newline = "\r\n" if lines[0].endswith("\r\n") else "\n"
     found = [(i, m) for i in range(1, end) if (m := _KEY.match(lines[i])) and m[1] == HISTORY]
     if not found:
-        lines[end:end] = [f"{HISTORY}:{newline}", f"  - {_quoted(entry)}{newline}"]
+        lines[end:end] = [f"{HISTORY}:{newline}", f"  - {yaml_quoted(entry)}{newline}"]
         return "".join(lines)
     key, value = found[0][0], found[0][1][2].strip()
     last = key  # the last line of the key's value
@@ -239,19 +234,22 @@ def append_history(text: str, entry: str) -> str:
             raise MedtraceError(f"the {HISTORY} list is not closed")
         empty = value.replace(" ", "") == "[]"
         lines[last] = (
-            lines[last][:closing] + ("" if empty else ", ") + _quoted(entry) + lines[last][closing:]
+            lines[last][:closing]
+            + ("" if empty else ", ")
+            + yaml_quoted(entry)
+            + lines[last][closing:]
         )
     elif value and not value.startswith("#"):  # one entry written as a scalar
         lines[key : last + 1] = [
             f"{HISTORY}:{newline}",
             f"  - {value}{newline}",
             *lines[key + 1 : last + 1],
-            f"  - {_quoted(entry)}{newline}",
+            f"  - {yaml_quoted(entry)}{newline}",
         ]
     else:  # a block list: add a line in the indentation of its entries
         first = next((lines[i] for i in range(key + 1, last + 1) if lines[i].strip()), "  - ")
         indent = first[: len(first) - len(first.lstrip(" \t"))]
-        lines.insert(last + 1, f"{indent}- {_quoted(entry)}{newline}")
+        lines.insert(last + 1, f"{indent}- {yaml_quoted(entry)}{newline}")
     return "".join(lines)
 
 

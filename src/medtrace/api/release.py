@@ -368,7 +368,8 @@ def _mixed_reasons(runs: Sequence[ResultRun]) -> list[Reason]:
     for run in runs:
         outcomes: dict[str, set[str]] = defaultdict(set)
         for result in run.results:
-            outcomes[result.test_id].add(result.outcome.value)
+            name = f"{result.suite}::{result.test_id}" if result.suite else result.test_id
+            outcomes[name].add(result.outcome.value)
         for test, found in outcomes.items():
             if len(found) > 1:
                 mixed[test] |= found

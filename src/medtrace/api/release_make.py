@@ -37,6 +37,7 @@ from medtrace import __version__
 from medtrace.api.load import LoadOptions
 from medtrace.api.release import ReleaseCheck, record_path, release_check
 from medtrace.api.revision import Located, locate, read_revisions
+from medtrace.api.writing import OnWait
 from medtrace.errors import MedtraceError, ProjectError
 from medtrace.model import CONFIG_FILE, Item
 from medtrace.model.results import RUNS_FOLDER
@@ -107,6 +108,7 @@ def release_make(
     formats: Sequence[str] = ("html", "md"),
     options: LoadOptions | None = None,
     build: Build | None = None,
+    on_wait: OnWait | None = None,
 ) -> ReleaseMade:
     """Release ``HEAD`` as ``version`` (see the module's description for the order)."""
     unknown = [f for f in formats if f not in DOCUMENT_FORMATS]
@@ -119,7 +121,7 @@ def release_make(
     artifacts = [_artifact(path) for path in build.artifacts]  # unreadable: refused first
     justification = (justification or "").strip() or None
     located = locate(start)
-    with project_lock(located.root):
+    with project_lock(located.root, on_wait=on_wait):
         check = release_check(start, version, "HEAD", options)
         taken = [r for r in check.reasons if r.code == "release/already-released"]
         if taken:

@@ -25,6 +25,7 @@ from pathlib import Path
 from medtrace.api.code import project_fingerprints
 from medtrace.api.discover import find_root
 from medtrace.api.load import load_project
+from medtrace.api.writing import OnWait, project_writer
 from medtrace.errors import ProjectError
 from medtrace.graph import TraceGraph
 from medtrace.graph.verification import ResultIndex, normal_test_id
@@ -32,7 +33,6 @@ from medtrace.ingest.junit import parse_results
 from medtrace.model import CACHE_DIR, Finding, Severity, SourceLocation
 from medtrace.model.results import RUNS_FOLDER, ReportFile, ResultFile, ResultRun
 from medtrace.store.git import GitError, GitRepository
-from medtrace.store.lock import project_lock
 from medtrace.store.runs import save_run
 
 NOT_IN_GIT = "results/not-in-git"
@@ -54,6 +54,7 @@ def import_results(
     revision: str,
     now: dt.datetime,
     environment: str | None = None,
+    on_wait: OnWait | None = None,
 ) -> tuple[ResultRun, Path, tuple[Finding, ...]]:
     """Read every report, then record them as one run; returns it, its file and warnings.
 
@@ -80,7 +81,7 @@ def import_results(
             raise ProjectError(f"{where}: {reason}; nothing was imported")
         warnings.extend(findings)
         parsed.append((result, hashlib.sha256(data).hexdigest()))
-    with project_lock(root):
+    with project_writer(root, on_wait=on_wait):
         tested = _tested(root, label)
         warnings.extend(_binding_warnings(label, tested))
         run = ResultRun(

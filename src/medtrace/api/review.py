@@ -17,13 +17,13 @@ import yaml
 
 from medtrace.api.discover import find_root
 from medtrace.api.load import load_project, read_reviews_file
+from medtrace.api.writing import OnWait, project_writer
 from medtrace.errors import ProjectError
 from medtrace.graph import TraceGraph
 from medtrace.graph.fingerprint import deep_fingerprints, dependencies
 from medtrace.model.review import REVIEWS_FILE
 from medtrace.store import write_atomic
 from medtrace.store.git import GitError, GitRepository, identity
-from medtrace.store.lock import project_lock
 
 _HEADER = (
     "# Reviews of trace links, appended by `medtrace review`: who looked at an item\n"
@@ -40,6 +40,7 @@ def record_reviews(
     by: str | None = None,
     every_item: bool = False,
     reason: str = "",
+    on_wait: OnWait | None = None,
 ) -> tuple[tuple[str, ...], Path]:
     """Append a review of each item (or of every item with trace links) by ``by`` (default:
     the git identity) at ``now``; returns the ids recorded and the file. Refuses unknown
@@ -50,7 +51,7 @@ def record_reviews(
     reviewer = (by or identity(root)).strip()
     if not reviewer:
         raise ProjectError("a review needs the reviewer's name")
-    with project_lock(root):
+    with project_writer(root, on_wait=on_wait):
         project = load_project(root)
         graph = TraceGraph(project.items, project.config.schema)
         missing = [item_id for item_id in item_ids if item_id not in graph]

@@ -26,7 +26,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from medtrace.api.discover import ITEM_SUFFIX, find_root, is_utf8
+from medtrace.api.discover import ITEM_SUFFIX, NAME_NOT_UTF8, find_root, is_utf8
 from medtrace.api.load import PARALLEL_MIN_FILES, load_project
 from medtrace.errors import ProjectError
 from medtrace.ingest import parse_config, parse_item
@@ -215,9 +215,7 @@ def select_files(
     for path in [path for path in found if not is_utf8(path)]:
         del found[path]
         shown = path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-        findings.append(
-            _finding("file/unreadable", "the file name is not UTF-8; rename the file", shown)
-        )
+        findings.append(_finding("file/unreadable", NAME_NOT_UTF8, shown))
     return found, findings
 
 

@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 
-from medtrace.store import write_atomic
+from medtrace.store.files import write_files
 
 _TODO = "TODO: "
 
@@ -161,7 +161,8 @@ def attestation(number: int, clause: str, title: str, evidence: str) -> str:
 
 
 def scaffold(target: Path, name: str) -> int:
-    """Write the plans, the software system and the attestation stubs; returns how many."""
+    """Write the plans, the software system and the attestation stubs; returns how many.
+    All or none, each file created new: one that exists is refused, never overwritten."""
     files = {
         "plans/PLAN-001.md": development_plan(),
         "plans/PLAN-002.md": risk_plan(),
@@ -169,6 +170,5 @@ def scaffold(target: Path, name: str) -> int:
     }
     for number, (clause, title, evidence) in enumerate(ATTESTATIONS, start=1):
         files[f"attestations/ATT-{number:03d}.md"] = attestation(number, clause, title, evidence)
-    for path, text in files.items():
-        write_atomic(target / path, text.encode("utf-8"))
+    write_files([(target / path, text.encode("utf-8")) for path, text in files.items()], new=True)
     return len(files)

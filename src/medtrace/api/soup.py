@@ -18,8 +18,9 @@ from pathlib import Path
 from packageurl import PackageURL
 
 from medtrace.api.load import LoadOptions, load_project
+from medtrace.api.writing import OnWait, project_writer
 from medtrace.errors import MedtraceError
-from medtrace.export.front_matter import set_front_matter
+from medtrace.export.front_matter import set_front_matter, yaml_quoted
 from medtrace.graph import TraceGraph
 from medtrace.graph.advisory_match import AdvisoryIndex, Match
 from medtrace.graph.soup import (
@@ -32,10 +33,13 @@ from medtrace.graph.soup import (
 )
 from medtrace.ingest.components import parse_components
 from medtrace.ingest.osv import parse_advisory
+from medtrace.ingest.text import one_line
 from medtrace.model import Finding, Item, ProjectConfig, Severity, SourceLocation
+from medtrace.model.codes import DEVIATIONS
 from medtrace.model.components import Component, ComponentList
 from medtrace.store.advisories import read_advisories
-from medtrace.store.files import write_atomic
+from medtrace.store.containment import confined, fence_for
+from medtrace.store.files import write_files
 from medtrace.store.git import GitError, GitRepository
 
 
@@ -80,6 +84,12 @@ def read_sources(
     return tuple(lists), tuple(findings)
 
 
+def refused(finding: Finding, strict: bool) -> bool:
+    """Whether a finding of reading a source stops the command: an error does, and so
+    does a deviation from the source's format when ``strict``."""
+    return finding.severity is Severity.ERROR or (strict and finding.code in DEVIATIONS)
+
+
 def counted(lists: Sequence[ComponentList], config: ProjectConfig) -> list[Component]:
     """The components of the scopes that count as SOUP (``[soup] scopes``)."""
     scopes = set(config.soup.scopes)
@@ -101,53 +111,58 @@ def sync_soup(
     sources: Sequence[Path] = (),
     dry_run: bool = False,
     options: LoadOptions | None = None,
+    on_wait: OnWait | None = None,
+    *,
+    strict: bool = False,
 ) -> SyncReport:
-    """Bring the SOUP records in step with ``sources`` (default: ``[soup] sources``)."""
-    project = load_project(start, options)
-    root = Path(project.root)
-    config = project.config
-    if sources:
-        results = [read_component_file(path, root) for path in sources]
-        lists = tuple(found for found, _ in results if found is not None)
-        findings = tuple(f for _, problems in results for f in problems)
-    elif config.soup.sources:
-        lists, findings = read_sources(root, config)
-    else:
-        raise MedtraceError(
-            "no sources to sync from",
-            hint="name lockfiles or SBOMs: medtrace soup sync FILE..., or [soup] sources in "
-            "medtrace.toml",
+    """Bring the SOUP records in step with ``sources`` (default: ``[soup] sources``).
+    A source that deviates from its format where real tools' files do (an SPDX
+    package without its SPDXID) is read with a warning, or refused when ``strict``."""
+    with project_writer(start, on_wait=on_wait, dry_run=dry_run):
+        project = load_project(start, options)
+        root = Path(project.root)
+        config = project.config
+        if sources:
+            named = [confined(root, path, "the source") for path in sources]
+            results = [read_component_file(path, root) for path in named]
+            lists = tuple(found for found, _ in results if found is not None)
+            findings = tuple(f for _, problems in results for f in problems)
+        elif config.soup.sources:
+            lists, findings = read_sources(root, config)
+        else:
+            raise MedtraceError(
+                "no sources to sync from",
+                hint="name lockfiles or SBOMs: medtrace soup sync FILE..., or [soup] sources in "
+                "medtrace.toml",
+            )
+        errors = [f for f in findings if refused(f, strict)]
+        if errors:
+            first = errors[0]
+            where = (
+                f"{first.location.path}:{first.location.line}"
+                if first.location.line
+                else (first.location.path)
+            )
+            raise MedtraceError(f"{where}: {first.message} (nothing was written)")
+        graph = TraceGraph(project.items, config.schema)
+        drift = compare(graph.of_kind("soup"), counted(lists, config))
+        created = list(_drafts(root, config, graph, drift.new, lists))
+        updated = [(change.record.source.path, change) for change in drift.changed]
+        if not dry_run:
+            changed = [*_updates(root, drift.changed), *((p, t) for p, t, _ in created)]
+            write_files([(root / path, text.encode("utf-8")) for path, text in changed])
+        users = {
+            change.record.id: tuple(u.id for u in graph.targets(change.record.id, "used-by"))
+            for change in drift.changed
+        }
+        return SyncReport(
+            drift=drift,
+            created=tuple((path, component) for path, _, component in created),
+            updated=tuple(updated),
+            users=users,
+            warnings=tuple(findings),
+            dry_run=dry_run,
         )
-    errors = [f for f in findings if f.severity is Severity.ERROR]
-    if errors:
-        first = errors[0]
-        where = (
-            f"{first.location.path}:{first.location.line}"
-            if first.location.line
-            else (first.location.path)
-        )
-        raise MedtraceError(f"{where}: {first.message} (nothing was written)")
-    graph = TraceGraph(project.items, config.schema)
-    drift = compare(graph.of_kind("soup"), counted(lists, config))
-    created = list(_drafts(root, config, graph, drift.new, lists))
-    updated = [(change.record.source.path, change) for change in drift.changed]
-    if not dry_run:
-        for path, text in _updates(root, drift.changed):
-            write_atomic(root / path, text.encode("utf-8"))
-        for path, text, _ in created:
-            write_atomic(root / path, text.encode("utf-8"))
-    users = {
-        change.record.id: tuple(u.id for u in graph.targets(change.record.id, "used-by"))
-        for change in drift.changed
-    }
-    return SyncReport(
-        drift=drift,
-        created=tuple((path, component) for path, _, component in created),
-        updated=tuple(updated),
-        users=users,
-        warnings=tuple(findings),
-        dry_run=dry_run,
-    )
 
 
 def _drafts(
@@ -175,26 +190,22 @@ def _drafts(
         yield path, _draft(item_id, component, where.get(id(component), "")), component
 
 
-def _quoted(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def _draft(item_id: str, component: Component, source: str) -> str:
     lines = [
         "---",
         f"id: {item_id}",
         "kind: soup",
-        f"title: {_quoted(component.name)}",
+        f"title: {yaml_quoted(one_line(component.name) or component.purl)}",
         "status: draft",
         "tags: [incomplete]",
     ]
     if component.supplier:
-        lines.append(f"manufacturer: {_quoted(component.supplier)}")
-    lines.append(f"version: {_quoted(component.version)}")
+        lines.append(f"manufacturer: {yaml_quoted(component.supplier)}")
+    lines.append(f"version: {yaml_quoted(component.version)}")
     if component.purl:
-        lines.append(f"purl: {_quoted(component.purl)}")
+        lines.append(f"purl: {yaml_quoted(component.purl)}")
     if component.license:
-        lines.append(f"license: {_quoted(component.license)}")
+        lines.append(f"license: {yaml_quoted(component.license)}")
     at = f"{source}, line {component.line}" if component.line else source
     lines += [
         "---",
@@ -214,10 +225,10 @@ def _updates(root: Path, changes: Sequence[VersionChange]) -> Iterator[tuple[str
         path = change.record.source.path
         text = (root / path).read_text("utf-8")
         component = change.component
-        values = {"version": _quoted(component.version)}
+        values = {"version": yaml_quoted(component.version)}
         purl = _new_purl(change.record, component)
         if purl:
-            values["purl"] = _quoted(purl)
+            values["purl"] = yaml_quoted(purl)
         yield path, set_front_matter(text, values)
 
 
@@ -279,7 +290,8 @@ def audit_soup(
             hint="medtrace soup audit --advisories DIR-OR-ZIP, or [soup] advisories in "
             "medtrace.toml",
         )
-    records, findings = read_advisories(source, parse=parse_advisory)
+    fence = fence_for(root, source)
+    records, findings = read_advisories(source, parse=parse_advisory, fence=fence)
     index = AdvisoryIndex(records)
     graph = TraceGraph(project.items, project.config.schema)
     entries = []

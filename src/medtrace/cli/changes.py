@@ -12,10 +12,10 @@ from medtrace.api.baseline import create_baseline, list_baselines, manifest_json
 from medtrace.api.change_control import audit_changes
 from medtrace.api.diff import diff as diff_revisions
 from medtrace.api.diff import history_suspects
-from medtrace.api.history import item_history
+from medtrace.api.history import FIRST_FETCHED, item_history
 from medtrace.api.revision import WORKTREE
 from medtrace.cli.boundary import EXIT_FINDINGS, EXIT_OK, user_errors
-from medtrace.cli.context import SETTINGS, Context, format_option, project_option
+from medtrace.cli.context import SETTINGS, Context, format_option, project_option, wait_message
 from medtrace.export.diff import diff_html, diff_json, diff_markdown, history_json, history_table
 
 
@@ -51,7 +51,8 @@ def history(obj: Context, item: str, path: Path, output_format: str) -> None:
     """List every commit that touched ITEM's file, oldest first, across renames.
 
     Each commit says what it did to the item: created, changed (which fields,
-    title, links, body), moved, deleted, or left it unreadable.
+    title, links, body), moved, deleted, or left it unreadable; in a shallow
+    clone, "first fetched" where the history it has begins.
     """
     with user_errors(obj.debug):
         entries = item_history(path, item)
@@ -63,6 +64,12 @@ def history(obj: Context, item: str, path: Path, output_format: str) -> None:
 
         history_table(entries, Console(highlight=False))
     click.echo(f"{item}: {len(entries)} commit(s).")
+    cut = next((e for e in entries if e.event == FIRST_FETCHED), None)
+    if cut is not None:
+        click.echo(
+            f"The history is shallow: it begins at {cut.commit[:12]}, the earliest commit "
+            "this clone has; 'git fetch --unshallow' fetches where the item began."
+        )
 
 
 @click.group(context_settings=SETTINGS)
@@ -87,7 +94,7 @@ def create(obj: Context, name: str, message: str, path: Path) -> None:
     the SHA-256 of its file. NAME is letters, digits, '.', '-' and '_'.
     """
     with user_errors(obj.debug):
-        created = create_baseline(path, name, message)
+        created = create_baseline(path, name, message, on_wait=wait_message)
     manifest = created.manifest
     click.echo(
         f"Baseline {name}: tag {created.tag} on commit {manifest.commit[:12]} (HEAD), "

@@ -14,14 +14,13 @@ from medtrace.api import (
     repository_prefix,
 )
 from medtrace.cli.boundary import EXIT_FINDINGS, EXIT_OK, user_errors
-from medtrace.cli.context import SETTINGS, Context, format_option
+from medtrace.cli.context import SETTINGS, Context, format_option, project_path
 from medtrace.export import FindingsSummary, findings_json, findings_table, summary_line
 from medtrace.export.sarif import findings_sarif
 from medtrace.model import Severity
 
 
 @click.command(context_settings=SETTINGS)
-@click.argument("path", type=click.Path(path_type=Path), default=".")
 @format_option("text", "json", "sarif", default="text")
 @click.option(
     "--fail-on",
@@ -49,6 +48,7 @@ from medtrace.model import Severity
     "an approved change request (8.2.1).",
 )
 @click.pass_obj
+@project_path
 def check(
     obj: Context,
     path: Path,
@@ -60,7 +60,7 @@ def check(
     jobs: int | None,
     since: str | None,
 ) -> None:
-    """Check the project at PATH (or the one containing it) and print findings.
+    """Check the project (--path, or the one containing it) and print findings.
 
     Findings come from reading the files, from the trace links, and from the
     IEC 62304 rules at each item's safety class, grouped by severity (errors
@@ -84,6 +84,7 @@ def check(
         files=report.files,
         failed=report.failed,
         fail_on=report.fail_on,
+        notes=report.notes,
     )
     lowest = Severity(severity) if severity else Severity.INFO
     shown = [f for f in report.findings if f.severity >= lowest]

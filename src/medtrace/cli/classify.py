@@ -9,9 +9,17 @@ from typing import TypeVar
 
 import click
 
-from medtrace.api.classify import Answers, classify, edition2
+from medtrace.api.classify import (
+    CONTROL_KINDS,
+    HAZARD_KINDS,
+    SYSTEM_KINDS,
+    Answers,
+    classify,
+    edition2,
+    missing_items,
+)
 from medtrace.cli.boundary import user_errors
-from medtrace.cli.context import SETTINGS, Context
+from medtrace.cli.context import SETTINGS, Context, project_path, wait_message
 from medtrace.model.kinds import INJURY_LEVELS
 
 _Q1 = "Q1: Can the software system contribute to a hazardous situation?"
@@ -27,7 +35,6 @@ _ED2 = (
 
 
 @click.command(name="classify", context_settings=SETTINGS)
-@click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--system", help="Id of the software system to classify.")
 @click.option(
     "--contributes/--no-contributes",
@@ -41,6 +48,7 @@ _ED2 = (
 @click.option("--credit", "credits", multiple=True, help="An external risk control credited.")
 @click.option("--id", "record_id", help="Id of the record [default: the next SCL-NNN].")
 @click.pass_obj
+@project_path
 def classify_command(
     obj: Context,
     path: Path,
@@ -62,23 +70,29 @@ def classify_command(
     and records the rigor level (I or II).
     """
     ask = interactive()
-    system = system or _need(ask, "--system", lambda: click.prompt("Software system id"))
+    if ask and system is None:
+        system = _ask_ids(path, "Software system id", SYSTEM_KINDS, "software system", one=True)[0]
+    system = system or _need(ask, "--system", lambda: "")
     with user_errors(obj.debug):
         draft = edition2(path)
     if contributes is None:
-        contributes = _need(ask, "--contributes", lambda: click.confirm(_ED2 if draft else _Q1))
+        first = _ED2 if draft else _Q1
+        contributes = _need(ask, "--contributes", lambda: click.confirm(first, default=None))
     if draft:
         unacceptable_risk, worst_harm = bool(contributes), None  # one question in the draft
     elif contributes and unacceptable_risk is None:
-        unacceptable_risk = _need(ask, "--unacceptable-risk", lambda: click.confirm(_Q2))
+        unacceptable_risk = _need(
+            ask, "--unacceptable-risk", lambda: click.confirm(_Q2, default=None)
+        )
     if contributes and unacceptable_risk and worst_harm is None and not draft:
         choice = click.Choice(INJURY_LEVELS[1:])
         worst_harm = _need(ask, "--worst-harm", lambda: click.prompt(_Q3, type=choice))
     if ask and contributes and not hazards:
-        hazards = _ids(click.prompt("Hazards considered (ids, comma-separated)", default=""))
+        question = "Hazards considered (ids, comma-separated)"
+        hazards = _ask_ids(path, question, HAZARD_KINDS, "hazard")
     if ask and contributes and not unacceptable_risk and not credits and not draft:
         question = "External risk controls credited (ids, comma-separated)"
-        credits = _ids(click.prompt(question, default=""))
+        credits = _ask_ids(path, question, CONTROL_KINDS, "risk control")
     rationale = rationale or _need(ask, "--rationale", lambda: click.prompt("Rationale"))
     answers = Answers(
         system=system,
@@ -91,7 +105,7 @@ def classify_command(
         record_id=record_id,
     )
     with user_errors(obj.debug):
-        written, decided = classify(path, answers)
+        written, decided = classify(path, answers, on_wait=wait_message)
     click.echo(f"{system} is {decided}; recorded in {written} (status: draft).")
 
 
@@ -100,6 +114,23 @@ _T = TypeVar("_T")
 
 def _ids(text: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def _ask_ids(
+    path: Path, question: str, kinds: frozenset[str], what: str, *, one: bool = False
+) -> tuple[str, ...]:
+    """Ask for ids until they are all items of ``kinds`` (asking again for a wrong one,
+    the answers before it kept); one id when ``one``."""
+    while True:
+        ids = _ids(click.prompt(question, default="" if not one else None, show_default=False))
+        if one and len(ids) != 1:
+            click.echo("give one id", err=True)
+            continue
+        with user_errors(False):
+            wrong = missing_items(path, ids, kinds)
+        if not wrong:
+            return ids
+        click.echo(f"{', '.join(wrong)}: no {what} with this id in the project; again", err=True)
 
 
 def interactive() -> bool:

@@ -8,7 +8,7 @@ import click
 
 from medtrace.api.documents import FORMATS, build_documents
 from medtrace.cli.boundary import EXIT_FINDINGS, user_errors
-from medtrace.cli.context import SETTINGS, Context
+from medtrace.cli.context import SETTINGS, Context, project_path, wait_message
 
 
 @click.group(context_settings=SETTINGS)
@@ -17,7 +17,6 @@ def docs() -> None:
 
 
 @docs.command(context_settings=SETTINGS)
-@click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option(
     "--format",
     "formats",
@@ -32,8 +31,9 @@ def docs() -> None:
     help="Folder to write to (default: [docs] output, under the project).",
 )
 @click.pass_obj
+@project_path
 def build(obj: Context, path: Path, formats: str, output: Path | None) -> None:
-    """Build the document set of the project at PATH.
+    """Build the document set of the project (--path).
 
     One document per deliverable the project's safety class calls for, each
     with its document control block; missing content shows as a gap with its
@@ -43,7 +43,7 @@ def build(obj: Context, path: Path, formats: str, output: Path | None) -> None:
     """
     chosen = tuple(dict.fromkeys(f.strip() for f in formats.split(",") if f.strip()))
     with user_errors(obj.debug):
-        report = build_documents(path, output, chosen or ("html", "md"))
+        report = build_documents(path, output, chosen or ("html", "md"), on_wait=wait_message)
     index = report.output / ("index.html" if "html" in chosen else "index.md")
     click.echo(f"Document set: {index}")
     click.echo(f"{report.documents} documents, {len(report.files)} files, {report.gaps} gaps")

@@ -9,18 +9,18 @@ import click
 
 from medtrace.api import load_project
 from medtrace.cli.boundary import EXIT_FINDINGS, EXIT_OK, user_errors
-from medtrace.cli.context import SETTINGS, Context, format_option
+from medtrace.cli.context import SETTINGS, Context, format_option, project_path
 from medtrace.graph import TraceGraph
 from medtrace.standard.fda import DOCUMENTS, documentation_level
 
 
 @click.command(context_settings=SETTINGS)
-@click.argument("path", type=click.Path(path_type=Path), default=".")
 @format_option("text", "json", default="text")
 @click.pass_obj
+@project_path
 def fda(obj: Context, path: Path, output_format: str) -> None:
     """Show the FDA documentation level (Basic or Enhanced) recorded for the project
-    at PATH, whether its answers support it, and the software documents of a
+    (--path), whether its answers support it, and the software documents of a
     premarket submission at that level. Exit 1 when the decision has a problem.
     """
     with user_errors(obj.debug):

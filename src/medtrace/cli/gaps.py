@@ -8,17 +8,17 @@ import click
 
 from medtrace.api.gaps import project_matrix
 from medtrace.cli.boundary import EXIT_FINDINGS, EXIT_OK, user_errors
-from medtrace.cli.context import SETTINGS, Context, format_option
+from medtrace.cli.context import SETTINGS, Context, format_option, project_path
 from medtrace.export.matrix import matrix_html, matrix_json, matrix_summary, matrix_table
 from medtrace.standard.matrix import Status
 
 
 @click.command(context_settings=SETTINGS)
-@click.argument("path", type=click.Path(path_type=Path), default=".")
 @format_option("text", "json", "html", default="text")
 @click.pass_obj
+@project_path
 def gaps(obj: Context, path: Path, output_format: str) -> None:
-    """Show the IEC 62304 compliance matrix of the project at PATH.
+    """Show the IEC 62304 compliance matrix of the project (--path).
 
     One row per clause: whether it applies at the project's class, and its
     status (met, gap, attestation needed, not applicable). Exit 1 when any

@@ -8,11 +8,10 @@ import click
 
 from medtrace.api import EXAMPLES, init_project
 from medtrace.cli.boundary import user_errors
-from medtrace.cli.context import SETTINGS, Context
+from medtrace.cli.context import SETTINGS, Context, project_path, wait_message
 
 
 @click.command(context_settings=SETTINGS)
-@click.argument("directory", type=click.Path(path_type=Path, file_okay=False), default=".")
 @click.option(
     "--example",
     type=click.Choice(EXAMPLES),
@@ -26,8 +25,9 @@ from medtrace.cli.context import SETTINGS, Context
     help="Only medtrace.toml and .gitignore: no plans, software system or attestation stubs.",
 )
 @click.pass_obj
-def init(obj: Context, directory: Path, example: str | None, name: str | None, bare: bool) -> None:
-    """Create a medtrace project in DIRECTORY (default: the current folder).
+@project_path
+def init(obj: Context, path: Path, example: str | None, name: str | None, bare: bool) -> None:
+    """Create a medtrace project in the folder --path (default: the current folder).
 
     A new project gets its plans, with a section for each planning clause still to
     write, its software system and the attestation stubs it needs (unless --bare):
@@ -36,7 +36,9 @@ def init(obj: Context, directory: Path, example: str | None, name: str | None, b
     --example) any folder that is not empty.
     """
     with user_errors(obj.debug):
-        written = init_project(directory, example=example, name=name, scaffold=not bare)
-    what = f"example project {example!r}" if example else "new project"
-    click.echo(f"Created {what} in {directory} ({written} files).")
-    click.echo(f"Next: medtrace check {directory}")
+        written = init_project(
+            path, example=example, name=name, scaffold=not bare, on_wait=wait_message
+        )
+    what = f"example project {example!r}" if example else "empty project" if bare else "new project"
+    click.echo(f"Created {what} in {path} ({written} files).")
+    click.echo(f"Next: medtrace check --path {path}")

@@ -11,6 +11,7 @@ import click
 from medtrace import __version__
 from medtrace.cli.boundary import EXIT_FAILURE
 from medtrace.cli.context import SETTINGS, Context
+from medtrace.cli.terminal import escape_output
 
 # The commands: name -> module and attribute, imported when the command is looked up (a
 # command runs with only its own modules loaded: importing them all took 0.7 s).
@@ -69,6 +70,8 @@ def cli(context: click.Context, debug: bool) -> None:
     Exit codes: 0 clean, 1 findings at or above the failing severity,
     2 usage error or unreadable input.
     """
+    wrapped = escape_output({"stdout": sys.stdout, "stderr": sys.stderr})
+    sys.stdout, sys.stderr = wrapped["stdout"], wrapped["stderr"]  # (see cli.terminal)
     context.obj = Context(debug=debug)
 
 
@@ -83,6 +86,12 @@ def main() -> None:
         cli.main(prog_name="medtrace", standalone_mode=True)
     except KeyboardInterrupt:
         sys.exit(130)
+    except OSError as error:  # the system refused a file (a full disk, permissions)
+        if debug:
+            raise
+        where = f"{error.filename}: " if error.filename else ""
+        click.echo(f"medtrace: {where}{error.strerror or error}", err=True)
+        sys.exit(EXIT_FAILURE)
     except Exception as error:
         if debug:
             raise

@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING
 import click
 
 from medtrace.cli.boundary import user_errors
-from medtrace.cli.context import SETTINGS, Context, project_option
+from medtrace.cli.context import SETTINGS, Context, project_option, wait_message
 
 if TYPE_CHECKING:
-    from medtrace.api.migrate import MigrationReport
+    from medtrace.interchange.items import MigrationReport
+    from medtrace.model import Finding
 
 # Each command imports its importer when it runs: together they pull in lxml, openpyxl,
 # markdownify and the ReqIF schema, which no other command needs at start-up.
@@ -24,19 +25,28 @@ def migrate() -> None:
     RDM, CSV and XLSX tables) and give them back (ReqIF, tables)."""
 
 
+_STRICT = click.option(
+    "--strict",
+    is_flag=True,
+    help="Refuse the whole source for any deviation from its format (default: import what "
+    "is there and warn about each deviation).",
+)
+
+
 @migrate.command(context_settings=SETTINGS)
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Report what would be written; write nothing.")
+@_STRICT
 @project_option
 @click.pass_obj
-def reqif(obj: Context, file: Path, dry_run: bool, path: Path) -> None:
+def reqif(obj: Context, file: Path, dry_run: bool, strict: bool, path: Path) -> None:
     """Import the spec objects of a ReqIF file (.reqif or .reqifz) as items: kinds, fields
     and link types by name or by the [reqif] mapping of medtrace.toml, XHTML as Markdown,
     relations as links, the hierarchy and what has no field kept in a 'reqif' section."""
-    from medtrace.api.reqif import import_reqif
+    from medtrace.api.migrate import import_reqif
 
     with user_errors(obj.debug):
-        report = import_reqif(path, file, dry_run=dry_run)
+        report = import_reqif(path, file, dry_run=dry_run, strict=strict, on_wait=wait_message)
     click.echo(_summary(report), nl=False)
 
 
@@ -50,7 +60,7 @@ def reqif(obj: Context, file: Path, dry_run: bool, path: Path) -> None:
 def reqif_export(obj: Context, file: Path, kinds: tuple[str, ...], path: Path) -> None:
     """Write the project's items (or those of --kind) to FILE as ReqIF 1.2, validated against
     the OMG schema; the same commit always gives the same bytes."""
-    from medtrace.api.reqif import export_reqif
+    from medtrace.api.migrate import export_reqif
 
     with user_errors(obj.debug):
         count = export_reqif(path, file, kinds=kinds)
@@ -69,7 +79,7 @@ def doorstop(obj: Context, source_dir: Path, dry_run: bool, path: Path) -> None:
     from medtrace.api.migrate import import_doorstop
 
     with user_errors(obj.debug):
-        report = import_doorstop(path, source_dir, dry_run=dry_run)
+        report = import_doorstop(path, source_dir, dry_run=dry_run, on_wait=wait_message)
     click.echo(_summary(report), nl=False)
 
 
@@ -83,7 +93,7 @@ def needs(obj: Context, file: Path, dry_run: bool, path: Path) -> None:
     from medtrace.api.migrate import import_needs
 
     with user_errors(obj.debug):
-        report = import_needs(path, file, dry_run=dry_run)
+        report = import_needs(path, file, dry_run=dry_run, on_wait=wait_message)
     click.echo(_summary(report), nl=False)
 
 
@@ -100,26 +110,27 @@ def strictdoc(obj: Context, files: tuple[Path, ...], dry_run: bool, path: Path) 
     system requirements, the others as software requirements), Parent and Child relations
     links; the other fields are kept in a 'strictdoc' section of each body, and nodes that
     become no item (text, nodes without UID, includes) are reported."""
-    from medtrace.api.migrate_strictdoc import import_strictdoc
+    from medtrace.api.migrate import import_strictdoc
 
     with user_errors(obj.debug):
-        report = import_strictdoc(path, list(files), dry_run=dry_run)
+        report = import_strictdoc(path, list(files), dry_run=dry_run, on_wait=wait_message)
     click.echo(_summary(report), nl=False)
 
 
 @migrate.command(context_settings=SETTINGS)
 @click.argument("source_dir", metavar="DIR", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Report what would be written; write nothing.")
+@_STRICT
 @project_option
 @click.pass_obj
-def rdm(obj: Context, source_dir: Path, dry_run: bool, path: Path) -> None:
+def rdm(obj: Context, source_dir: Path, dry_run: bool, strict: bool, path: Path) -> None:
     """Import the data of an Innolitics RDM project (DIR or its data/ folder): requirements,
     risks, SOUP, tests and their records, versions and history; what has no kind (the
     device, the risk scales, the documents) is reported, never dropped."""
-    from medtrace.api.migrate_rdm import import_rdm
+    from medtrace.api.migrate import import_rdm
 
     with user_errors(obj.debug):
-        report = import_rdm(path, source_dir, dry_run=dry_run)
+        report = import_rdm(path, source_dir, dry_run=dry_run, strict=strict, on_wait=wait_message)
     click.echo(_summary(report), nl=False)
 
 
@@ -135,7 +146,7 @@ def table() -> None:
 @click.pass_obj
 def export_command(obj: Context, kind: str, file: Path, path: Path) -> None:
     """Write the items of KIND to FILE (.csv or .xlsx): id, title, fields, links, body."""
-    from medtrace.api.tables import export_table
+    from medtrace.api.migrate import export_table
 
     with user_errors(obj.debug):
         count = export_table(path, kind, file)
@@ -151,15 +162,15 @@ def export_command(obj: Context, kind: str, file: Path, path: Path) -> None:
 def import_command(obj: Context, kind: str, file: Path, dry_run: bool, path: Path) -> None:
     """Create an item of KIND per row of FILE (.csv or .xlsx); rows whose id exists
     already are skipped."""
-    from medtrace.api.tables import import_table
+    from medtrace.api.migrate import import_table
 
     with user_errors(obj.debug):
-        report = import_table(path, kind, file, dry_run=dry_run)
+        report = import_table(path, kind, file, dry_run=dry_run, on_wait=wait_message)
     click.echo(_summary(report), nl=False)
 
 
 def _summary(report: MigrationReport) -> str:
-    from medtrace.api.migrate_strictdoc import StrictdocReport
+    from medtrace.interchange.strictdoc.map import StrictdocReport
 
     verb = "would create" if report.dry_run else "created"
     lines = [f"{report.source}: {verb} {len(report.created)} item(s), {report.links} link(s)"]
@@ -170,5 +181,13 @@ def _summary(report: MigrationReport) -> str:
         lines.append(f"not imported (reported): {len(report.not_imported)} node(s)")
     if report.skipped:
         lines.append(f"skipped (already in the project): {', '.join(report.skipped)}")
-    lines += [f"warning: {w.message}" for w in report.warnings]
+    lines += [f"warning: {_where(w)}{w.message}" for w in report.warnings]
     return "\n".join(lines) + "\n"
+
+
+def _where(finding: Finding) -> str:
+    """``path:line: `` of a finding, ``""`` when it names no file."""
+    location = finding.location
+    if not location.path:
+        return ""
+    return f"{location.path}:{location.line}: " if location.line else f"{location.path}: "

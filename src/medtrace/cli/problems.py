@@ -8,7 +8,14 @@ import click
 
 from medtrace.api.problems import import_problems, problem_trend
 from medtrace.cli.boundary import user_errors
-from medtrace.cli.context import SETTINGS, Context, format_option, project_option
+from medtrace.cli.context import (
+    SETTINGS,
+    Context,
+    format_option,
+    project_option,
+    project_path,
+    wait_message,
+)
 from medtrace.export.problems import import_json, import_text, trend_json, trend_text
 from medtrace.model.issues import TRACKERS
 
@@ -47,15 +54,15 @@ def import_command(
     be read is an error (exit 2) and nothing is written.
     """
     with user_errors(obj.debug):
-        report = import_problems(path, export_file, tracker, dry_run=dry_run)
+        report = import_problems(path, export_file, tracker, dry_run=dry_run, on_wait=wait_message)
     render = import_json if output_format == "json" else import_text
     click.echo(render(report), nl=False)
 
 
 @problems.command(context_settings=SETTINGS)
-@click.argument("path", type=click.Path(path_type=Path), default=".")
 @format_option("text", "json", default="text")
 @click.pass_obj
+@project_path
 def trend(obj: Context, path: Path, output_format: str) -> None:
     """Problem reports per month and criticality: reported in the month and still
     open (not closed) at its end, for the trend analysis of 9.6."""

@@ -15,7 +15,7 @@ from medtrace.api.release_make import (
     release_make,
 )
 from medtrace.cli.boundary import EXIT_FINDINGS, EXIT_OK, user_errors
-from medtrace.cli.context import SETTINGS, Context, format_option, project_option
+from medtrace.cli.context import SETTINGS, Context, format_option, project_option, wait_message
 
 
 @click.group(context_settings=SETTINGS)
@@ -107,7 +107,9 @@ def make(
     build = Build(artifacts=artifacts, command=build_command, ci_run=ci_run)
     with user_errors(obj.debug):
         try:
-            made = release_make(path, version, justification, output, chosen, build=build)
+            made = release_make(
+                path, version, justification, output, chosen, build=build, on_wait=wait_message
+            )
         except ReleaseBlockedError as blocked:
             _show(blocked.check)
             click.echo(f"{blocked} (hint: {blocked.hint})", err=True)

@@ -9,7 +9,7 @@ import click
 
 from medtrace.api.results import import_results
 from medtrace.cli.boundary import user_errors
-from medtrace.cli.context import SETTINGS, Context, project_option
+from medtrace.cli.context import SETTINGS, Context, project_option, wait_message
 
 
 @click.group(context_settings=SETTINGS)
@@ -36,7 +36,12 @@ def import_command(
     now = dt.datetime.now(dt.UTC)
     with user_errors(obj.debug):
         run, written, warnings = import_results(
-            path, reports, revision=revision, now=now, environment=environment
+            path,
+            reports,
+            revision=revision,
+            now=now,
+            environment=environment,
+            on_wait=wait_message,
         )
     for warning in warnings:
         click.echo(f"warning: {warning.location}: {warning.message}", err=True)

@@ -9,7 +9,7 @@ import click
 
 from medtrace.api.review import record_reviews
 from medtrace.cli.boundary import user_errors
-from medtrace.cli.context import SETTINGS, Context, project_option
+from medtrace.cli.context import SETTINGS, Context, project_option, wait_message
 
 
 @click.command(context_settings=SETTINGS)
@@ -44,6 +44,11 @@ def review(
         raise click.UsageError("name the items to review, or --all with --reason")
     with user_errors(obj.debug):
         recorded, written = record_reviews(
-            path, items, now=dt.datetime.now(dt.UTC), every_item=every_item, reason=reason
+            path,
+            items,
+            now=dt.datetime.now(dt.UTC),
+            every_item=every_item,
+            reason=reason,
+            on_wait=wait_message,
         )
     click.echo(f"Recorded {len(recorded)} review(s) in {written}.")

@@ -8,15 +8,15 @@ import click
 
 from medtrace.api.risk import risk_report
 from medtrace.cli.boundary import EXIT_FINDINGS, EXIT_OK, user_errors
-from medtrace.cli.context import SETTINGS, Context, format_option
+from medtrace.cli.context import SETTINGS, Context, format_option, project_path
 from medtrace.export.risk import risk_html, risk_json, risk_summary, risk_table
 
 
 @click.command(context_settings=SETTINGS)
-@click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--revision", help="Only results and records of this revision count.")
 @format_option("text", "json", "html", default="text")
 @click.pass_obj
+@project_path
 def risk(obj: Context, path: Path, revision: str | None, output_format: str) -> None:
     """Show the risk management file: each hazardous situation's risk before and
     after control on the [risk] acceptability matrix, and each risk control's

@@ -9,13 +9,12 @@ import click
 
 from medtrace.api.scan import scan as scan_sources
 from medtrace.cli.boundary import EXIT_FINDINGS, EXIT_OK, user_errors
-from medtrace.cli.context import SETTINGS, Context, format_option
+from medtrace.cli.context import SETTINGS, Context, format_option, project_path
 from medtrace.export.findings import finding_record
 from medtrace.model import Severity
 
 
 @click.command(context_settings=SETTINGS)
-@click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option(
     "--source",
     "sources",
@@ -25,6 +24,7 @@ from medtrace.model import Severity
 )
 @format_option("text", "json", default="text")
 @click.pass_obj
+@project_path
 def scan(obj: Context, path: Path, sources: tuple[Path, ...], output_format: str) -> None:
     """Find requirement markers in source code of any language and check them.
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from medtrace.cli.boundary import UserFacingError, user_errors
-from medtrace.cli.context import SETTINGS, Context, project_option
+from medtrace.cli.context import SETTINGS, Context, project_option, project_path
 
 ROLES = ("viewer", "author", "reviewer", "approver", "admin")
 
@@ -27,15 +27,15 @@ def _setup(path: Path, host: str = "127.0.0.1", port: int = 8000, https: bool = 
 
 
 @click.command(context_settings=SETTINGS)
-@click.argument("path", type=click.Path(path_type=Path), default=".")
+@project_path
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
 @click.option("--https", is_flag=True, help="Behind a TLS proxy: secure cookies and HSTS.")
 @click.pass_obj
 def serve(obj: Context, path: Path, host: str, port: int, https: bool) -> None:
-    """Serve the project at PATH as a web application (sign-in needed on every page).
+    """Serve the project as a web application (sign-in needed on every page).
 
-    Its users, sessions and audit log live in PATH's .medtrace-web/ folder
+    Its users, sessions and audit log live in the project's .medtrace-web/ folder
     (ignored by git). With no account yet, asks for a first admin account on
     the terminal (or create one with: medtrace users add NAME --role admin).
     """

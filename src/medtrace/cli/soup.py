@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 
-from medtrace.api.soup import audit_soup, export_sbom, read_component_file, sync_soup
+from medtrace.api.soup import audit_soup, export_sbom, read_component_file, refused, sync_soup
 from medtrace.cli.boundary import EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK, user_errors
-from medtrace.cli.context import SETTINGS, Context, format_option, project_option
+from medtrace.cli.context import SETTINGS, Context, format_option, project_option, wait_message
 from medtrace.model import Finding, Severity
 from medtrace.store.files import write_atomic
 
@@ -25,10 +25,18 @@ def _located(finding: Finding) -> str:
     return f"{finding.location.path}{line}: {finding.message}"
 
 
+_STRICT = click.option(
+    "--strict",
+    is_flag=True,
+    help="Refuse a source that deviates from its format (default: read it and warn).",
+)
+
+
 @soup.command("import", context_settings=SETTINGS)
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @format_option("text", "json", default="text")
-def import_command(files: tuple[Path, ...], output_format: str) -> None:
+@_STRICT
+def import_command(files: tuple[Path, ...], output_format: str, strict: bool) -> None:
     """List the components of lockfiles and SBOMs FILES.
 
     Reads CycloneDX 1.0-1.7 (JSON, XML), SPDX 2.2/2.3 (JSON, tag-value) and 3.0
@@ -40,9 +48,9 @@ def import_command(files: tuple[Path, ...], output_format: str) -> None:
     for path in files:
         found, findings = read_component_file(path)
         for finding in findings:
-            label = "error" if finding.severity is Severity.ERROR else "warning"
-            click.echo(f"{label}: {_located(finding)}", err=True)
-            failed = failed or finding.severity is Severity.ERROR
+            stops = refused(finding, strict)
+            click.echo(f"{'error' if stops else 'warning'}: {_located(finding)}", err=True)
+            failed = failed or stops
         if found is not None:
             lists.append(found)
     if failed:
@@ -78,9 +86,10 @@ def import_command(files: tuple[Path, ...], output_format: str) -> None:
 @soup.command(context_settings=SETTINGS)
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+@_STRICT
 @project_option
 @click.pass_obj
-def sync(obj: Context, sources: tuple[Path, ...], dry_run: bool, path: Path) -> None:
+def sync(obj: Context, sources: tuple[Path, ...], dry_run: bool, strict: bool, path: Path) -> None:
     """Bring the SOUP records in step with lockfiles and SBOMs (SOURCES, or [soup]
     sources in medtrace.toml).
 
@@ -92,7 +101,7 @@ def sync(obj: Context, sources: tuple[Path, ...], dry_run: bool, path: Path) -> 
     component is gone is reported and left alone. Exit 1 when anything differed.
     """
     with user_errors(obj.debug):
-        report = sync_soup(path, sources, dry_run=dry_run)
+        report = sync_soup(path, sources, dry_run=dry_run, on_wait=wait_message, strict=strict)
     for warning in report.warnings:
         click.echo(f"warning: {_located(warning)}", err=True)
     verb = "would " if dry_run else ""
@@ -135,14 +144,20 @@ def audit(obj: Context, advisories: Path | None, output_format: str, path: Path)
     vulnerability-evaluation that answers it, and each record that cannot be
     audited (no purl, an ecosystem OSV does not cover, no version) with how its
     vulnerabilities are followed instead (vulnerability-monitoring), if it says.
-    Exit 1 when an advisory has no evaluation or a record was not audited and
-    says nothing of how it is followed.
+    Exit 1 when an advisory has no evaluation, a record was not audited and says
+    nothing of how it is followed, or a record cannot be read; exit 2 when the
+    advisories are refused (an archive whose members escape it).
     """
     with user_errors(obj.debug):
         found = audit_soup(path, advisories)
     entries = found.entries
+    errors = [f for f in found.findings if f.severity is Severity.ERROR]
     for finding in found.findings:
-        click.echo(f"warning: {_located(finding)}", err=True)
+        label = "error" if finding.severity is Severity.ERROR else "warning"
+        click.echo(f"{label}: {_located(finding)} ({finding.code})", err=True)
+    if any(f.code == "osv/archive-unsafe" for f in errors):
+        click.echo("medtrace: the advisories were refused; nothing was audited", err=True)
+        raise SystemExit(EXIT_FAILURE)
     if output_format == "json":
         document = [
             {
@@ -181,11 +196,12 @@ def audit(obj: Context, advisories: Path | None, output_format: str, path: Path)
             click.echo(f"{soup.id} {soup.title}  NOT AUDITED: {why}")
         for soup, how in found.monitored:
             click.echo(f"{soup.id} {soup.title}  not in OSV; followed by: {how[:60]}")
+        unread = f", {len(errors)} record(s) could not be read" if errors else ""
         click.echo(
             f"{len(entries)} affecting advisories, {len(found.open)} not evaluated, "
-            f"{len(found.not_audited)} SOUP record(s) not audited"
+            f"{len(found.not_audited)} SOUP record(s) not audited{unread}"
         )
-    raise SystemExit(EXIT_OK if found.passed else EXIT_FINDINGS)
+    raise SystemExit(EXIT_FINDINGS if errors or not found.passed else EXIT_OK)
 
 
 def _write(text: str, output: Path | None) -> None:

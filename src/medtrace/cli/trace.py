@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,7 +13,16 @@ import click
 from medtrace.api.trace import TraceReport, coverage_summary, find_orphans
 from medtrace.api.trace import trace as trace_project
 from medtrace.cli.boundary import EXIT_FINDINGS, EXIT_OK, UserFacingError, user_errors
-from medtrace.cli.context import SETTINGS, Context, format_option
+from medtrace.cli.context import (
+    SETTINGS,
+    Context,
+    deprecated,
+    format_option,
+    old_path_argument,
+    path_option,
+    project_path,
+    the_project,
+)
 from medtrace.export.trace import (
     coverage_json,
     coverage_table,
@@ -28,17 +38,16 @@ from medtrace.export.trace import (
 from medtrace.store import write_atomic
 
 _FORMATS = ("text", "json", "csv", "xlsx", "html")
-_PATH_HELP = (
+_VIA_HELP = (
     "Link types to follow, comma-separated; '<' follows a link backward, '>' forward, "
     "e.g. derived-from<,verifies<. [default: the shortest routes between the kinds]"
 )
 
 
 @click.command(context_settings=SETTINGS)
-@click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--from", "source_kind", required=True, metavar="KIND", help="Kind of the rows.")
 @click.option("--to", "target_kind", required=True, metavar="KIND", help="Kind to reach.")
-@click.option("--path", "route", metavar="STEP,STEP", default=None, help=_PATH_HELP)
+@click.option("--via", "route", metavar="STEP,STEP", default=None, help=_VIA_HELP)
 @click.option(
     "--format",
     "output_format",
@@ -54,30 +63,37 @@ _PATH_HELP = (
     default=None,
     help="Write to this file instead of the terminal.",
 )
+@path_option
+@old_path_argument
 @click.pass_obj
 def trace(
     obj: Context,
-    path: Path,
+    old_path: Path | None,
+    path: Path | None,
     source_kind: str,
     target_kind: str,
     route: str | None,
     output_format: str,
     output: Path | None,
 ) -> None:
-    """Show the trace matrix of the project at PATH: every item of one kind with
-    the items of another kind its links lead to.
+    """Show the trace matrix of the project: every item of one kind with the items
+    of another kind its links lead to.
 
-    Without --path, the shortest routes of trace links between the two kinds
+    Without --via, the shortest routes of trace links between the two kinds
     are followed: software-requirement to test-case goes backward over
     verifies. system-requirement to test-case takes the tests that verify a
-    system requirement directly; --path derived-from<,verifies< takes the
+    system requirement directly; --via derived-from<,verifies< takes the
     tests of its software requirements. Reviews, changes and other record
-    links are followed only when --path names them.
+    links are followed only when --via names them.
 
     Rows that reach nothing are marked. The workbook is dated
     SOURCE_DATE_EPOCH when that is set, so the same project gives the same
     file. Exit 0; 2 on a usage error.
     """
+    if path is not None and route is None and _are_steps(path):  # the old --path STEPS
+        deprecated("trace --path STEP,STEP", "trace --via STEP,STEP")
+        route, path = str(path), None
+    path = the_project(old_path, path)
     if output_format == "xlsx" and output is None:
         raise click.UsageError("--format xlsx writes a workbook: give --output FILE")
     steps = None if route is None else [s for s in route.split(",") if s.strip()]
@@ -98,6 +114,12 @@ def trace(
     except OSError as error:
         raise UserFacingError(f"{output}: cannot be written ({error.strerror})") from None
     click.echo(f"{output}: {trace_summary(report.matrix)}", err=True)
+
+
+def _are_steps(path: Path) -> bool:
+    """Whether a ``--path`` value is link steps (how ``trace`` spelled ``--via`` before):
+    no file of that name, and steps' marks in it or a link type's name."""
+    return not path.exists() and re.fullmatch(r"[A-Za-z0-9_\-<>, ]+", str(path)) is not None
 
 
 def _render(report: TraceReport, output_format: str) -> bytes:
@@ -129,11 +151,11 @@ def _stamp() -> datetime:
 
 
 @click.command(context_settings=SETTINGS)
-@click.argument("path", type=click.Path(path_type=Path), default=".")
 @format_option("text", "json", default="text")
 @click.pass_obj
+@project_path
 def coverage(obj: Context, path: Path, output_format: str) -> None:
-    """Show how much of the project at PATH the trace links cover.
+    """Show how much of the project (--path) the trace links cover.
 
     One line each: system requirements refined by software requirements,
     software requirements verified by tests and implemented by software items
@@ -152,11 +174,11 @@ def coverage(obj: Context, path: Path, output_format: str) -> None:
 
 
 @click.command(context_settings=SETTINGS)
-@click.argument("path", type=click.Path(path_type=Path), default=".")
 @format_option("text", "json", default="text")
 @click.pass_obj
+@project_path
 def orphans(obj: Context, path: Path, output_format: str) -> None:
-    """List the items of the project at PATH that no link connects to anything.
+    """List the items of the project (--path) that no link connects to anything.
 
     A link to a missing item does not count (check reports it). Plans,
     software systems, safety classifications and documentation level

@@ -8,7 +8,7 @@ import click
 
 from medtrace.api.verify import verify as verify_project
 from medtrace.cli.boundary import EXIT_FINDINGS, EXIT_OK, user_errors
-from medtrace.cli.context import SETTINGS, Context, format_option
+from medtrace.cli.context import SETTINGS, Context, format_option, project_path
 from medtrace.export.verification import (
     verification_html,
     verification_json,
@@ -19,7 +19,6 @@ from medtrace.graph.verification import Status
 
 
 @click.command(context_settings=SETTINGS)
-@click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--revision", help="Only results and records of this revision count.")
 @click.option(
     "--kind",
@@ -31,6 +30,7 @@ from medtrace.graph.verification import Status
 )
 @format_option("text", "json", "html", default="text")
 @click.pass_obj
+@project_path
 def verify(
     obj: Context, path: Path, revision: str | None, kinds: tuple[str, ...], output_format: str
 ) -> None:

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 # --- shared wording ---------------------------------------------------------------
 
+UNREADABLE_NOTE = "item files whose names are not UTF-8 (rename them to compare them)"
+
 
 def counts(diff: ProjectDiff) -> dict[str, int]:
     """How many items were added, removed, changed, moved (and newly suspect, if asked)."""
@@ -130,6 +132,7 @@ def diff_json(diff: ProjectDiff) -> str:
         "changed": [change_record(change) for change in diff.changed],
         "moved": [{"id": m.id, "old_path": m.old_path, "new_path": m.new_path} for m in diff.moved],
         "suspect": list(diff.suspect) if diff.suspect is not None else None,
+        "unreadable": list(diff.unreadable),
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
@@ -196,6 +199,10 @@ def diff_markdown(diff: ProjectDiff) -> str:
     if diff.suspect:
         out += ["## Newly suspect", ""]
         out += [f"- **{_md(item_id)}**" for item_id in diff.suspect]
+        out.append("")
+    if diff.unreadable:
+        out += ["## Not compared", "", f"{UNREADABLE_NOTE}:", ""]
+        out += [f"- {_code(entry)}" for entry in diff.unreadable]
         out.append("")
     return "\n".join(out)
 
@@ -282,6 +289,10 @@ def diff_html(diff: ProjectDiff) -> str:
     if diff.suspect:
         parts.append("<h2>Newly suspect</h2><ul>")
         parts += [f'<li class="id">{esc(item_id)}</li>' for item_id in diff.suspect]
+        parts.append("</ul>")
+    if diff.unreadable:
+        parts.append(f"<h2>Not compared</h2><p>{esc(UNREADABLE_NOTE)}:</p><ul>")
+        parts += [f"<li><code>{esc(entry)}</code></li>" for entry in diff.unreadable]
         parts.append("</ul>")
     parts.append("</body></html>\n")
     return "\n".join(parts)
@@ -377,5 +388,5 @@ def history_table(entries: Sequence[HistoryEntry], console: Console) -> None:
         detail = change_summary(entry.change) if entry.change is not None else entry.path
         what.append(f"  {detail}" if detail else "")
         what.append(f"\n{entry.subject}", style="dim")
-        table.add_row(entry.date[:10], entry.commit[:10], entry.author, what)
+        table.add_row(entry.date[:10], entry.commit[:10], Text(entry.author), what)
     console.print(table)

@@ -21,6 +21,7 @@ class FindingsSummary:
     files: int
     failed: bool
     fail_on: Severity
+    notes: tuple[str, ...] = ()  # what the result rests on (e.g. no git history)
 
 
 def finding_record(finding: Finding) -> dict[str, object]:
@@ -47,6 +48,7 @@ def findings_json(findings: Sequence[Finding], summary: FindingsSummary) -> str:
         "fail_on": summary.fail_on.value,
         "failed": summary.failed,
         "counts": counts,
+        "notes": list(summary.notes),
     }
     # One finding per line: readable, diffable, and written by json's C encoder
     # (an indented dump goes through the pure-Python one, 10x slower on large projects);
@@ -126,8 +128,13 @@ def findings_lines(findings: Sequence[Finding]) -> list[tuple[str, str]]:
                 text = f"{entry.where}  {entry.message}"
                 if not shown:  # several rules: each entry says which
                     text += f"  [{entry.code.rpartition('/')[2]}]"
-                wrapped = textwrap.wrap(
-                    text, WIDTH, initial_indent="    ", subsequent_indent="      "
+                wrapped = textwrap.wrap(  # a path or an id is never split (copied whole)
+                    text,
+                    WIDTH,
+                    initial_indent="    ",
+                    subsequent_indent="      ",
+                    break_long_words=False,
+                    break_on_hyphens=False,
                 )
                 lines.extend((line, "") for line in wrapped)
     return lines
@@ -168,12 +175,20 @@ def summary_line(
         counts[finding.severity] += 1
     verdict = "FAILED" if summary.failed else "passed"
     hidden = len(findings) - shown if shown is not None else 0
-    return (
-        f"{summary.project}: {summary.items} items in {summary.files} files\n"
+    notes = "".join(
+        "\n" + textwrap.fill(f"history: {note}", width=WIDTH, subsequent_indent="  ")
+        for note in summary.notes
+    )
+    verdict_line = (
         f"check {verdict}: {_plural(counts[Severity.ERROR], 'error')}, "
         f"{_plural(counts[Severity.WARNING], 'warning')}, "
         f"{_plural(counts[Severity.INFO], 'note')}"
-        + (f" ({hidden} below the chosen severity not shown)" if hidden else "")
+        + (f" ({hidden} below --severity not shown)" if hidden else "")
+    )
+    return (
+        f"{summary.project}: {summary.items} items in {summary.files} files\n"
+        + textwrap.fill(verdict_line, width=WIDTH, subsequent_indent="  ")
+        + notes
     )
 
 

@@ -3,12 +3,16 @@
 Used where a command says it updates a record (``soup sync``, ``problems
 import``, ``bind``) and by the web application's edits: the keys it owns are
 replaced, removed or added, and every other line (comments, order, quoting,
-line ends, the body) stays as the person wrote it.
+line ends, the body) stays as the person wrote it. Values a command writes are
+quoted (:func:`yaml_quoted`) so that any text reads back as written: YAML's
+double-quoted style holds every character, but a YAML file may not hold the
+non-printable ones raw (most control characters, C1 controls, U+FEFF, lone
+surrogates) and reads U+0085, U+2028 and U+2029 as line breaks; those are
+escaped, as are line breaks, tabs, the backslash and the double quote.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 
@@ -97,4 +101,33 @@ _PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@/-]*$")
 
 def _plain(value: str) -> str:
     """``value`` as YAML: plain when it cannot be read as anything else, else quoted."""
-    return value if _PLAIN.match(value) else json.dumps(value, ensure_ascii=False)
+    return value if _PLAIN.match(value) else yaml_quoted(value)
+
+
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\0": "\\0"}
+# What YAML lets a stream hold raw, less its line breaks (kept escaped): ASCII printables
+# and the printable ranges above, U+0085, U+2028, U+2029 and U+FEFF excluded.
+_RAW = re.compile(
+    r"[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+
+
+def yaml_quoted(value: str) -> str:
+    """``value`` as a YAML double-quoted scalar that reads back as ``value``."""
+    return '"' + "".join(_escaped(char) for char in value) + '"'
+
+
+def _escaped(char: str) -> str:
+    known = _ESCAPES.get(char)
+    if known is not None:
+        return known
+    if _RAW.fullmatch(char):
+        return char
+    code = ord(char)
+    return (
+        f"\\x{code:02x}"
+        if code < 0x100
+        else f"\\u{code:04x}"
+        if code < 0x10000
+        else f"\\U{code:08x}"
+    )

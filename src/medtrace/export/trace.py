@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from medtrace.errors import MedtraceError
+from medtrace.export.cells import inert, workbook_text
 from medtrace.graph.coverage import Coverage, TraceMatrix, TraceRow, coverage_of, route_text
 from medtrace.model import Item
 
@@ -69,7 +70,7 @@ def trace_table(matrix: TraceMatrix, console: Console) -> None:
             if row.links
             else Text("none", style="bold red")
         )
-        table.add_row(row.source.id, row.source.title, reached)
+        table.add_row(row.source.id, Text(row.source.title), reached)  # (Text: no markup)
     console.print(table)
 
 
@@ -115,19 +116,13 @@ def trace_csv(matrix: TraceMatrix) -> str:
     writer = csv.writer(buffer)
     writer.writerow(CSV_HEADER)
     for row in matrix.rows:
-        source = (row.source.id, _inert(row.source.title))
+        source = (row.source.id, inert(row.source.title))
         if not row.links:
             writer.writerow((*source, "", "", ""))
         for link in row.links:
-            target = (link.target.id, _inert(link.target.title))
+            target = (link.target.id, inert(link.target.title))
             writer.writerow((*source, *target, " ".join(link.chain)))
     return buffer.getvalue()
-
-
-def _inert(text: str) -> str:
-    """A title a spreadsheet will not run as a formula (CSV injection): a leading
-    ``=``, ``+``, ``-``, ``@`` or tab gets an apostrophe, as spreadsheets expect."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def trace_html(project: str, matrix: TraceMatrix) -> str:
@@ -230,7 +225,7 @@ def trace_xlsx(project: str, matrix: TraceMatrix, created: datetime) -> bytes:
     _matrix_sheet(workbook.active, matrix)
     _coverage_sheet(workbook.create_sheet("Coverage"), project, matrix)
     workbook.properties.creator = "medtrace"
-    workbook.properties.title = f"Trace matrix: {_clean(project)}"
+    workbook.properties.title = f"Trace matrix: {workbook_text(project)}"
     workbook.properties.created = created
     workbook.properties.modified = created
     buffer = io.BytesIO()
@@ -309,16 +304,9 @@ def _coverage_sheet(sheet: Any, project: str, matrix: TraceMatrix) -> None:
     sheet.column_dimensions["B"].width = 60
 
 
-def _clean(text: str) -> str:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    cleaned: str = ILLEGAL_CHARACTERS_RE.sub("", text)
-    return cleaned
-
-
 def _text(cell: Any, text: str) -> Any:
     """Put ``text`` in ``cell`` as text, never as a formula (a title may start with "=")."""
-    cell.value = _clean(text)
+    cell.value = workbook_text(text)
     cell.data_type = "s"
     return cell
 

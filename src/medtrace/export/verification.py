@@ -79,7 +79,9 @@ def verification_table(
             for e in entry.evidence
         )
         table.add_row(
-            entry.requirement.id, Text(entry.status.value, style=_STYLE[entry.status]), tests or "-"
+            entry.requirement.id,
+            Text(entry.status.value, style=_STYLE[entry.status]),
+            Text(tests or "-"),
         )
     console.print(table)
 

@@ -96,10 +96,13 @@ class Fingerprints:
     """The fingerprints of a graph's items, each computed once when first asked for.
 
     ``code`` maps the id of an item with source files to their :func:`code_digest`;
-    ``known`` holds own fingerprints computed already (by the loader, kept in the cache).
+    ``known`` holds own fingerprints computed already (by the loader, kept in the cache);
+    ``head`` each item's own and deep fingerprint at the commit checked out (from the
+    link history): the deep fingerprints are then computed afresh only for the items
+    whose upstream changed since.
     """
 
-    __slots__ = ("_code", "_deep", "_evidence", "_graph", "_ignore", "_own")
+    __slots__ = ("_code", "_deep", "_evidence", "_graph", "_head", "_ignore", "_own")
 
     def __init__(
         self,
@@ -107,8 +110,10 @@ class Fingerprints:
         ignore: Iterable[str] = NON_NORMATIVE,
         code: Mapping[str, str] | None = None,
         known: Mapping[str, str] | None = None,
+        head: Mapping[str, tuple[str, str]] | None = None,
     ) -> None:
         self._graph = graph
+        self._head = head or {}
         self._ignore = tuple(ignore)
         self._code = dict(code or {})
         self._own: dict[str, str] = dict(known or {})
@@ -146,10 +151,43 @@ class Fingerprints:
     def deep(self) -> dict[str, str]:
         """Every item's deep fingerprint (computed once)."""
         if self._deep is None:
-            own = {item.id: self.own(item.id) or "" for item in self._graph}
-            edges = {item.id: list(upstream(self._graph, item)) for item in self._graph}
-            self._deep = deep_of(own, own, edges)
+            self._deep = self._from_head() if self._head else self._afresh(None)
         return self._deep
+
+    def _afresh(self, items: Iterable[Item] | None) -> dict[str, str]:
+        """The deep fingerprints of ``items`` (None: all) and everything they depend on."""
+        if items is None:
+            reach = {item.id: item for item in self._graph}
+        else:
+            reach = {}
+            stack = [item.id for item in items]
+            while stack:
+                item = self._graph.get(stack.pop())
+                if item is not None and item.id not in reach:
+                    reach[item.id] = item
+                    stack.extend(upstream(self._graph, item))
+        own = {item_id: self.own(item_id) or "" for item_id in reach}
+        edges = {item_id: list(upstream(self._graph, item)) for item_id, item in reach.items()}
+        return deep_of(reach, own, edges)
+
+    def _from_head(self) -> dict[str, str]:
+        """The deep fingerprints at the commit checked out, computed afresh for the items
+        that changed since (or appeared) and everything downstream of them."""
+        graph, head = self._graph, self._head
+        changed = [item.id for item in graph if head.get(item.id, ("",))[0] != self.own(item.id)]
+        changed += [item_id for item_id in head if item_id not in graph]  # gone: downstream
+        affected = set(changed)
+        stack = list(changed)
+        while stack:
+            current = stack.pop()
+            for role in DEPENDENCY_LINKS:
+                for source in graph.sources(current, role):
+                    if source.id not in affected:
+                        affected.add(source.id)
+                        stack.append(source.id)
+        deep = {item.id: head[item.id][1] for item in graph if item.id not in affected}
+        deep.update(self._afresh(i for i in (graph.get(a) for a in affected) if i is not None))
+        return deep
 
 
 def upstream(graph: TraceGraph, item: Item) -> tuple[str, ...]:

@@ -2,9 +2,14 @@
 
 Automated test cases find their results by ``test-id`` (a pytest node id such as
 ``tests/unit/test_bolus.py::test_limit`` matches the JUnit ``classname::name``
-``tests.unit.test_bolus::test_limit``). Results also name what they verify
+``tests.unit.test_bolus::test_limit``), or by ``SUITE::classname::name`` (jest
+and other runners that write no file attribute name the test file as the suite:
+``__tests__/alarm.test.js::Pump::stops``). A ``classname::name`` that two suites
+of one run share ties to neither: that takes the suite. Results also name what they verify
 directly: through ``verifies``/``requirement`` properties, or by carrying an
 item's id in the test's name (``test_srs_012_limit`` verifies ``SRS-012``).
+A runner that names tests by suite and name with no file (jest) is matched by
+``SUITE::NAME`` too, and a name two suites of one run hold only that way.
 Manual test cases take the latest test-record that ``executes`` them. The
 latest result wins: runs by import time, records by date. A test that has
 several results in one run takes the worst of them (and says so).
@@ -135,7 +140,7 @@ class ResultIndex:
         named: dict[str, dict[str, RunResult]] = {}
         for run in chosen:
             covers = dict(run.covers)
-            for test_id, (outcome, mixed, requirements) in _outcomes(run).items():
+            for (suite, test_id), (outcome, mixed, requirements) in _outcomes(run).items():
                 entry = RunResult(
                     evidence=Evidence(
                         test=test_id,
@@ -148,7 +153,7 @@ class ResultIndex:
                     ),
                     covers=covers,
                 )
-                by_test[normal_test_id(test_id)] = entry
+                _index(by_test, suite, test_id, entry, _suites(run).get(test_id, 0))
                 targets = set(requirements)
                 if keys:
                     targets.update(_ids_in(test_id, keys))
@@ -162,21 +167,45 @@ class ResultIndex:
         )
 
 
-def _outcomes(run: ResultRun) -> dict[str, tuple[Outcome, bool, tuple[str, ...]]]:
-    """Per test id of a run: its worst outcome, whether it had others, what it names."""
-    found: dict[str, tuple[set[Outcome], list[str]]] = {}
+def _outcomes(run: ResultRun) -> dict[tuple[str, str], tuple[Outcome, bool, tuple[str, ...]]]:
+    """Per test of a run (its suite and test id): its worst outcome, whether it had others,
+    and what it names."""
+    found: dict[tuple[str, str], tuple[set[Outcome], list[str]]] = {}
     for result in run.results:
-        outcomes, requirements = found.setdefault(result.test_id, (set(), []))
+        outcomes, requirements = found.setdefault((result.suite, result.test_id), (set(), []))
         outcomes.add(result.outcome)
         requirements.extend(result.requirements)
     return {
-        test_id: (
+        key: (
             next(o for o in _WORST if o in outcomes),
             len(outcomes) > 1,
             tuple(dict.fromkeys(requirements)),
         )
-        for test_id, (outcomes, requirements) in found.items()
+        for key, (outcomes, requirements) in found.items()
     }
+
+
+def _suites(run: ResultRun) -> dict[str, int]:
+    """How many suites of the run hold each test id."""
+    suites: dict[str, set[str]] = {}
+    for result in run.results:
+        suites.setdefault(result.test_id, set()).add(result.suite)
+    return {test_id: len(found) for test_id, found in suites.items()}
+
+
+def _index(
+    by_test: dict[str, RunResult], suite: str, test_id: str, entry: RunResult, suites: int
+) -> None:
+    """Index a result by its test id, and by ``SUITE::TEST`` when it has a suite (a jest
+    report names tests by suite and name, with no file); a test id that two suites of the
+    run hold is found only by the longer name."""
+    short = normal_test_id(test_id)
+    if suites > 1:
+        by_test.pop(short, None)
+    else:
+        by_test[short] = entry
+    if suite:
+        by_test[normal_test_id(f"{suite}::{test_id}")] = entry
 
 
 def tests_of(graph: TraceGraph, item: Item) -> tuple[Item, ...]:

@@ -153,14 +153,14 @@ class _Reader:
         fields = _Fields(value, offset, _NAMES[shape])
         if shape == "github":
             number = fields.number("number")
-            url = fields.text("html_url")
+            url = fields.url("html_url")
             state = fields.choice("state", {"open": "open", "closed": "closed"})
             author = fields.person("user", "login")
             body = fields.text("body", optional=True)
             project = _github_project(url)
         else:
             number = fields.number("iid")
-            url = fields.text("web_url")
+            url = fields.url("web_url")
             state = fields.choice("state", _GITLAB_STATES)
             author = fields.person("author", "username")
             body = fields.text("description", optional=True)
@@ -196,6 +196,18 @@ class _Fields:
 
     def fail(self, message: str) -> _ShapeError:
         return _ShapeError(self.offset, f"{self.name}: {message}")
+
+    def url(self, key: str) -> str:
+        """A web address (http or https, with a host, no white space)."""
+        text = self.text(key)
+        try:
+            parts = urlsplit(text)
+            valid = parts.scheme in ("http", "https") and bool(parts.hostname)
+        except ValueError:  # an unclosed IPv6 address, a bad port
+            valid = False
+        if not valid or any(char.isspace() for char in text):
+            raise self.fail(f"{key} is not a web address: {_what(text)}")
+        return text
 
     def number(self, key: str) -> int:
         found = self.value.get(key)

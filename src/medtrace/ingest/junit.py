@@ -26,6 +26,7 @@ from typing import TypeVar, cast
 
 from lxml import etree
 
+from medtrace.ingest.sniff import document_kind
 from medtrace.model.finding import Finding, Severity
 from medtrace.model.location import SourceLocation
 from medtrace.model.results import Outcome, ResultFile, TestResult, Totals
@@ -34,6 +35,7 @@ TRX_NAMESPACE = "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"
 REQUIREMENT_PROPERTIES = frozenset({"requirement", "requirements", "verifies", "covers"})
 ATTACHMENT = re.compile(r"\[\[ATTACHMENT\|([^\]\r\n]+)\]\]")  # the Jenkins convention
 MESSAGE_LIMIT = 200
+DETAILS_LIMIT = 64 * 1024  # characters of a failure's text a run keeps
 START_TAG_LIMIT = 65536  # bytes searched back for where a multi-line start tag begins
 
 _WORST = {Outcome.ERROR: 3, Outcome.FAILED: 2, Outcome.SKIPPED: 1, Outcome.PASSED: 0}
@@ -72,16 +74,13 @@ def parse_results(data: bytes, path: str) -> tuple[ResultFile | None, tuple[Find
     """Parse the report at ``path`` (relative to the project root) from its bytes."""
     if not data.strip():
         return None, (_error(path, 1, "results/xml-invalid", "the file is empty"),)
-    parser = etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        remove_blank_text=False,
-    )
     try:
-        root = etree.fromstring(data, parser)
+        root = _parse(data)
     except etree.XMLSyntaxError as problem:
+        kind = document_kind(data, path)
+        if kind is not None:
+            message = f"{kind}, not a test report (JUnit, NUnit or TRX XML)"
+            return None, (_error(path, 1, "results/not-junit", message),)
         message = f"not valid XML: {' '.join(str(problem.msg).split())}"
         return None, (_error(path, problem.lineno or 1, "results/xml-invalid", message),)
     reader = _Reader(path, _Lines(data))
@@ -90,6 +89,26 @@ def parse_results(data: bytes, path: str) -> tuple[ResultFile | None, tuple[Find
         line = data[: max(data.find(b"<!DOCTYPE"), 0)].count(b"\n") + 1
         reader.warn("results/dtd-ignored", "the DTD is ignored and no entity expanded", line)
     return result, tuple(reader.findings)
+
+
+def _parse(data: bytes) -> Element:
+    """The root of the report, parsed with no entity expanded and no DTD or network
+    read. libxml2's limits stay on, but for one: a text longer than 10 MB (the captured
+    output of a chatty test) is read rather than refusing the whole report."""
+    for huge in (False, True):
+        parser = etree.XMLParser(
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            huge_tree=huge,
+            remove_blank_text=False,
+        )
+        try:
+            return etree.fromstring(data, parser)
+        except etree.XMLSyntaxError as problem:
+            if huge or "Text node too long" not in str(problem.msg):
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _error(path: str, line: int, code: str, message: str) -> Finding:
@@ -128,6 +147,20 @@ class _Reader:
             message = f"the file declares {made.declared} but holds {made.totals}"
             self.warn("results/totals-mismatch", message, self.line(root))
         return made
+
+    def _kept(self, details: str, line: int | None) -> str:
+        """A failure's text as the run keeps it: at most :data:`DETAILS_LIMIT` characters,
+        the rest left out with a note (and a warning)."""
+        if len(details) <= DETAILS_LIMIT:
+            return details
+        left = len(details) - DETAILS_LIMIT
+        self.warn(
+            "results/output-truncated",
+            f"a failure's text of {len(details):,} characters is kept to its first "
+            f"{DETAILS_LIMIT:,}",
+            line,
+        )
+        return f"{details[:DETAILS_LIMIT]}\n[... {left:,} characters left out by medtrace]"
 
     def _identify(self, classname: str, name: str, line: int | None) -> str:
         if not name:
@@ -180,6 +213,7 @@ class _Reader:
         message, details = _verdict(verdict)
         properties = _properties(case)
         classname, name, line = _attr(case, "classname"), _attr(case, "name"), self.line(case)
+        details = self._kept(details, self.line(verdict) if verdict is not None else line)
         return TestResult(
             suite=suite,
             classname=classname,

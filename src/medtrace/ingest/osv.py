@@ -189,7 +189,8 @@ def _range(entry: dict[str, object]) -> Range:
         event = None
         if isinstance(value, dict) and len(value) == 1:
             (item,) = value.items()
-            event = _shared_event(item)
+            if isinstance(item[1], str):  # (an object or list as the value cannot be cached)
+                event = _shared_event(item)
         if event is None:
             where = f"events[{len(events)}]"
             raise _NotOsvError(where, "is not one introduced, fixed, last_affected or limit string")

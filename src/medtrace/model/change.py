@@ -73,7 +73,8 @@ class ProjectDiff:
     """The changes from ``old`` to ``new``. ``changed`` holds items whose content
     changed (moved or not); ``moved`` every item whose file changed, whatever else
     did. ``suspect`` are ids suspect in ``new`` and not in ``old`` (``None``: not
-    asked)."""
+    asked). ``unreadable`` names the item files of either side that could not be
+    compared (a file name that is not UTF-8), so that none is left out silently."""
 
     project: str
     old_label: str
@@ -84,10 +85,12 @@ class ProjectDiff:
     moved: tuple[ItemMove, ...] = ()
     suspect: tuple[str, ...] | None = None
     config_changed: bool = False
+    unreadable: tuple[str, ...] = ()  # "old: PATH" / "new: PATH": files that cannot be compared
 
     @property
     def empty(self) -> bool:
-        return not (self.added or self.removed or self.changed or self.moved or self.suspect)
+        changes = (self.added, self.removed, self.changed, self.moved, self.suspect)
+        return not (any(changes) or self.unreadable)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

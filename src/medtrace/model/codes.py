@@ -7,6 +7,10 @@ docs/format.md has a section for each, and a test keeps the two in step.
 
 from __future__ import annotations
 
+# A deviation from a source's format that a reader goes past with a warning (the lenient
+# default) and a strict import refuses: these codes at warning severity.
+DEVIATIONS = frozenset({"migrate/invalid", "reqif/invalid", "components/invalid"})
+
 STRUCTURAL_CODES: dict[str, str] = {
     "config/unknown-key": "medtrace.toml has a key medtrace does not know.",
     "config/value-invalid": "A medtrace.toml value has the wrong type.",
@@ -19,6 +23,8 @@ STRUCTURAL_CODES: dict[str, str] = {
     "file/unreadable": "The file cannot be read (permissions, vanished).",
     "file/front-matter": "The front matter fences are broken, or it is not a mapping.",
     "file/yaml-invalid": "The front matter is not valid YAML.",
+    "file/outside-project": "An item file is a link to a file outside the project; it is not "
+    "read (the containment rule, docs/format.md).",
     "file/reviews-invalid": "An entry of medtrace-reviews.yaml cannot be read.",
     "item/id-missing": "The front matter has no id.",
     "item/id-malformed": "The id is not letters, digits, '-', '_' or '.'.",
@@ -42,6 +48,8 @@ STRUCTURAL_CODES: dict[str, str] = {
     "results/not-junit": "A test report is XML but not JUnit, NUnit or TRX.",
     "results/totals-mismatch": "A test report's declared totals differ from its test cases.",
     "results/dtd-ignored": "A test report declares a DTD; it is not loaded.",
+    "results/output-truncated": "A failure's text is longer than 64 KiB; the run keeps its "
+    "first 64 KiB and a note of what was left out.",
     "results/outcome-unknown": "A test case has an outcome medtrace does not know (skipped).",
     "results/test-unnamed": "A test case has no name.",
     "results/attachment-missing": "A test record names an attachment that is not in the project.",
@@ -51,6 +59,8 @@ STRUCTURAL_CODES: dict[str, str] = {
     "results/uncommitted-changes": "Project files differed from the tested commit when the "
     "results were imported; a release of that commit does not count the run (a warning of "
     "results import).",
+    "results/outside-project": "A file in verification/runs/ is a link to a file outside the "
+    "project; it is not read.",
     "code/marker-unknown-id": "A marker in source code names an id no item has.",
     "code/file-not-in-unit": "A source file with implements markers is in no unit's source-files.",
     "code/unit-implements-missing": "A unit's files mark requirements the unit does not implement.",
@@ -61,6 +71,8 @@ STRUCTURAL_CODES: dict[str, str] = {
     "components/include-missing": "A requirements file includes (-r) a file that is not there.",
     "osv/unreadable": "An OSV record is not JSON or not an OSV record.",
     "osv/archive-unsafe": "An OSV archive holds a path that escapes its folder; it is refused.",
+    "osv/outside-project": "A record in the [soup] advisories folder is a link to a file "
+    "outside the project; it is not read.",
     "osv/range-invalid": "An OSV range holds a version its ecosystem cannot read (skipped).",
     "change/uncontrolled": "An approved item (or the code of an approved unit or test case) "
     "changed between two revisions with no approved change request naming it (8.2.1; "

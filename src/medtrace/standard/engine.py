@@ -35,6 +35,7 @@ def evaluate(
     code: Mapping[str, str] | None = None,
     link_bases: Mapping[tuple[str, str], LinkBase] | None = None,
     known: Mapping[str, str] | None = None,
+    at_head: Mapping[str, tuple[str, str]] | None = None,
     versioned: bool | None = None,
     commit_dates: Mapping[str, str] | None = None,
 ) -> list[Finding]:
@@ -44,12 +45,13 @@ def evaluate(
     there is nothing to classify, so no other clause can be judged. ``code`` maps
     each item with source files to their digest (:func:`~medtrace.graph.fingerprint.code_digest`);
     ``link_bases`` say when each trace link was made (from git history); ``known`` are
-    the items' own fingerprints where the loader computed them; ``versioned`` whether
-    the project is in git with a commit (None: not known); ``commit_dates`` the dates of
-    the commits change requests name, where git knows them.
+    the items' own fingerprints where the loader computed them; ``at_head`` each item's own
+    and deep fingerprint at the commit checked out (from the link history); ``versioned``
+    whether the project is in git with a commit (None: not known); ``commit_dates`` the
+    dates of the commits change requests name, where git knows them.
     """
     verified = [item.id for kind in VERIFIED_KINDS for item in graph.of_kind(kind)]
-    fingerprints = Fingerprints(graph, config.non_normative, code, known)
+    fingerprints = Fingerprints(graph, config.non_normative, code, known, at_head)
     context = RuleContext(
         graph=graph,
         config=config,

@@ -30,6 +30,8 @@ from medtrace.model.advisories import Advisory
 from medtrace.model.finding import Finding, Severity
 from medtrace.model.location import SourceLocation
 from medtrace.store.collector import collector_paused
+from medtrace.store.containment import is_inside
+from medtrace.store.zips import ZIP_ERRORS, is_folder
 
 AdvisoryParser = Callable[[bytes, str], tuple[Advisory | None, tuple[Finding, ...]]]
 MEMBER_LIMIT = 64 * 1024 * 1024  # bytes of one decompressed record; OSV records are far smaller
@@ -41,12 +43,14 @@ _LOCAL_SIGNATURE = b"PK\x03\x04"
 
 
 def read_advisories(
-    source: Path, *, parse: AdvisoryParser
+    source: Path, *, parse: AdvisoryParser, fence: Path | None = None
 ) -> tuple[tuple[Advisory, ...], tuple[Finding, ...]]:
     """Every ``*.json`` record under the folder ``source`` (recursively) or in the zip
-    archive ``source``, sorted by path, and the findings about those that could not be read."""
+    archive ``source``, sorted by path, and the findings about those that could not be read.
+    A record under the folder that links outside ``fence`` (the project) is not read: an
+    ``osv/outside-project`` finding."""
     if source.is_dir():
-        records = _folder(source)
+        records = _folder(source, fence)
     elif source.is_file() and source.suffix.lower() == ".zip":
         records = _archive(source)
     elif source.exists():
@@ -76,13 +80,17 @@ def unsafe_member(name: str) -> bool:
 Records = Iterator[tuple[str, bytes | Finding]]
 
 
-def _folder(source: Path) -> Records:
+def _folder(source: Path, fence: Path | None) -> Records:
     try:
         paths = sorted(path for path in source.rglob("*.json") if path.is_file())
     except OSError as error:
         raise MedtraceError(f"{source}: cannot be read ({error.strerror or error})") from error
     for path in paths:
         name = path.as_posix()
+        if fence is not None and not is_inside(fence, path):
+            message = "a link to a record outside the project; not read"
+            yield name, _finding("osv/outside-project", name, message)
+            continue
         try:
             yield name, path.read_bytes()
         except OSError as error:
@@ -99,7 +107,7 @@ def _archive(source: Path) -> Records:
         try:
             with zipfile.ZipFile(cast("IO[bytes]", data)) as archive:  # mmap reads like a file
                 members = archive.infolist()
-        except (OSError, zipfile.BadZipFile, ValueError) as error:
+        except ZIP_ERRORS as error:
             raise MedtraceError(f"{source}: not a readable zip archive ({error})") from error
         yield from _members(source, data, members)
 
@@ -111,12 +119,12 @@ def _members(source: Path, data: mmap.mmap, members: list[zipfile.ZipInfo]) -> R
             message = f"the member {member.filename!r} escapes the archive; nothing was read"
             yield prefix, _finding("osv/archive-unsafe", prefix, message)
             return
-    wanted = (m for m in members if not m.is_dir() and m.filename.lower().endswith(".json"))
+    wanted = (m for m in members if not is_folder(m) and m.filename.lower().endswith(".json"))
     for member in sorted(wanted, key=lambda m: m.filename):
         path = f"{prefix}/{member.filename}"
         try:
             content: bytes | Finding = _member(data, member)
-        except (zipfile.BadZipFile, zlib.error) as error:
+        except ZIP_ERRORS as error:
             content = _finding("osv/unreadable", path, f"cannot be decompressed: {error}")
         yield path, content
 

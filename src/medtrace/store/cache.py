@@ -11,6 +11,7 @@ never change a result, only its speed.
 from __future__ import annotations
 
 import functools
+import marshal
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from importlib import resources
@@ -27,7 +28,7 @@ CACHE_FILE = "cache.sqlite"
 # the same mtime tick without its stamp changing; such entries are re-parsed.
 _RACY_NS = 2_000_000_000
 _Method = TypeVar("_Method", bound=Callable[..., Any])
-_TABLES = ("meta", "files", "items", "links", "memo", "notes", "history_items", "link_bases")
+_TABLES = ("meta", "files", "items", "links", "memo", "notes", "history")
 _BATCH = 500
 # How long to wait for another medtrace process that is writing the cache.
 BUSY_TIMEOUT_S = 5.0  # host parameters per query, well below SQLite's limit
@@ -225,6 +226,12 @@ class ParseCache:
         return {path: codec.decode(blob, path) for path, blob in rows}
 
     @_guarded
+    def parsed_of(self, paths: Iterable[str]) -> dict[str, ParsedFile]:
+        """The full parse results of the files at ``paths`` (those the cache holds)."""
+        rows = self._select_in("SELECT path, result FROM files WHERE path IN", paths)
+        return {path: codec.decode(blob, path) for path, blob in rows}
+
+    @_guarded
     def parsed_of_kind(self, kind: str) -> list[ParsedFile]:
         """The full parse results of the files that hold an item of ``kind``, by path."""
         rows = self._db.execute(
@@ -242,36 +249,21 @@ class ParseCache:
         return int(files), int(items)
 
     @_guarded
-    def history(self) -> tuple[str | None, list[tuple[str, ...]], list[tuple[str, ...]]]:
-        """The commit the link history was last walked to (None: never), the items then
-        (path, id, own, deps, served) and the link bases (item, other, fingerprint,
-        commit, date)."""
-        row = self._db.execute("SELECT value FROM meta WHERE key = 'history'").fetchone()
+    def history(self) -> tuple[str, Any] | None:
+        """The walk of git history as it last ended: its version and commit (as
+        :meth:`save_history` was given them), and its state (None: never walked)."""
+        row = self._db.execute("SELECT value FROM history WHERE key = 'walk'").fetchone()
         if row is None:
-            return None, [], []
-        items = self._db.execute("SELECT path, id, own, deps, served FROM history_items")
-        bases = self._db.execute("SELECT item, other, fingerprint, commit_id, date FROM link_bases")
-        return str(row[0]), items.fetchall(), bases.fetchall()
+            return None
+        head, state = marshal.loads(row[0])
+        return str(head), state
 
     @_guarded
-    def history_head(self) -> str | None:
-        row = self._db.execute("SELECT value FROM meta WHERE key = 'history'").fetchone()
-        return str(row[0]) if row is not None else None
-
-    @_guarded
-    def save_history(
-        self,
-        head: str,
-        items: Iterable[tuple[str, ...]],
-        bases: Iterable[tuple[str, ...]],
-    ) -> None:
-        """Replace the link history with the state at ``head``."""
+    def save_history(self, head: str, state: Any) -> None:
+        """Remember the walk's state (plain tuples, lists and text) as it ended at ``head``."""
+        blob = marshal.dumps((head, state))
         with self._db:
-            self._db.execute("DELETE FROM history_items")
-            self._db.execute("DELETE FROM link_bases")
-            self._db.executemany("INSERT INTO history_items VALUES (?, ?, ?, ?, ?)", items)
-            self._db.executemany("INSERT INTO link_bases VALUES (?, ?, ?, ?, ?)", bases)
-            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('history', ?)", (head,))
+            self._db.execute("INSERT OR REPLACE INTO history VALUES ('walk', ?)", (blob,))
 
     def close(self) -> None:
         self._db.close()

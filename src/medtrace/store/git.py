@@ -122,6 +122,18 @@ class GitRepository:
             return False
         return True
 
+    def shallow_commits(self) -> frozenset[str]:
+        """The boundary commits of a shallow clone (whose parents were not fetched);
+        none in a full clone."""
+        name = self.run("rev-parse", "--git-path", "shallow").decode("utf-8").strip()
+        try:
+            text = (self.top / name).read_text("ascii")
+        except (FileNotFoundError, NotADirectoryError):
+            return frozenset()
+        except (OSError, UnicodeDecodeError) as error:
+            raise GitError(f"cannot read the shallow commits {self.top / name}: {error}") from None
+        return frozenset(text.split())
+
     def ref_exists(self, ref: str) -> bool:
         """Whether the full ref name (``refs/tags/...``) exists."""
         try:

@@ -19,7 +19,8 @@ from medtrace.model.results import (
     TestResult,
     Totals,
 )
-from medtrace.store.files import write_atomic
+from medtrace.store.containment import is_inside
+from medtrace.store.files import write_new
 
 FORMAT = 2  # 2: runs record what they covered (fingerprints) and uncommitted files
 _READABLE = frozenset({1, FORMAT})
@@ -55,6 +56,8 @@ def encode_run(run: ResultRun) -> bytes:
 def decode_run(data: bytes) -> ResultRun:
     """A run file back; raises ``ValueError`` (or ``KeyError``) when it is not one."""
     raw: dict[str, Any] = json.loads(data.decode("utf-8"))
+    if not isinstance(raw, dict):
+        raise ValueError(f"a run is a JSON object, not {type(raw).__name__}")
     if raw.get("format") not in _READABLE:
         raise ValueError(f"unknown run format {raw.get('format')!r}")
     return ResultRun(
@@ -80,13 +83,12 @@ def decode_run(data: bytes) -> ResultRun:
 
 def save_run(folder: Path, stem: str, run: ResultRun) -> Path:
     """Write ``run`` as a new file in ``folder``; never overwrites an existing one."""
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{stem}.json"
     number = 1
     while path.exists():
         number += 1
         path = folder / f"{stem}-{number}.json"
-    write_atomic(path, encode_run(run))
+    write_new(path, encode_run(run))
     return path
 
 
@@ -138,9 +140,19 @@ def load_runs(root: Path, folder: Path) -> tuple[tuple[ResultRun, ...], tuple[Fi
     runs: list[ResultRun] = []
     findings: list[Finding] = []
     for path in run_files(folder):
+        if not is_inside(root, path):
+            findings.append(
+                Finding(
+                    code="results/outside-project",
+                    severity=Severity.ERROR,
+                    message="a link to a file outside the project; not read",
+                    location=SourceLocation(path=path.relative_to(root).as_posix()),
+                )
+            )
+            continue
         try:
             runs.append(decode_run(path.read_bytes()))
-        except (OSError, ValueError, KeyError, TypeError) as error:
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
             findings.append(
                 Finding(
                     code="results/run-invalid",

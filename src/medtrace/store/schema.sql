@@ -38,21 +38,9 @@ CREATE TABLE IF NOT EXISTS notes (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
--- Suspect links from history: the project's items at the commit last walked to ...
-CREATE TABLE IF NOT EXISTS history_items (
-    path   TEXT PRIMARY KEY,    -- project path of the item file at that commit
-    id     TEXT NOT NULL,
-    own    TEXT NOT NULL,       -- its own fingerprint
-    deps   TEXT NOT NULL,       -- ids it depends on (dependency links), joined by U+001F
-    served TEXT NOT NULL        -- ids it serves (read backwards for review), joined by U+001F
-);
--- ... and per pair (item, an item it depends on) the deep fingerprint of the second when
--- the pair was last known clean: when the link was created (or its target appeared).
-CREATE TABLE IF NOT EXISTS link_bases (
-    item        TEXT NOT NULL,
-    other       TEXT NOT NULL,
-    fingerprint TEXT NOT NULL,
-    commit_id   TEXT NOT NULL,
-    date        TEXT NOT NULL,
-    PRIMARY KEY (item, other)
+-- Suspect links from history: the walk of git history as it last ended (medtrace.api.
+-- link_history), one blob: the commit, the items then, and when each link was made.
+CREATE TABLE IF NOT EXISTS history (
+    key   TEXT PRIMARY KEY,
+    value BLOB NOT NULL
 );

@@ -36,8 +36,9 @@ What is a component
     groups other than ``default``, uv ``dev-dependencies``, npm ``dev``).
 
 Each format has its module: :mod:`.requirements` (requirements files),
-:mod:`.python_locks` (Pipfile.lock, poetry.lock, pdm.lock, uv.lock) and :mod:`.npm`
-(package-lock.json, npm-shrinkwrap.json); :mod:`.sniff` tells a format from a file's
+:mod:`.python_locks` (Pipfile.lock, poetry.lock, pdm.lock, uv.lock), :mod:`.npm`
+(package-lock.json, npm-shrinkwrap.json) and :mod:`.nuget` (NuGet's
+packages.lock.json); :mod:`.sniff` tells a format from a file's
 content, and :mod:`.common` holds what they share.
 """
 
@@ -70,8 +71,11 @@ _FILE_KINDS = {
     "uv.lock": "uv.lock",
     "package-lock.json": "package-lock.json",
     "npm-shrinkwrap.json": "npm-shrinkwrap.json",
+    "packages.lock.json": "packages.lock.json",
 }
-_JSON_KINDS = frozenset({"Pipfile.lock", "package-lock.json", "npm-shrinkwrap.json"})
+_JSON_KINDS = frozenset(
+    {"Pipfile.lock", "package-lock.json", "npm-shrinkwrap.json", "packages.lock.json"}
+)
 
 
 def lockfile_kind(path: str) -> str | None:

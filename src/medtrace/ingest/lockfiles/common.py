@@ -26,6 +26,10 @@ MESSAGE_LIMIT = 200
 _SCOPE_RANK = {"required": 2, "optional": 1, "dev": 0}
 _HASH_HEX_LENGTHS = {"md5": 32, "sha1": 40, "sha224": 56, "sha256": 64, "sha384": 96, "sha512": 128}
 _HEX = re.compile(r"[0-9a-fA-F]+")
+# A package's name: PEP 508 for Python; npm's, with an optional @scope/ (a name never
+# holds a path: "/", "../x", "a/b" and blanks are refused).
+_PYTHON_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
+_NPM_PACKAGE_NAME = re.compile(r"(?:@[^/@\s]+/)?[^/@\s.][^/\s]*")
 _USERINFO = re.compile(r"(?<=://)[^/@\s]*@")
 _PYPI_INDEXES = frozenset({"https://pypi.org/simple", "https://pypi.python.org/simple"})
 _TOML_LINE = re.compile(r"at line (\d+)")
@@ -110,6 +114,7 @@ def _decode_text(data: bytes) -> str:
 
 
 def _finding(code: str, severity: Severity, path: str, line: int | None, message: str) -> Finding:
+    message = " ".join(message.split())  # one line, whatever names from the file it quotes
     if len(message) > MESSAGE_LIMIT:
         message = message[: MESSAGE_LIMIT - 1] + "…"
     location = SourceLocation(path=path, line=line)
@@ -135,16 +140,16 @@ def _scrub(text: str) -> str:
 
 
 def _purl(ecosystem: str, name: str, version: str) -> str:
-    kind, namespace = "pypi", None
+    kind, namespace = {"npm": "npm", "NuGet": "nuget"}.get(ecosystem, "pypi"), None
     if ecosystem == "npm":
         kind = "npm"
         if name.startswith("@") and "/" in name:
             namespace, name = name.split("/", 1)
     try:
         purl = PackageURL(type=kind, namespace=namespace, name=name, version=version or None)
-    except ValueError:
+        return str(purl.to_string())
+    except (ValueError, TypeError):  # (packageurl raises either on odd names)
         return ""
-    return purl.to_string()
 
 
 def _hashes(values: Iterable[str]) -> tuple[str, ...]:
@@ -181,6 +186,12 @@ class _Collector:
         source: str = "",
         license: str = "",
     ) -> None:
+        """Add a component; one whose name is no package name is a finding instead."""
+        valid = _NPM_PACKAGE_NAME if ecosystem == "npm" else _PYTHON_NAME
+        if not valid.fullmatch(name):
+            shown = repr(name[:80])
+            self.findings.append(_invalid(self.path, line, f"{shown} is not a package name"))
+            return
         component = Component(
             name=name,
             version=version,
@@ -279,7 +290,8 @@ def _toml_package_lines(text: str, packages: list[Any]) -> list[int | None]:
         elif in_block and len(headers) - 1 not in names:
             match = _TOML_NAME.fullmatch(line)
             if match:
-                names[len(headers) - 1] = (number, match.group(1) or match.group(2))
+                quoted = match.group(1) if match.group(1) is not None else match.group(2)
+                names[len(headers) - 1] = (number, quoted)
     if len(headers) != len(packages):
         return [None] * len(packages)
     found: list[int | None] = []

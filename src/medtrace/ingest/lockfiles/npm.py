@@ -62,7 +62,7 @@ def _npm_packages(packages: dict[str, Any], lines: dict[JsonPath, int], out: _Co
     """lockfileVersion 2 and 3: ``packages`` keyed by their folder."""
     for folder, entry in packages.items():
         line = lines.get(("packages", folder))
-        if "node_modules/" not in f"/{folder}":
+        if "/node_modules/" not in f"/{folder}":
             continue  # the project itself, a workspace or a linked local folder
         if not isinstance(entry, dict):
             out.findings.append(_invalid(out.path, line, f"packages: {folder!r} is not an object"))

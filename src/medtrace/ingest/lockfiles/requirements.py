@@ -40,6 +40,7 @@ from packaging.utils import (
     parse_wheel_filename,
 )
 
+from medtrace.errors import MedtraceError
 from medtrace.ingest.lockfiles.common import (
     _PYPI_INDEXES,
     ReadInclude,
@@ -222,11 +223,19 @@ def _parse_requirements_text(text: str) -> list[Any] | None:
     """pip-requirements-parser's items for ``text``, in line order, or None.
 
     The library reads files only, so the text goes through a temporary file, written
-    with a UTF-8 BOM so that the library reads it as UTF-8 whatever the locale.
+    with a UTF-8 BOM so that the library reads it as UTF-8 whatever the locale. A
+    temporary file that cannot be written (a full disk) stops the command: it says
+    nothing about the requirements.
     """
     with tempfile.TemporaryDirectory(prefix="medtrace-") as folder:
         file = Path(folder) / "requirements.txt"
-        file.write_bytes(codecs.BOM_UTF8 + text.translate(_ODD_BREAKS).encode("utf-8"))
+        try:
+            file.write_bytes(codecs.BOM_UTF8 + text.translate(_ODD_BREAKS).encode("utf-8"))
+        except OSError as error:
+            raise MedtraceError(
+                f"cannot write the temporary file {file} to read a requirements file: "
+                f"{error.strerror or error}; nothing was changed"
+            ) from error
         try:
             return list(pipreq.RequirementsFile.parse(str(file), include_nested=False))
         except Exception:  # an untyped library: whatever it raises is a finding, never a crash

@@ -15,6 +15,7 @@ from medtrace.ingest.lockfiles.common import (
     _load_toml,
 )
 from medtrace.ingest.lockfiles.npm import _npm_lock
+from medtrace.ingest.lockfiles.nuget import _nuget_lock
 from medtrace.ingest.lockfiles.python_locks import _pdm_lock, _pipfile_lock, _poetry_lock, _uv_lock
 from medtrace.ingest.lockfiles.requirements import _requirements
 from medtrace.model.finding import Finding, Severity
@@ -28,6 +29,7 @@ _READERS: dict[str, _Reader] = {
     "uv.lock": _uv_lock,
     "package-lock.json": _npm_lock,
     "npm-shrinkwrap.json": _npm_lock,
+    "packages.lock.json": _nuget_lock,
 }
 
 

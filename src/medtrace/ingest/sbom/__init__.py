@@ -73,9 +73,11 @@ from medtrace.ingest.sbom.cyclonedx import (
 )
 from medtrace.ingest.sbom.spdx2 import SPDX2_VERSIONS, _read_tag_value, _spdx2_json
 from medtrace.ingest.sbom.spdx3 import SPDX3_CONTEXT, _spdx3_json
+from medtrace.ingest.sniff import document_kind
 from medtrace.model import Finding, Severity, SourceLocation
 from medtrace.model.components import ComponentList
 
+_FORMATS = "CycloneDX (JSON, XML) and SPDX (JSON, tag-value, JSON-LD)"
 __all__ = [
     "CYCLONEDX_NAMESPACE",
     "CYCLONEDX_VERSIONS",
@@ -89,29 +91,34 @@ __all__ = [
 
 def parse_sbom(data: bytes, path: str) -> tuple[ComponentList | None, tuple[Finding, ...]]:
     """The components of the SBOM read from ``path`` (relative to the project root)."""
+    warnings: list[Finding] = []
     try:
-        return _read(data, path), ()
+        return _read(data, path, warnings), tuple(warnings)
     except _UnusableError as problem:
         location = SourceLocation(path=path, line=problem.line)
         message = _one_line(problem.message)
+        kind = document_kind(data, path) if problem.code in (_UNREADABLE, _UNKNOWN) else None
+        if kind is not None:
+            problem.code, location = _UNKNOWN, SourceLocation(path=path, line=None)
+            message = f"{kind}, not an SBOM: medtrace reads {_FORMATS}"
         finding = Finding(
             code=problem.code, severity=Severity.ERROR, message=message, location=location
         )
         return None, (finding,)
 
 
-def _read(data: bytes, path: str) -> ComponentList:
+def _read(data: bytes, path: str, warnings: list[Finding]) -> ComponentList:
     start = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if not start:
         raise _UnusableError(_UNREADABLE, "the file is empty", 1)
     if start in (b"{", b"["):
-        return _read_json(data, path)
+        return _read_json(data, path, warnings)
     if start == b"<":
         return _read_xml(data, path)
     return _read_tag_value(data, path)
 
 
-def _read_json(data: bytes, path: str) -> ComponentList:
+def _read_json(data: bytes, path: str, warnings: list[Finding]) -> ComponentList:
     try:
         document = json.loads(data)
     except json.JSONDecodeError as error:
@@ -124,7 +131,7 @@ def _read_json(data: bytes, path: str) -> ComponentList:
         if document.get("bomFormat") == "CycloneDX":
             return _cyclonedx_json(document, len(data), path)
         if "spdxVersion" in document:
-            return _spdx2_json(document, path)
+            return _spdx2_json(document, path, warnings)
         if "@context" in document:
             return _spdx3_json(document, path)
     raise _UnusableError(

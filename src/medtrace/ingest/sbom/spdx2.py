@@ -32,6 +32,8 @@ from medtrace.ingest.sbom.common import (
     _UnusableError,
 )
 from medtrace.model.components import Component, ComponentList
+from medtrace.model.finding import Finding, Severity
+from medtrace.model.location import SourceLocation
 
 SPDX2_VERSIONS = ("2.2", "2.3")
 _TAG_LINE = re.compile(r"[ \t]*([A-Za-z]+)[ \t]*:(.*)")
@@ -50,12 +52,14 @@ def _spdx2_version(value: object, line: int | None = None) -> str:
     return version
 
 
-def _spdx2_json(document: Json, path: str) -> ComponentList:
+def _spdx2_json(document: Json, path: str, warnings: list[Finding]) -> ComponentList:
     """SPDX 2 JSON, read by spdx-tools. It is given the parts that make the component
     list: the packages, the relationships and ``documentDescribes``, with a
     placeholder creation info. Files, snippets, licences, annotations and the
     creation info are irrelevant to the list, and spdx-tools rejects a whole
-    document for any detail it finds wrong in them."""
+    document for any detail it finds wrong in them. A package without a field
+    spdx-tools requires but the list does not need (``SPDXID``, ``downloadLocation``:
+    common scanners leave them out) is read with a warning."""
     from spdx_tools.spdx.parser.jsonlikedict.json_like_dict_parser import JsonLikeDictParser
 
     version = _spdx2_version(document.get("spdxVersion"))
@@ -66,6 +70,10 @@ def _spdx2_json(document: Json, path: str) -> ComponentList:
         name = package.get("name")
         if not isinstance(name, str) or not name.strip():
             raise _UnusableError(_INVALID, f"packages[{number}] has no name")
+    packages = [
+        _completed(number, cast(Json, package), path, warnings)
+        for number, package in enumerate(packages)
+    ]
     document_id = document.get("SPDXID")
     scoped = {
         "spdxVersion": f"SPDX-{version}",
@@ -80,6 +88,31 @@ def _spdx2_json(document: Json, path: str) -> ComponentList:
     }
     parsed = _spdx_tools(lambda: cast(Any, JsonLikeDictParser)().parse(scoped), 0)
     return _spdx2_list(parsed, {}, path, f"spdx-json {version}")
+
+
+# What SPDX requires of a package that the component list does not need: a value put in
+# its place (NOASSERTION is SPDX's "not known"; an id of medtrace's, which no
+# relationship names).
+_REQUIRED_FILLED = (("downloadLocation", "NOASSERTION"), ("SPDXID", "SPDXRef-medtrace-{n}"))
+
+
+def _completed(number: int, package: Json, path: str, warnings: list[Finding]) -> Json:
+    missing = [key for key, _ in _REQUIRED_FILLED if not isinstance(package.get(key), str)]
+    if not missing:
+        return package
+    filled = dict(package)
+    for key, value in _REQUIRED_FILLED:
+        if key in missing:
+            filled[key] = value.format(n=number)
+    message = (
+        f"packages[{number}] ({str(package.get('name'))[:60]}) has no "
+        f"{' or '.join(missing)}, which SPDX requires; read without it"
+    )
+    location = SourceLocation(path=path)
+    warnings.append(
+        Finding(code=_INVALID, severity=Severity.WARNING, message=message, location=location)
+    )
+    return filled
 
 
 # Tag-value ----------------------------------------------------------------------

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from medtrace.graph import TraceGraph
 from medtrace.graph.fingerprint import Fingerprints, dependencies
 from medtrace.model import Item, SourceLocation
-from medtrace.model.review import LinkBase, Review, latest_stamps, moment
+from medtrace.model.review import LinkBase, Review, Stamp, latest_stamps, moment
 from medtrace.standard.context import RuleContext
 from medtrace.standard.registry import Violation, rule
 
@@ -63,26 +63,41 @@ def stale_links(
     reviews: Sequence[Review],
     bases: Mapping[tuple[str, str], LinkBase],
 ) -> Iterator[SuspectLink]:
-    """Every (item, id it depends on) whose reference fingerprint is overtaken."""
+    """Every (item, id it depends on) whose reference fingerprint is overtaken, by item and
+    id. Only pairs with a reference are looked at (a link that neither history nor a review
+    knows is new, and clean), and whether the pair still exists only where it is overtaken."""
     if not reviews and not bases:
         return
     stamps = latest_stamps(tuple(reviews))
     deep = fingerprints.deep()
-    for item in graph:
-        for other in dependencies(graph, item):
-            pair = (item.id, other)
-            stamp, base = stamps.get(pair), bases.get(pair)
-            if stamp is not None and (base is None or _not_before(stamp.date, base.date)):
-                if stamp.fingerprint != deep.get(other):
-                    since = f"{stamp.by} reviewed it on {stamp.date}"
-                    yield SuspectLink(
-                        item=item, other=other, since=since, date=stamp.date, by=stamp.by
-                    )
-            elif base is not None and base.fingerprint != deep.get(other):
-                since = f"the link was made in {base.commit[:12]} ({base.date[:10]})"
-                yield SuspectLink(
-                    item=item, other=other, since=since, date=base.date, commit=base.commit
-                )
+    overtaken: list[tuple[tuple[str, str], Stamp | LinkBase]] = []
+    for pair in stamps.keys() | bases.keys():
+        reference = _latest(stamps.get(pair), bases.get(pair))
+        now = deep.get(pair[1])
+        if reference is not None and now is not None and reference.fingerprint != now:
+            overtaken.append((pair, reference))
+    for (item_id, other), reference in sorted(overtaken, key=lambda found: found[0]):
+        item = graph.get(item_id)
+        if item is None or other not in dependencies(graph, item):
+            continue  # the link is gone since
+        if isinstance(reference, Stamp):
+            since = f"{reference.by} reviewed it on {reference.date}"
+            yield SuspectLink(
+                item=item, other=other, since=since, date=reference.date, by=reference.by
+            )
+        else:
+            since = f"the link was made in {reference.commit[:12]} ({reference.date[:10]})"
+            yield SuspectLink(
+                item=item, other=other, since=since, date=reference.date, commit=reference.commit
+            )
+
+
+def _latest(stamp: Stamp | None, base: LinkBase | None) -> Stamp | LinkBase | None:
+    """What the pair was last known clean at: the review, when it is not older than the
+    link, else the link's making."""
+    if stamp is not None and (base is None or _not_before(stamp.date, base.date)):
+        return stamp
+    return base
 
 
 def _not_before(first: str, second: str) -> bool:

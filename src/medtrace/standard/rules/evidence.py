@@ -164,7 +164,8 @@ def results_are_not_mixed(ctx: RuleContext) -> Iterator[Violation]:
     for run in ctx.runs:
         seen: dict[str, set[str]] = {}
         for result in run.results:
-            seen.setdefault(result.test_id, set()).add(result.outcome.value)
+            name = f"{result.suite}::{result.test_id}" if result.suite else result.test_id
+            seen.setdefault(name, set()).add(result.outcome.value)
         mixed = sorted(test for test, outcomes in seen.items() if len(outcomes) > 1)
         if mixed:
             where = run.commit[:12] if run.commit else run.revision

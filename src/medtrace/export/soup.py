@@ -97,7 +97,7 @@ def _component(soup: Item) -> Component:
         licenses=[LicenseFactory().make_from_string(str(licence))] if licence else None,
     )
     anomalies = soup.field("anomaly-list")
-    if anomalies:
+    if anomalies and str(anomalies).startswith(("https://", "http://")):
         component.external_references.add(
             ExternalReference(type=ExternalReferenceType.ISSUE_TRACKER, url=XsUri(str(anomalies)))
         )

@@ -1,4 +1,5 @@
-"""The registered rules, one module per clause of IEC 62304. Importing this registers them."""
+"""The registered rules, one module per clause or topic of IEC 62304. Importing this
+registers them."""
 
 from medtrace.standard.rules import (
     change,
@@ -9,11 +10,17 @@ from medtrace.standard.rules import (
     clause_7,
     clause_8,
     clause_9,
+    design,
     evidence,
+    legacy,
+    maintenance,
+    plans,
     problems,
+    releases,
     risk,
     signatures,
     soup,
+    testing,
     verification,
 )
 
@@ -26,10 +33,16 @@ __all__ = [
     "clause_7",
     "clause_8",
     "clause_9",
+    "design",
     "evidence",
+    "legacy",
+    "maintenance",
+    "plans",
     "problems",
+    "releases",
     "risk",
     "signatures",
     "soup",
+    "testing",
     "verification",
 ]

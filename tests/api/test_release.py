@@ -342,6 +342,21 @@ def test_the_cli_check_exits_0_when_it_passes(ready: tuple[Path, Git]) -> None:
     assert document["passed"] is True and document["reasons"] == []
 
 
+def _wide_lines(project: Path) -> list[str]:
+    result = CliRunner().invoke(release, ["check", VERSION, "--path", str(project)], obj=Context())
+    assert result.exit_code in (0, 1), result.output
+    assert "may be released." in result.output or "block the release:" in result.output
+    return [line for line in result.output.splitlines() if len(line) > 80]
+
+
+def test_a_blocked_release_check_is_read_at_80_columns(repo: tuple[Path, Git]) -> None:
+    assert _wide_lines(repo[0]) == []
+
+
+def test_a_passing_release_check_is_read_at_80_columns(ready: tuple[Path, Git]) -> None:
+    assert _wide_lines(ready[0]) == []
+
+
 def git_bytes(project: Path, name: str) -> bytes:
     done = subprocess.run(
         ["git", "-C", str(project), "show", name], capture_output=True, check=True

@@ -187,6 +187,21 @@ def test_an_audit_with_unreadable_records_is_not_clean(example: Path, tmp_path: 
     assert "1 record(s) could not be read" in result.stdout
 
 
+def test_the_audit_is_read_at_80_columns_and_says_whole_what_each_record_follows(
+    example: Path,
+) -> None:
+    from click.testing import CliRunner
+
+    from medtrace.cli.main import cli
+
+    result = CliRunner().invoke(cli, ["soup", "audit", "--path", str(example)])
+    assert result.exit_code in (0, 1), result.output
+    assert [line for line in result.stdout.splitlines() if len(line) > 80] == []
+    flat = " ".join(result.stdout.split())
+    assert "not in OSV; followed by: The linux-cve-announce list" in flat
+    assert "(only enabled drivers and subsystems are assessed)." in flat
+
+
 ODD = {
     "name": "evil\nkind: hazard\x1b[31m",
     "version": "1.0\r\n\x07beta\u2028x\x85",

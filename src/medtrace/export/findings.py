@@ -128,14 +128,7 @@ def findings_lines(findings: Sequence[Finding]) -> list[tuple[str, str]]:
                 text = f"{entry.where}  {entry.message}"
                 if not shown:  # several rules: each entry says which
                     text += f"  [{entry.code.rpartition('/')[2]}]"
-                wrapped = textwrap.wrap(  # a path or an id is never split (copied whole)
-                    text,
-                    WIDTH,
-                    initial_indent="    ",
-                    subsequent_indent="      ",
-                    break_long_words=False,
-                    break_on_hyphens=False,
-                )
+                wrapped = terminal_lines(text, indent="    ", subsequent="      ")
                 lines.extend((line, "") for line in wrapped)
     return lines
 
@@ -194,3 +187,16 @@ def summary_line(
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def terminal_lines(text: str, *, indent: str = "", subsequent: str = "    ") -> list[str]:
+    """``text`` in lines of at most :data:`WIDTH` columns; a path or an id is never split
+    (people copy them whole)."""
+    return textwrap.wrap(
+        text,
+        WIDTH,
+        initial_indent=indent,
+        subsequent_indent=subsequent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )

@@ -28,9 +28,18 @@ database_option = click.option(
     f"file of the state folder [env: {DATABASE_ENVIRONMENT}].",
 )
 
+remote_option = click.option(
+    "--remote",
+    default="",
+    metavar="NAME",
+    help="The git remote of the shared repository (the project is the server's own "
+    "clone): every change is pushed there, and what others push is fetched.",
+)
+
 
 def _setup(path: Path, host: str = "127.0.0.1", port: int = 8000, https: bool = False,
-           database: str | None = None, migrate: bool = True) -> WebConfig:  # fmt: skip
+           database: str | None = None, migrate: bool = True,
+           remote: str = "") -> WebConfig:  # fmt: skip
     """Check the web dependencies, make the state folder, set Django up; the config. The
     database is ``database``, else the one ``MEDTRACE_DATABASE_URL`` names, else SQLite."""
     if database is None:
@@ -41,7 +50,9 @@ def _setup(path: Path, host: str = "127.0.0.1", port: int = 8000, https: bool = 
     from medtrace.web.config import web_config_for
     from medtrace.web.server import setup
 
-    config = web_config_for(path, host=host, port=port, https=https, database_url=database)
+    config = web_config_for(
+        path, host=host, port=port, https=https, database_url=database, remote=remote
+    )
     setup(config, migrate=migrate)
     return config
 
@@ -52,8 +63,10 @@ def _setup(path: Path, host: str = "127.0.0.1", port: int = 8000, https: bool = 
 @click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
 @click.option("--https", is_flag=True, help="Behind a TLS proxy: secure cookies and HSTS.")
 @database_option
+@remote_option
 @click.pass_obj
-def serve(obj: Context, path: Path, host: str, port: int, https: bool, database: str) -> None:
+def serve(obj: Context, path: Path, host: str, port: int, https: bool, database: str,
+          remote: str) -> None:  # fmt: skip
     """Serve the project as a web application (sign-in needed on every page).
 
     Its users, sessions and audit log live in the project's .medtrace-web/ folder
@@ -62,7 +75,7 @@ def serve(obj: Context, path: Path, host: str, port: int, https: bool, database:
     (or create one with: medtrace users add NAME --role admin).
     """
     with user_errors(obj.debug):
-        config = _setup(path, host, port, https, database)
+        config = _setup(path, host, port, https, database, remote=remote)
         from medtrace.web import accounts
         from medtrace.web.server import run
 

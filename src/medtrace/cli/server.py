@@ -9,7 +9,7 @@ import click
 
 from medtrace.cli.boundary import user_errors
 from medtrace.cli.context import SETTINGS, Context, project_option
-from medtrace.cli.serve import database_option
+from medtrace.cli.serve import database_option, remote_option
 
 
 @click.group("server", context_settings=SETTINGS)
@@ -51,14 +51,17 @@ def migrate(obj: Context, database: str, path: Path) -> None:
               "for CSRF; repeatable.")  # fmt: skip
 @click.option("--forwarded-allow-ips", default="127.0.0.1,::1", show_default=True,
               help="Proxy addresses whose X-Forwarded-* headers are believed.")  # fmt: skip
+@remote_option
+@click.option("--fetch-interval", type=click.FloatRange(0), default=30.0, show_default=True,
+              help="Seconds between fetches from --remote (0: before writes only).")  # fmt: skip
 @click.option("--log-format", type=click.Choice(("json", "text")), default="json",
               show_default=True, help="One JSON object a line, or plain text.")  # fmt: skip
 @database_option
 @project_option
 @click.pass_obj
 def run(obj: Context, host: str, port: int, workers: int, threads: int, https: bool,
-        origins: tuple[str, ...], forwarded_allow_ips: str, log_format: str, database: str,
-        path: Path) -> None:  # fmt: skip
+        origins: tuple[str, ...], forwarded_allow_ips: str, remote: str, fetch_interval: float,
+        log_format: str, database: str, path: Path) -> None:  # fmt: skip
     """Serve the project with several worker processes (gunicorn) on the database that
     --database names (migrated beforehand: medtrace server migrate). Static files are
     served by the application itself; /health/ answers 200 while the database does."""
@@ -70,9 +73,12 @@ def run(obj: Context, host: str, port: int, workers: int, threads: int, https: b
         from medtrace.web.server import announce_key, setup
 
         config = replace(
-            web_config_for(path, host=host, port=port, https=https, database_url=database),
+            web_config_for(
+                path, host=host, port=port, https=https, database_url=database, remote=remote
+            ),
             trusted_origins=tuple(origins),
             log_format=log_format,
+            fetch_interval=fetch_interval,
         )
         setup(config, migrate=False)
         announce_key(config, click.echo)

@@ -43,6 +43,8 @@ class WebConfig:
     database_url: str = ""  # PostgreSQL (a team server); empty: the SQLite file below
     trusted_origins: tuple[str, ...] = ()  # https://host of a reverse proxy, for CSRF
     log_format: str = "text"  # or json: one object a line (medtrace server run)
+    remote: str = ""  # the shared repository (a git remote of the project's clone)
+    fetch_interval: float = 30.0  # seconds between fetches from the remote
 
     @property
     def database(self) -> Path:
@@ -78,6 +80,7 @@ def web_config_for(
     https: bool = False,
     state_dir: Path | None = None,
     database_url: str = "",
+    remote: str = "",
 ) -> WebConfig:
     """The configuration for the project at or above ``path``; the state folder made.
     ``database_url`` names a PostgreSQL database (checked here), else SQLite is used."""
@@ -86,6 +89,10 @@ def web_config_for(
     root = find_root(path)
     if not 0 < port < 65536:
         raise MedtraceError(f"port {port} is not between 1 and 65535")
+    if remote:
+        from medtrace.api.shared_repo import check_remote
+
+        check_remote(root, remote)
     state = state_dir if state_dir is not None else root / STATE_DIR
     prepare_state(state)
     return WebConfig(
@@ -95,6 +102,7 @@ def web_config_for(
         port=port,
         https=https,
         database_url=database_url,
+        remote=remote,
     )
 
 

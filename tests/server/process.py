@@ -4,6 +4,7 @@ this test process may have set them up for SQLite already)."""
 from __future__ import annotations
 
 import http.cookiejar
+import json
 import os
 import socket
 import subprocess
@@ -119,6 +120,14 @@ class Browser:
         origin = self.headers.get("Origin", self.url)
         headers = {**self.headers, "Referer": origin + path, "X-CSRFToken": token}
         return self._open(urllib.request.Request(self.url + path, data=data, headers=headers))
+
+    def send_json(self, method: str, path: str, body: object) -> tuple[int, dict[str, str], str]:
+        token = self.cookie("csrftoken")
+        headers = {**self.headers, "Content-Type": "application/json", "X-CSRFToken": token,
+                   "Referer": self.url + path}  # fmt: skip
+        data = json.dumps(body).encode("utf-8")
+        request = urllib.request.Request(self.url + path, data, headers, method=method)
+        return self._open(request)
 
     def sign_in(self, name: str, password: str) -> None:
         self.get("/signin/")

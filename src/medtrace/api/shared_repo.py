@@ -77,11 +77,21 @@ def push(root: Path, remote: str) -> bool:
     )  # fmt: skip
     if done.returncode == 0:
         return True
-    if any(line.startswith("!") and "[rejected]" in line for line in done.stdout.splitlines()):
-        return False
+    refused = [line for line in done.stdout.splitlines() if line.startswith("!")]
+    if any("[rejected]" in line or "cannot lock ref" in line for line in refused):
+        return False  # the remote moved (or was moving: another push updated it at once)
     problem = (done.stderr.strip().splitlines() or ["git push failed"])[0]
     log.warning("push to the shared repository failed, kept for the next sync: %s", problem)
     return True
+
+
+def identity(root: Path) -> str:
+    """What every clone of one project shares, wherever it is: the repository's first
+    commit and the project's folder in it (the write lock is named after it)."""
+    located = GitRepository.containing(root)
+    first = _git(root, "rev-list", "--max-parents=0", "HEAD").split()
+    prefix = root.resolve().relative_to(located.top).as_posix()
+    return f"{min(first)}:{prefix}"
 
 
 def head(root: Path) -> str:

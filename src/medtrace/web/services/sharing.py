@@ -130,5 +130,7 @@ _stop = threading.Event()
 
 
 def _lock_key(root: Path) -> int:
-    digest = hashlib.sha256(f"medtrace-write:{root}".encode()).digest()
+    """The advisory lock's key: the same for every clone of the project (on any machine)."""
+    name = shared_repo.identity(root) if remote() else str(root)
+    digest = hashlib.sha256(f"medtrace-write:{name}".encode()).digest()
     return int.from_bytes(digest[:8], "big", signed=True)

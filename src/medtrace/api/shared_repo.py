@@ -110,3 +110,25 @@ def _branch(root: Path) -> str:
 
 def _git(root: Path, *args: str) -> str:
     return GitRepository.containing(root).run(*args).decode("utf-8")
+
+
+def bundle_repository(root: Path, bundle: Path) -> tuple[str, str]:
+    """Write every ref of ``root``'s repository into ``bundle``; its ``HEAD`` and the
+    project's folder in the repository (``.`` at the top)."""
+    located = GitRepository.containing(root)
+    located.run("bundle", "create", "--quiet", str(bundle), "--all")
+    prefix = root.resolve().relative_to(located.top).as_posix()
+    return head(root), prefix
+
+
+def clone_bundle(bundle: Path, target: Path, prefix: str) -> Path:
+    """Clone ``bundle`` into ``target`` (new or empty); the project's root in it."""
+    if target.exists() and any(target.iterdir()):
+        raise MedtraceError(f"{target}: not empty; restore into a new or empty folder")
+    done = subprocess.run(
+        ["git", "clone", "--quiet", str(bundle), str(target)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise MedtraceError(f"{bundle}: cannot be cloned ({done.stderr.strip()})")
+    return (target / prefix).resolve()

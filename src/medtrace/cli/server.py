@@ -9,7 +9,7 @@ import click
 
 from medtrace.cli.boundary import user_errors
 from medtrace.cli.context import SETTINGS, Context, project_option
-from medtrace.cli.serve import database_option, remote_option
+from medtrace.cli.serve import _setup, database_option, remote_option
 
 
 @click.group("server", context_settings=SETTINGS)
@@ -86,3 +86,47 @@ def run(obj: Context, host: str, port: int, workers: int, threads: int, https: b
 
         run_workers(config, workers=workers, threads=threads,
                     forwarded_allow_ips=forwarded_allow_ips, announce=click.echo)  # fmt: skip
+
+
+@server.command("backup", context_settings=SETTINGS)
+@click.argument("folder", type=click.Path(path_type=Path))
+@database_option
+@project_option
+@click.pass_obj
+def backup_command(obj: Context, folder: Path, database: str, path: Path) -> None:
+    """Back up into the new FOLDER: the database's accounts and audit log, the project's
+    repository as a git bundle, the state folder's keys, and a manifest of their SHA-256
+    hashes. Taken with the write lock held, so it is consistent under load. The backup
+    holds the keys: keep it as private as the server."""
+    with user_errors(obj.debug):
+        config = _setup(path, database=database, migrate=False)
+        from medtrace.web.backup import backup
+
+        made = backup(Path(config.project), Path(config.state_dir), folder)
+    click.echo(f"backed up {made.events} audit events, the repository at {made.head[:12]} and "
+               f"{made.files} files into {made.folder}")  # fmt: skip
+
+
+@server.command("restore", context_settings=SETTINGS)
+@click.argument("folder", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--into", "target", type=click.Path(path_type=Path), required=True,
+              help="The new (or empty) folder for the repository.")  # fmt: skip
+@database_option
+@click.pass_obj
+def restore_command(obj: Context, folder: Path, target: Path, database: str) -> None:
+    """Restore the backup in FOLDER: the repository cloned into --into, the keys, and the
+    database's rows loaded into an empty database (migrated here). Refuses a backup that
+    does not match its manifest, and a database that holds accounts or audit entries."""
+    with user_errors(obj.debug):
+        from medtrace.web import require_web
+
+        require_web(postgresql=bool(database))
+        from medtrace.web.backup import load, unpack
+        from medtrace.web.config import STATE_DIR
+
+        root = unpack(folder, target, STATE_DIR)
+        _setup(root, database=database)
+        events = load(folder)
+    click.echo(
+        f"restored {events} audit events and the repository into {root}; run: medtrace audit verify"
+    )

@@ -132,3 +132,27 @@ def clone_bundle(bundle: Path, target: Path, prefix: str) -> Path:
     if done.returncode != 0:
         raise MedtraceError(f"{bundle}: cannot be cloned ({done.stderr.strip()})")
     return (target / prefix).resolve()
+
+
+def recover_clone(root: Path) -> tuple[str, ...]:
+    """Undo what a process killed in the middle of a save left in the server's own clone:
+    git's index lock, and files written but never committed (the person was never told
+    they were saved; nothing was logged). The files put back, as git names them. Hold
+    the write lock, with no other process working in the clone."""
+    located = GitRepository.containing(root)
+    git_dir = Path(_git(root, "rev-parse", "--absolute-git-dir").strip())
+    with contextlib.suppress(FileNotFoundError):
+        (git_dir / "index.lock").unlink()
+        log.warning("removed git's index lock left by a process that ended mid-commit")
+    changed = [
+        line[3:]
+        for line in _git(
+            root, "status", "--porcelain", "--untracked-files=no", "--", "."
+        ).splitlines()
+        if line[:2].strip()
+    ]
+    if changed:
+        located.run("reset", "--quiet", "--", *changed)
+        located.run("checkout", "--quiet", "--", *changed)
+        log.warning("put back files written but never committed: %s", ", ".join(changed))
+    return tuple(changed)

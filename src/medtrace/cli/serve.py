@@ -39,7 +39,7 @@ remote_option = click.option(
 
 def _setup(path: Path, host: str = "127.0.0.1", port: int = 8000, https: bool = False,
            database: str | None = None, migrate: bool = True,
-           remote: str = "") -> WebConfig:  # fmt: skip
+           remote: str = "", reconcile: bool = False) -> WebConfig:  # fmt: skip
     """Check the web dependencies, make the state folder, set Django up; the config. The
     database is ``database``, else the one ``MEDTRACE_DATABASE_URL`` names, else SQLite."""
     if database is None:
@@ -53,7 +53,7 @@ def _setup(path: Path, host: str = "127.0.0.1", port: int = 8000, https: bool = 
     config = web_config_for(
         path, host=host, port=port, https=https, database_url=database, remote=remote
     )
-    setup(config, migrate=migrate)
+    setup(config, migrate=migrate, reconcile=reconcile)
     return config
 
 
@@ -75,7 +75,7 @@ def serve(obj: Context, path: Path, host: str, port: int, https: bool, database:
     (or create one with: medtrace users add NAME --role admin).
     """
     with user_errors(obj.debug):
-        config = _setup(path, host, port, https, database, remote=remote)
+        config = _setup(path, host, port, https, database, remote=remote, reconcile=True)
         from medtrace.web import accounts
         from medtrace.web.server import run
 

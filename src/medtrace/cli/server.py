@@ -80,7 +80,7 @@ def run(obj: Context, host: str, port: int, workers: int, threads: int, https: b
             log_format=log_format,
             fetch_interval=fetch_interval,
         )
-        setup(config, migrate=False)
+        setup(config, migrate=False, reconcile=True)
         announce_key(config, click.echo)
         from medtrace.web.workers import run as run_workers
 

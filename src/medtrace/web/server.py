@@ -16,10 +16,11 @@ THREADS = 8
 MIGRATE_LOCK = 0x6D74_6D67  # the advisory lock key of ``migrate`` on PostgreSQL ("mtmg")
 
 
-def setup(config: WebConfig, *, migrate: bool = True) -> tuple[str, ...]:
+def setup(config: WebConfig, *, migrate: bool = True, reconcile: bool = False) -> tuple[str, ...]:
     """Point Django at ``config`` and set it up, with the database migrated (or, with
     ``migrate`` off, checked to be migrated: a team server migrates in one step of its
-    own, ``medtrace server migrate``); the migrations applied now."""
+    own, ``medtrace server migrate``); with ``reconcile`` (a server starting) the audit log
+    reconciled with git first. The migrations applied now."""
     os.environ.update(config.to_environ())
     import django
 
@@ -37,6 +38,8 @@ def setup(config: WebConfig, *, migrate: bool = True) -> tuple[str, ...]:
             )
     except DatabaseError as error:
         raise MedtraceError(f"cannot use the database: {_first_line(error)}") from None
+    if reconcile:
+        reconcile_at_start(config)
     from django.core import checks
 
     from medtrace.web.signing import server_key
@@ -47,6 +50,35 @@ def setup(config: WebConfig, *, migrate: bool = True) -> tuple[str, ...]:
         first = errors[0]
         raise MedtraceError(f"{first.id}: {first.msg}", hint=first.hint)
     return applied
+
+
+def reconcile_at_start(config: WebConfig) -> None:
+    """Reconcile the audit log with git before serving (a process killed mid-save): in the
+    server's own clone (with a remote) what was written and never committed is put back
+    and what was committed and never pushed is pushed; every commit made through the
+    application that the log does not name gets its entry."""
+    from django.db import DatabaseError
+
+    from medtrace.api.shared_repo import recover_clone
+    from medtrace.web.audit import reconcile
+    from medtrace.web.services import sharing
+
+    root = Path(config.project)
+    try:
+        with sharing.write_lock(root):
+            if config.remote:
+                recover_clone(root)
+                try:
+                    sharing.sync_locked(root)
+                except MedtraceError as error:  # the remote down: serve, and push later
+                    sharing.log.warning("cannot reach the shared repository: %s", error)
+            reconcile(root)
+    except DatabaseError as error:
+        raise MedtraceError(f"cannot use the database: {_first_line(error)}") from None
+    finally:
+        from django.db import connections
+
+        connections.close_all()
 
 
 def migrate_database() -> tuple[str, ...]:

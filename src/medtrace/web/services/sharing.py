@@ -31,6 +31,7 @@ from django.db import connection
 
 from medtrace.api import shared_repo
 from medtrace.errors import MedtraceError
+from medtrace.web import faults
 
 T = TypeVar("T")
 ATTEMPTS = 5  # pushes refused in a row before the change is given up (nothing is lost)
@@ -53,6 +54,7 @@ def write(change: Callable[[], T], record: Callable[[T], object] | None = None) 
     root = Path(settings.CONFIG.project)
     with write_lock(root):
         result = _published(root, change) if remote() else change()
+        faults.point("pushed")
         if record is not None:
             record(result)
         return result
@@ -63,6 +65,7 @@ def _published(root: Path, change: Callable[[], T]) -> T:
         sync_locked(root)
         before = shared_repo.head(root)
         result = change()
+        faults.point("committed")
         if shared_repo.head(root) == before or shared_repo.push(root, remote()):
             return result
         log.info("push refused: the remote moved; the change is applied again on top")

@@ -106,9 +106,13 @@ def unlogged_commits(start: Path, rows: Sequence[AuditRow]) -> tuple[AuditRow, .
     """The commits made through the application (they carry the audit trailer) that no
     row of the log names, oldest first: what a process ended between commit and log."""
     logged = {row.commit for row in rows if row.commit}
+    try:
+        history = git_rows(start)
+    except GitError:  # not in git (yet): nothing was committed through the application
+        return ()
     return tuple(
         commit
-        for commit in git_rows(start)
+        for commit in history
         if commit.commit not in logged and AUDIT_TRAILER in commit.detail
     )
 

@@ -1,6 +1,7 @@
 """The web tests: Django set up on a served copy of the example project, and people with
 each role. The settings are read once per process, so the project is made here, before
-Django starts; tests that write reset it afterwards (``served`` fixture)."""
+Django starts; tests that write reset it afterwards (``served`` fixture). The database is
+SQLite, or with ``MEDTRACE_TEST_POSTGRESQL=1`` a throwaway PostgreSQL cluster."""
 
 from __future__ import annotations
 
@@ -15,10 +16,14 @@ import pytest
 pytest.importorskip("django")
 
 from medtrace.web.config import web_config_for
+from tests.postgres import POSTGRESQL_SWITCH, start_test_cluster
 from tests.web.served import PASSWORD, git, make_served_project, reset
 
 _ROOT = make_served_project(Path(tempfile.mkdtemp(prefix="medtrace-web-")) / "pump")
-os.environ.update(web_config_for(_ROOT).to_environ())
+# MEDTRACE_TEST_POSTGRESQL=1 runs these tests on a throwaway PostgreSQL cluster instead of
+# SQLite (scripts/test.sh runs them both ways).
+_DATABASE = start_test_cluster() if os.environ.get(POSTGRESQL_SWITCH) == "1" else ""
+os.environ.update(web_config_for(_ROOT, database_url=_DATABASE).to_environ())
 
 import django  # noqa: E402
 

@@ -32,3 +32,14 @@ def test_an_unknown_role_is_named(db: None) -> None:
 
     with pytest.raises(ValueError, match="unknown role 'boss'; roles: viewer, author"):
         Role.parse("boss")
+
+
+def test_the_database_is_the_one_asked_for() -> None:
+    import os
+
+    from django.db import connection
+
+    from tests.postgres import POSTGRESQL_SWITCH
+
+    wanted = "postgresql" if os.environ.get(POSTGRESQL_SWITCH) == "1" else "sqlite"
+    assert connection.vendor == wanted

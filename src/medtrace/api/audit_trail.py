@@ -93,15 +93,28 @@ def log_problems(start: Path, rows: Sequence[AuditRow]) -> tuple[AuditProblem, .
             problems.extend(_commit_problems(located.repository, row))
         if row.action == "sign":
             problems.extend(_signature_problems(located.root, row))
-    logged = {row.commit for row in rows if row.commit}
-    for commit in git_rows(start):
-        if commit.commit not in logged and AUDIT_TRAILER in commit.detail:
-            message = (
-                f"commit {commit.commit[:12]} ({commit.reason}, by {commit.actor}) was made "
-                "through the application, but no logged event names it (an entry removed?)"
-            )
-            problems.append(AuditProblem(kind="event-missing", message=message))
+    for commit in unlogged_commits(start, rows):
+        message = (
+            f"commit {commit.commit[:12]} ({commit.reason}, by {commit.actor}) was made "
+            "through the application, but no logged event names it (an entry removed?)"
+        )
+        problems.append(AuditProblem(kind="event-missing", message=message))
     return tuple(problems)
+
+
+def unlogged_commits(start: Path, rows: Sequence[AuditRow]) -> tuple[AuditRow, ...]:
+    """The commits made through the application (they carry the audit trailer) that no
+    row of the log names, oldest first: what a process ended between commit and log."""
+    logged = {row.commit for row in rows if row.commit}
+    try:
+        history = git_rows(start)
+    except GitError:  # not in git (yet): nothing was committed through the application
+        return ()
+    return tuple(
+        commit
+        for commit in history
+        if commit.commit not in logged and AUDIT_TRAILER in commit.detail
+    )
 
 
 def _commit_problems(repository: GitRepository, row: AuditRow) -> list[AuditProblem]:

@@ -40,6 +40,25 @@ def verify(obj: Context, path: Path) -> None:
     click.echo(f"audit verify passed: {count} events, chain intact, every commit in git")
 
 
+@audit.command("reconcile", context_settings=SETTINGS)
+@project_option
+@click.pass_obj
+def reconcile_command(obj: Context, path: Path) -> None:
+    """Log the commits made through the application that the log does not name (a process
+    ended between commit and log): one 'reconciled' entry each, from the commit. Servers
+    do this when they start; verify only reports them (event-missing)."""
+    with user_errors(obj.debug):
+        config = _setup(path)
+        from medtrace.web import audit as log
+        from medtrace.web.services import sharing
+
+        with sharing.write_lock(Path(config.project)):
+            made = log.reconcile(Path(config.project))
+    for event in made:
+        click.echo(f"reconciled {event.commit[:12]} ({event.reason}, by {event.actor})")
+    click.echo(f"{len(made)} commit(s) reconciled")
+
+
 @audit.command("report", context_settings=SETTINGS)
 @click.option("--item", default="", help="Only what concerns this item.")
 @click.option("--since", default="", help="Only from this date on (YYYY-MM-DD).")

@@ -39,6 +39,7 @@ COMMANDS = {
     "risk": ("medtrace.cli.risk", "risk"),
     "scan": ("medtrace.cli.scan", "scan"),
     "serve": ("medtrace.cli.serve", "serve"),
+    "server": ("medtrace.cli.server", "server"),
     "sign": ("medtrace.cli.sign", "sign_command"),
     "signers": ("medtrace.cli.sign", "signers"),
     "soup": ("medtrace.cli.soup", "soup"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,16 +18,42 @@ if TYPE_CHECKING:
 ROLES = ("viewer", "author", "reviewer", "approver", "admin")
 
 
-def _setup(path: Path, host: str = "127.0.0.1", port: int = 8000, https: bool = False) -> WebConfig:
-    """Check the web dependencies, make the state folder, set Django up; the config."""
+DATABASE_ENVIRONMENT = "MEDTRACE_DATABASE_URL"
+database_option = click.option(
+    "--database",
+    envvar=DATABASE_ENVIRONMENT,
+    default="",
+    metavar="URL",
+    help="PostgreSQL database (postgresql://USER@HOST:PORT/NAME) instead of the SQLite "
+    f"file of the state folder [env: {DATABASE_ENVIRONMENT}].",
+)
+
+remote_option = click.option(
+    "--remote",
+    default="",
+    metavar="NAME",
+    help="The git remote of the shared repository (the project is the server's own "
+    "clone): every change is pushed there, and what others push is fetched.",
+)
+
+
+def _setup(path: Path, host: str = "127.0.0.1", port: int = 8000, https: bool = False,
+           database: str | None = None, migrate: bool = True,
+           remote: str = "", reconcile: bool = False) -> WebConfig:  # fmt: skip
+    """Check the web dependencies, make the state folder, set Django up; the config. The
+    database is ``database``, else the one ``MEDTRACE_DATABASE_URL`` names, else SQLite."""
+    if database is None:
+        database = os.environ.get(DATABASE_ENVIRONMENT, "")
     from medtrace.web import require_web
 
-    require_web()
+    require_web(postgresql=bool(database))
     from medtrace.web.config import web_config_for
     from medtrace.web.server import setup
 
-    config = web_config_for(path, host=host, port=port, https=https)
-    setup(config)
+    config = web_config_for(
+        path, host=host, port=port, https=https, database_url=database, remote=remote
+    )
+    setup(config, migrate=migrate, reconcile=reconcile)
     return config
 
 
@@ -35,16 +62,20 @@ def _setup(path: Path, host: str = "127.0.0.1", port: int = 8000, https: bool = 
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
 @click.option("--https", is_flag=True, help="Behind a TLS proxy: secure cookies and HSTS.")
+@database_option
+@remote_option
 @click.pass_obj
-def serve(obj: Context, path: Path, host: str, port: int, https: bool) -> None:
+def serve(obj: Context, path: Path, host: str, port: int, https: bool, database: str,
+          remote: str) -> None:  # fmt: skip
     """Serve the project as a web application (sign-in needed on every page).
 
     Its users, sessions and audit log live in the project's .medtrace-web/ folder
-    (ignored by git). With no account yet, asks for a first admin account on
-    the terminal (or create one with: medtrace users add NAME --role admin).
+    (ignored by git), or in the PostgreSQL database --database names (migrated at
+    start). With no account yet, asks for a first admin account on the terminal
+    (or create one with: medtrace users add NAME --role admin).
     """
     with user_errors(obj.debug):
-        config = _setup(path, host, port, https)
+        config = _setup(path, host, port, https, database, remote=remote, reconcile=True)
         from medtrace.web import accounts
         from medtrace.web.server import run
 

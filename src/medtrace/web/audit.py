@@ -4,12 +4,13 @@ it back as rows of the audit trail, and verify it (its chain, and against git)."
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from medtrace.api.audit_trail import log_problems
+from medtrace.api.audit_trail import log_problems, unlogged_commits
 from medtrace.model.audit import AuditProblem, AuditRow
 from medtrace.web.models import AuditEvent
 
@@ -128,3 +129,27 @@ def verify(root: Path) -> tuple[AuditProblem, ...]:
 
 def count() -> int:
     return int(AuditEvent.objects.count())
+
+
+def reconcile(root: Path) -> tuple[AuditEvent, ...]:
+    """Log the commits made through the application that the log does not name (a process
+    ended between the commit and its entry): one ``reconciled`` entry each, oldest first,
+    from the commit's author, summary and reason. Hold the write lock."""
+    made = []
+    for commit in unlogged_commits(root, rows()):
+        summary = commit.detail.splitlines()[0] if commit.detail else ""
+        made.append(
+            record(
+                actor=commit.actor,
+                action="reconciled",
+                item=commit.items[0] if len(commit.items) == 1 else "",
+                commit=commit.commit,
+                reason=commit.reason,
+                method="reconciled",
+                detail=json.dumps(
+                    {"summary": summary, "items": list(commit.items), "committed": commit.at},
+                    sort_keys=True,
+                ),
+            )
+        )
+    return tuple(made)

@@ -3,7 +3,8 @@ variable from ``medtrace serve`` to Django's settings (no Django import here, so
 command line can check it before booting anything).
 
 The state folder holds what the application keeps of its own: the SQLite database
-of users, sessions and the audit log, and the secret key. By default it is
+of users, sessions and the audit log (unless a PostgreSQL URL names another database),
+and the secret key. By default it is
 ``.medtrace-web/`` in the project, ignored by git through a ``.gitignore`` of its
 own, and never the rebuildable ``.medtrace/`` cache, which may be deleted at any
 time.
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from medtrace.api.discover import find_root
 from medtrace.errors import MedtraceError
+from medtrace.web.database import check_url
 
 ENVIRONMENT = "MEDTRACE_WEB_CONFIG"
 SETTINGS_MODULE = "medtrace.web.settings"
@@ -38,6 +40,11 @@ class WebConfig:
     https: bool = False  # behind a TLS-terminating proxy: secure cookies, HSTS
     refresh: float = 1.0  # seconds between looks at the project's files
     login_limit: int = 10  # failed sign-ins per account and per address in 15 minutes
+    database_url: str = ""  # PostgreSQL (a team server); empty: the SQLite file below
+    trusted_origins: tuple[str, ...] = ()  # https://host of a reverse proxy, for CSRF
+    log_format: str = "text"  # or json: one object a line (medtrace server run)
+    remote: str = ""  # the shared repository (a git remote of the project's clone)
+    fetch_interval: float = 30.0  # seconds between fetches from the remote
 
     @property
     def database(self) -> Path:
@@ -60,7 +67,9 @@ class WebConfig:
             raise MedtraceError(
                 f"{ENVIRONMENT} is not set: start the application with medtrace serve"
             )
-        return cls(**json.loads(text))
+        fields = json.loads(text)
+        fields["trusted_origins"] = tuple(fields.get("trusted_origins", ()))
+        return cls(**fields)
 
 
 def web_config_for(
@@ -70,15 +79,30 @@ def web_config_for(
     port: int = DEFAULT_PORT,
     https: bool = False,
     state_dir: Path | None = None,
+    database_url: str = "",
+    remote: str = "",
 ) -> WebConfig:
-    """The configuration for the project at or above ``path``; the state folder made."""
+    """The configuration for the project at or above ``path``; the state folder made.
+    ``database_url`` names a PostgreSQL database (checked here), else SQLite is used."""
+    if database_url:
+        check_url(database_url)
     root = find_root(path)
     if not 0 < port < 65536:
         raise MedtraceError(f"port {port} is not between 1 and 65535")
+    if remote:
+        from medtrace.api.shared_repo import check_remote
+
+        check_remote(root, remote)
     state = state_dir if state_dir is not None else root / STATE_DIR
     prepare_state(state)
     return WebConfig(
-        project=str(root), state_dir=str(state.resolve()), host=host, port=port, https=https
+        project=str(root),
+        state_dir=str(state.resolve()),
+        host=host,
+        port=port,
+        https=https,
+        database_url=database_url,
+        remote=remote,
     )
 
 

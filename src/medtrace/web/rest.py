@@ -30,7 +30,7 @@ from medtrace.errors import MedtraceError
 from medtrace.model import Finding
 from medtrace.web import audit
 from medtrace.web.roles import Role, may, requires
-from medtrace.web.services import project
+from medtrace.web.services import project, sharing
 
 # No interactive docs page: it would load script from elsewhere, which the CSP forbids.
 api = NinjaAPI(
@@ -240,32 +240,39 @@ def update_item(
     item = snap.item(item_id)
     if item is None:
         return Status(404, ProblemOut(detail=f"no item {item_id!r} in the project"))
-    try:
-        saved = save_item(
-            snap.root,
-            item.source.path,
-            change.text,
-            base="",
-            base_version=change.version,
-            author=project.author_of(request.user),
+
+    def logged(saved: Saved) -> None:
+        project.workspace().invalidate()
+        audit.record(
+            actor=request.user.get_username(),
+            action="edit",
+            item=item_id,
+            commit=saved.commit,
             reason=change.reason,
+            before=change.version,
+            request_id=getattr(request, "request_id", ""),
+        )
+
+    try:
+        saved = sharing.write(
+            lambda: save_item(
+                snap.root,
+                item.source.path,
+                change.text,
+                base="",
+                base_version=change.version,
+                author=project.author_of(request.user),
+                reason=change.reason,
+            ),
+            logged,
         )
     except EditConflictError as conflict:
+        project.workspace().invalidate()
         theirs = conflict.theirs
         version = open_item(snap.root, item.source.path).version if theirs is not None else ""
         return Status(409, ProblemOut(detail=str(conflict), theirs=theirs, version=version))
     except InvalidEditError as error:
         return Status(400, _invalid(error))
-    project.workspace().invalidate()
-    audit.record(
-        actor=request.user.get_username(),
-        action="edit",
-        item=item_id,
-        commit=saved.commit,
-        reason=change.reason,
-        before=change.version,
-        request_id=getattr(request, "request_id", ""),
-    )
     return Status(200, _saved(saved))
 
 
@@ -275,26 +282,32 @@ def create(request: HttpRequest, new: ItemCreate) -> Status[SavedOut | ProblemOu
     _need(request, Role.AUTHOR)
     values: dict[str, str | tuple[str, ...] | None] = {"title": new.title, **new.fields}
     values.update({role: tuple(ids) for role, ids in new.links.items()})
-    try:
-        saved = create_item(
-            project.root(),
-            new.kind,
-            values,
-            new.body,
-            author=project.author_of(request.user),
+
+    def logged(saved: Saved) -> None:
+        project.workspace().invalidate()
+        audit.record(
+            actor=request.user.get_username(),
+            action="create",
+            item=saved.item_id,
+            commit=saved.commit,
             reason=new.reason,
+            request_id=getattr(request, "request_id", ""),
+        )
+
+    try:
+        saved = sharing.write(
+            lambda: create_item(
+                project.root(),
+                new.kind,
+                values,
+                new.body,
+                author=project.author_of(request.user),
+                reason=new.reason,
+            ),
+            logged,
         )
     except InvalidEditError as error:
         return Status(400, _invalid(error))
-    project.workspace().invalidate()
-    audit.record(
-        actor=request.user.get_username(),
-        action="create",
-        item=saved.item_id,
-        commit=saved.commit,
-        reason=new.reason,
-        request_id=getattr(request, "request_id", ""),
-    )
     return Status(201, _saved(saved))
 
 

@@ -5,11 +5,14 @@ behind https; passwords are hashed with Argon2; the CSP forbids inline script an
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from csp.constants import NONE, SELF
 
 from medtrace.api.sign import signing_setup
 from medtrace.web.config import WebConfig, read_secret
+from medtrace.web.database import database_settings
+from medtrace.web.logs import logging_settings
 
 CONFIG = WebConfig.from_environ()
 # [signatures.accounts] of the project: session timeout, lockout, password rules (11.300)
@@ -17,7 +20,19 @@ ACCOUNT_RULES = signing_setup(Path(CONFIG.project))[1].accounts
 
 DEBUG = False
 SECRET_KEY = read_secret(CONFIG.state_dir)
-ALLOWED_HOSTS = ["*"] if not CONFIG.loopback else ["127.0.0.1", "localhost", "[::1]", "testserver"]
+# On loopback (alone, or behind a reverse proxy on the same machine): the loopback names
+# and the hosts of the origins the proxy serves the application at.
+ALLOWED_HOSTS = (
+    ["*"]
+    if not CONFIG.loopback
+    else [
+        "127.0.0.1",
+        "localhost",
+        "[::1]",
+        "testserver",
+        *(urlsplit(origin).hostname or "" for origin in CONFIG.trusted_origins),
+    ]
+)
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -33,6 +48,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "medtrace.web.middleware.RequestIdMiddleware",
+    "medtrace.web.logs.RequestLogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -58,17 +74,7 @@ TEMPLATES = [
         },
     }
 ]
-DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": str(CONFIG.database),
-        "OPTIONS": {
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
-            "init_command": "PRAGMA journal_mode=WAL;",
-        },
-    }
-}
+DATABASES = {"default": database_settings(CONFIG.database_url, CONFIG.database)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -99,6 +105,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_HSTS_SECONDS = 31536000 if CONFIG.https else 0
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if CONFIG.https else None
+# Behind a reverse proxy (medtrace server run): the host the person typed, and the origins
+# the proxy serves the application at, which CSRF accepts.
+USE_X_FORWARDED_HOST = CONFIG.https
+CSRF_TRUSTED_ORIGINS = list(CONFIG.trusted_origins)
 X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -119,10 +129,5 @@ USE_TZ = True
 TIME_ZONE = "UTC"
 LANGUAGE_CODE = "en"
 USE_I18N = False
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR"}},
-}
+LOGGING = logging_settings(CONFIG.log_format)
 NINJA_PAGINATION_PER_PAGE = 50

@@ -27,7 +27,7 @@ from medtrace.model.signature import AuthMethod
 from medtrace.web import audit, lockout
 from medtrace.web.models import SecondFactor
 from medtrace.web.roles import role_of
-from medtrace.web.services import project
+from medtrace.web.services import project, sharing
 
 KEY_FILE = "signing-key"
 
@@ -63,32 +63,38 @@ def sign(request: HttpRequest, attempt: Attempt) -> Signed:
         raise SigningRefusedError("too many failed attempts: the account is locked for a while")
     method = _authenticate(request, user, attempt)
     role = role_of(user)
-    signed = sign_item(
-        project.root(),
-        SignRequest(
-            item_id=attempt.item_id,
-            meaning=attempt.meaning,
+
+    def logged(signed: Signed) -> None:
+        project.workspace().invalidate()
+        audit.record(
+            actor=name,
+            action="sign",
+            item=attempt.item_id,
+            commit=signed.commit,
             reason=attempt.reason,
-            signer=name,
-            role=role.value if role is not None else "",
-            authenticated=method,
+            before=signed.fingerprint,
+            after=hashlib.sha256(signed.path.read_bytes()).hexdigest(),
+            request_id=getattr(request, "request_id", ""),
+            method=method.value,
+            detail=json.dumps({"meaning": attempt.meaning, "record": signed.id}, sort_keys=True),
+        )
+
+    signed = sharing.write(
+        lambda: sign_item(
+            project.root(),
+            SignRequest(
+                item_id=attempt.item_id,
+                meaning=attempt.meaning,
+                reason=attempt.reason,
+                signer=name,
+                role=role.value if role is not None else "",
+                authenticated=method,
+            ),
+            server_key(Path(settings.CONFIG.state_dir)),
+            now=dt.datetime.now(dt.UTC),
+            author=project.author_of(user),
         ),
-        server_key(Path(settings.CONFIG.state_dir)),
-        now=dt.datetime.now(dt.UTC),
-        author=project.author_of(user),
-    )
-    project.workspace().invalidate()
-    audit.record(
-        actor=name,
-        action="sign",
-        item=attempt.item_id,
-        commit=signed.commit,
-        reason=attempt.reason,
-        before=signed.fingerprint,
-        after=hashlib.sha256(signed.path.read_bytes()).hexdigest(),
-        request_id=getattr(request, "request_id", ""),
-        method=method.value,
-        detail=json.dumps({"meaning": attempt.meaning, "record": signed.id}, sort_keys=True),
+        logged,
     )
     return signed
 

@@ -33,3 +33,5 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include((web, "web"))),
 ]
+
+handler500 = "medtrace.web.views.errors.server_error"

@@ -25,6 +25,9 @@ def workspace() -> Workspace:
         found = _workspaces.get(root)
         if found is None:
             found = _workspaces[root] = Workspace(Path(root), max_age=settings.CONFIG.refresh)
+            from medtrace.web.services import sharing
+
+            sharing.start_timer(settings.CONFIG.fetch_interval)  # with a shared repository
         return found
 
 

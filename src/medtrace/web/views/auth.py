@@ -66,4 +66,12 @@ def _next(request: HttpRequest) -> str:
 
 @login_not_required
 def health(request: HttpRequest) -> HttpResponse:
+    """``ok`` (200) when the database answers, else 503: for a proxy or a service manager."""
+    from django.db import DatabaseError, connection
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return HttpResponse("database unavailable\n", content_type="text/plain", status=503)
     return HttpResponse("ok\n", content_type="text/plain")

@@ -14,6 +14,7 @@ from medtrace.api.audit_trail import change_detail
 from medtrace.api.item_edit import (
     EditConflictError,
     InvalidEditError,
+    Saved,
     compose,
     compose_edit,
     create_item,
@@ -32,7 +33,7 @@ from medtrace.model import Schema
 from medtrace.web import audit
 from medtrace.web.forms import ItemForm, initial_of
 from medtrace.web.roles import Role, requires
-from medtrace.web.services import project
+from medtrace.web.services import project, sharing
 from medtrace.web.views.common import after_write
 
 TEMPLATE = "medtrace/edit.html"
@@ -59,23 +60,31 @@ def edit(request: HttpRequest, item_id: str) -> HttpResponse:
     data = form.cleaned_data
     path = item.source.path
     text = compose_edit(schema, path, data["base"], form.values(), data["body"])
+
+    def logged(saved: Saved) -> None:
+        project.workspace().invalidate()
+        detail = change_detail(snap, project.snapshot(), saved.item_id)
+        reason, before = data["reason"], data["version"]
+        _audit(request, "edit", saved.item_id, saved.commit, reason, before, detail)
+
     try:
-        saved = save_item(
-            snap.root,
-            path,
-            text,
-            base=data["base"],
-            base_version=data["version"],
-            author=project.author_of(request.user),
-            reason=data["reason"],
+        saved = sharing.write(
+            lambda: save_item(
+                snap.root,
+                path,
+                text,
+                base=data["base"],
+                base_version=data["version"],
+                author=project.author_of(request.user),
+                reason=data["reason"],
+            ),
+            logged,
         )
     except EditConflictError as conflict:
+        project.workspace().invalidate()
         return _conflict(request, form, conflict, item_id, item.kind, path)
     except InvalidEditError as error:
         return _invalid(request, form, error, item_id=item_id, kind=item.kind)
-    project.workspace().invalidate()
-    detail = change_detail(snap, project.snapshot(), saved.item_id)
-    _audit(request, "edit", saved.item_id, saved.commit, data["reason"], data["version"], detail)
     return after_write(request, reverse("web:item", args=[saved.item_id]))
 
 
@@ -98,20 +107,26 @@ def create(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _page(request, form, item_id="", kind=kind, status=400)
     data = form.cleaned_data
+
+    def logged(saved: Saved) -> None:
+        project.workspace().invalidate()
+        detail = change_detail(snap, project.snapshot(), saved.item_id)
+        _audit(request, "create", saved.item_id, saved.commit, data["reason"], "", detail)
+
     try:
-        saved = create_item(
-            snap.root,
-            kind,
-            form.values(),
-            data["body"],
-            author=project.author_of(request.user),
-            reason=data["reason"],
+        saved = sharing.write(
+            lambda: create_item(
+                snap.root,
+                kind,
+                form.values(),
+                data["body"],
+                author=project.author_of(request.user),
+                reason=data["reason"],
+            ),
+            logged,
         )
     except InvalidEditError as error:
         return _invalid(request, form, error, item_id="", kind=kind)
-    project.workspace().invalidate()
-    detail = change_detail(snap, project.snapshot(), saved.item_id)
-    _audit(request, "create", saved.item_id, saved.commit, data["reason"], "", detail)
     return after_write(request, reverse("web:item", args=[saved.item_id]))
 
 

@@ -14,7 +14,7 @@ from medtrace.api.review_change import review_and_commit
 from medtrace.web import audit
 from medtrace.web.forms import ReviewForm
 from medtrace.web.roles import Role, requires
-from medtrace.web.services import project
+from medtrace.web.services import project, sharing
 from medtrace.web.views.common import after_write
 
 
@@ -26,21 +26,28 @@ def review(request: HttpRequest, item_id: str) -> HttpResponse:
         context = {"form": form, "item_id": item_id}
         return render(request, "medtrace/review.html", context, status=400)
     comment = form.cleaned_data["comment"]
-    recorded, commit = review_and_commit(
-        project.root(),
-        [item_id],
-        author=project.author_of(request.user),
-        comment=comment,
-        now=dt.datetime.now(dt.UTC),
+
+    def logged(done: tuple[tuple[str, ...], str]) -> None:
+        project.workspace().invalidate()
+        recorded, commit = done
+        for reviewed in recorded:
+            audit.record(
+                actor=request.user.get_username(),
+                action="review",
+                item=reviewed,
+                commit=commit,
+                reason=comment,
+                request_id=getattr(request, "request_id", ""),
+            )
+
+    sharing.write(
+        lambda: review_and_commit(
+            project.root(),
+            [item_id],
+            author=project.author_of(request.user),
+            comment=comment,
+            now=dt.datetime.now(dt.UTC),
+        ),
+        logged,
     )
-    project.workspace().invalidate()
-    for reviewed in recorded:
-        audit.record(
-            actor=request.user.get_username(),
-            action="review",
-            item=reviewed,
-            commit=commit,
-            reason=comment,
-            request_id=getattr(request, "request_id", ""),
-        )
     return after_write(request, reverse("web:item", args=[item_id]))

@@ -6,6 +6,7 @@ the rules that check the records live in :mod:`medtrace.standard`.
 
 from __future__ import annotations
 
+from medtrace.model.kinds_ai import AI_KINDS, AI_LINK_TYPES, with_ai_fields
 from medtrace.model.schema import ANY_KIND, FieldSpec, FieldType, KindSpec, LinkType, Schema
 
 _S, _T, _E, _L, _D = (
@@ -89,7 +90,7 @@ _VERIFIABLE = frozenset(
         "soup",
     }
 )
-_CAUSES = SOFTWARE_KINDS | {"soup"}
+_CAUSES = SOFTWARE_KINDS | {"soup", "ml-model", "data-set"}
 _CHANGEABLE = frozenset(
     {
         "system-requirement",
@@ -102,6 +103,8 @@ _CHANGEABLE = frozenset(
         "soup",
         "test-case",
         "plan",
+        "ml-model",
+        "data-set",
     }
 )
 
@@ -765,4 +768,5 @@ _DECISIONS = (
 
 def builtin_schema() -> Schema:
     """The schema of a project whose ``medtrace.toml`` adds nothing."""
-    return Schema.build((*KINDS, *_DECISIONS), LINK_TYPES, COMMON_FIELDS)
+    kinds = (*with_ai_fields(KINDS), *_DECISIONS, *AI_KINDS)
+    return Schema.build(kinds, (*LINK_TYPES, *AI_LINK_TYPES), COMMON_FIELDS)

@@ -1,6 +1,7 @@
 """The registered rules, one module per clause of IEC 62304. Importing this registers them."""
 
 from medtrace.standard.rules import (
+    ai,
     change,
     classification,
     clause_4,
@@ -18,6 +19,7 @@ from medtrace.standard.rules import (
 )
 
 __all__ = [
+    "ai",
     "change",
     "classification",
     "clause_4",

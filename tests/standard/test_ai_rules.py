@@ -1,0 +1,97 @@
+"""The AI/ML rules at every class, and the one-line metric and criterion forms they read.
+
+The conformance corpus (tests/conformance/*) holds a firing and a passing project per
+rule at class C; these tests move the firing projects to classes A and B, where the
+clauses (5.1.1, 5.7.1, 8.1.1, 8.2.1) apply as well.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from medtrace.api import CheckOptions, LoadOptions, check_project, load_project
+from medtrace.graph import TraceGraph
+from medtrace.model import SafetyClass
+from medtrace.model.ai import parse_criterion, parse_metric
+from medtrace.standard.classes import compute_classes
+from tests.standard.conftest import ANSWERS
+
+CORPUS = Path(__file__).parents[1] / "conformance"
+NO_CACHE = CheckOptions(load=LoadOptions(use_cache=False))
+CASES = {
+    "5.1.1-ai-lifecycle-not-planned": "62304.5.1.1/ai-lifecycle-not-planned",
+    "8.1.1-data-set-provenance-missing": "62304.8.1.1/data-set-provenance-missing",
+    "8.1.1-model-training-record-missing": "62304.8.1.1/model-training-record-missing",
+    "5.7.1-test-data-not-independent": "62304.5.7.1/test-data-not-independent",
+    "5.7.1-model-not-evaluated": "62304.5.7.1/model-not-evaluated",
+    "5.7.1-evaluation-criterion-missed": "62304.5.7.1/evaluation-criterion-missed",
+    "5.7.1-subgroup-results-missing": "62304.5.7.1/subgroup-results-missing",
+    "8.2.1-model-change-outside-pccp": "62304.8.2.1/model-change-outside-pccp",
+    "8.2.1-pccp-incomplete": "62304.8.2.1/pccp-incomplete",
+}
+
+
+def _at_class(case: Path, root: Path, target: SafetyClass) -> Path:
+    shutil.copytree(case, root)
+    contributes, unacceptable, harm = ANSWERS[target]
+    classification = root / "items" / "SCL-001.md"
+    text = classification.read_text("utf-8")
+    for field, value in (
+        ("contributes-to-hazardous-situation", contributes),
+        ("unacceptable-risk", unacceptable),
+        ("worst-harm", harm),
+        ("safety-class", target.value),
+    ):
+        start = text.index(f"\n{field}: ") + len(field) + 3
+        text = text[:start] + value + text[text.index("\n", start) :]
+    classification.write_text(text, "utf-8")
+    system = root / "items" / "SWS-001.md"
+    system.write_text(system.read_text("utf-8").replace("safety-class: C", ""), "utf-8")
+    return root
+
+
+@pytest.mark.parametrize("target", [SafetyClass.A, SafetyClass.B], ids=lambda c: c.value)
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_each_ai_rule_fires_at_every_class(name: str, target: SafetyClass, tmp_path: Path) -> None:
+    for variant, fires in (("fires", True), ("passes", False)):
+        root = _at_class(CORPUS / name / variant, tmp_path / variant, target)
+        report = check_project(root, NO_CACHE)
+        loaded = load_project(root, NO_CACHE.load)
+        graph = TraceGraph(loaded.items, loaded.config.schema)
+        assert compute_classes(graph).project is target
+        codes = {f.code for f in report.findings}
+        assert (CASES[name] in codes) is fires, (variant, sorted(codes))
+
+
+def test_a_metric_reads_its_value_interval_and_subgroup() -> None:
+    overall = parse_metric("Sensitivity = 0.93 [0.90, 0.95]")
+    assert overall is not None
+    assert (overall.name, overall.value, overall.low, overall.high) == (
+        "sensitivity",
+        0.93,
+        0.9,
+        0.95,
+    )
+    grouped = parse_metric("age 65+ / MARD % = 9.5", subgroup=True)
+    assert grouped is not None
+    assert (grouped.subgroup, grouped.name, grouped.low) == ("age 65+", "mard %", None)
+
+
+def test_an_entry_of_the_wrong_form_is_not_read() -> None:
+    assert parse_metric("age 65+ / sensitivity = 0.9") is None  # a subgroup where none belongs
+    assert parse_metric("sensitivity = 0.9", subgroup=True) is None
+    assert parse_metric("sensitivity is high") is None
+    assert parse_criterion("sensitivity about 0.9") is None
+
+
+def test_a_criterion_compares_both_ways() -> None:
+    at_least = parse_criterion("sensitivity >= 0.90")
+    at_most = parse_criterion("mard < 10")
+    metric = parse_metric("sensitivity = 0.90")
+    mard = parse_metric("mard = 10")
+    assert at_least is not None and at_most is not None and metric is not None and mard is not None
+    assert at_least.met_by(metric)
+    assert not at_most.met_by(mard)

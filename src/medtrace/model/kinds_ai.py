@@ -94,6 +94,12 @@ AI_LINK_TYPES = (
         description="A data set shares records with another (declared overlap).",
     ),
     LinkType(
+        name="depends-on",
+        targets=frozenset({"soup"}),
+        reverse="needed-by",
+        description="A SOUP component needs another: the SBOM's dependency graph (8.1.2).",
+    ),
+    LinkType(
         name="permits-change-of",
         targets=frozenset({"ml-model"}),
         reverse="changeable-under",
@@ -225,14 +231,22 @@ _EXTRA_FIELDS = {
             values=SUPPORT_LEVELS,
         ),
         _f("end-of-support", _D, "The date support ends (FDA premarket cybersecurity)."),
+        _f("hashes", _L, "Digests of the component as shipped: `sha256:<hex>` (CISA SBOM)."),
     ),
 }
 
 
+_EXTRA_LINKS = {"soup": ("depends-on",)}
+
+
 def with_ai_fields(kinds: tuple[KindSpec, ...]) -> tuple[KindSpec, ...]:
-    """``kinds`` with the fields the AI and SBOM records add to built-in kinds."""
+    """``kinds`` with the fields and links the AI and SBOM records add to built-in kinds."""
     return tuple(
-        replace(kind, fields=(*kind.fields, *_EXTRA_FIELDS[kind.name]))
+        replace(
+            kind,
+            fields=(*kind.fields, *_EXTRA_FIELDS[kind.name]),
+            links=(*kind.links, *_EXTRA_LINKS.get(kind.name, ())),
+        )
         if kind.name in _EXTRA_FIELDS
         else kind
         for kind in kinds

@@ -6,7 +6,8 @@ the rules that check the records live in :mod:`medtrace.standard`.
 
 from __future__ import annotations
 
-from medtrace.model.kinds_ai import AI_KINDS, AI_LINK_TYPES, with_ai_fields
+from medtrace.model.kinds_ai import AI_KINDS, AI_LINK_TYPES, with_added_fields
+from medtrace.model.kinds_security import SECURITY_KINDS, SECURITY_LINK_TYPES, with_security_links
 from medtrace.model.schema import ANY_KIND, FieldSpec, FieldType, KindSpec, LinkType, Schema
 
 _S, _T, _E, _L, _D = (
@@ -593,6 +594,7 @@ KINDS = (
                     "problem-resolution",
                     "verification",
                     "integration",
+                    "vulnerability-disclosure",
                     "other",
                 ),
             ),
@@ -768,5 +770,6 @@ _DECISIONS = (
 
 def builtin_schema() -> Schema:
     """The schema of a project whose ``medtrace.toml`` adds nothing."""
-    kinds = (*with_ai_fields(KINDS), *_DECISIONS, *AI_KINDS)
-    return Schema.build(kinds, (*LINK_TYPES, *AI_LINK_TYPES), COMMON_FIELDS)
+    kinds = (*with_added_fields(KINDS), *_DECISIONS, *AI_KINDS, *SECURITY_KINDS)
+    links = (*with_security_links(LINK_TYPES), *AI_LINK_TYPES, *SECURITY_LINK_TYPES)
+    return Schema.build(kinds, links, COMMON_FIELDS)

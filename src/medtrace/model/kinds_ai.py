@@ -233,13 +233,27 @@ _EXTRA_FIELDS = {
         _f("end-of-support", _D, "The date support ends (FDA premarket cybersecurity)."),
         _f("hashes", _L, "Digests of the component as shipped: `sha256:<hex>` (CISA SBOM)."),
     ),
+    "vulnerability-evaluation": (
+        _f(
+            "cvss-vector",
+            _S,
+            "The CVSS vector the evaluation rests on (the advisory's, e.g. CVSS:3.1/AV:N/...).",
+        ),
+        _f("cvss-score", FieldType.NUMBER, "The CVSS base score of that vector."),
+        _f(
+            "known-exploited",
+            FieldType.BOOLEAN,
+            "Is it in CISA's Known Exploited Vulnerabilities catalogue (FDA premarket "
+            "cybersecurity)?",
+        ),
+    ),
 }
 
 
 _EXTRA_LINKS = {"soup": ("depends-on",)}
 
 
-def with_ai_fields(kinds: tuple[KindSpec, ...]) -> tuple[KindSpec, ...]:
+def with_added_fields(kinds: tuple[KindSpec, ...]) -> tuple[KindSpec, ...]:
     """``kinds`` with the fields and links the AI and SBOM records add to built-in kinds."""
     return tuple(
         replace(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from medtrace.graph import TraceGraph
 from medtrace.model import Item
 from medtrace.model.ai import Criterion, Metric, metric_key, parse_criterion, parse_metric
 from medtrace.standard.context import RuleContext
@@ -182,13 +183,15 @@ def models_are_evaluated(ctx: RuleContext) -> Iterator[Violation]:
                 )
 
 
-def _criteria(ctx: RuleContext, evaluation: Item) -> tuple[list[Criterion], list[str]]:
-    """The criteria that hold for ``evaluation`` and the entries that do not read as one."""
-    sources = [evaluation, *ctx.graph.targets(evaluation.id, "verifies")]
-    for model in ctx.graph.targets(evaluation.id, "evaluates-model"):
+def criteria_of(graph: TraceGraph, evaluation: Item) -> tuple[list[Criterion], list[str]]:
+    """The criteria that hold for ``evaluation`` (its own, its requirements', and for a
+    model shipping other than its authorised version, its PCCP modifications'), and the
+    entries that do not read as one."""
+    sources = [evaluation, *graph.targets(evaluation.id, "verifies")]
+    for model in graph.targets(evaluation.id, "evaluates-model"):
         authorised = str(model.field("authorised-version") or "")
         if authorised and authorised != _version(evaluation):
-            sources += ctx.graph.sources(model.id, "permits-change-of")
+            sources += graph.sources(model.id, "permits-change-of")
     criteria: list[Criterion] = []
     bad: list[str] = []
     for source in sources:
@@ -236,7 +239,7 @@ def _misses(criteria: list[Criterion], metrics: list[Metric]) -> list[str]:
 def evaluations_meet_criteria(ctx: RuleContext) -> Iterator[Violation]:
     for model in _live(ctx.items("ml-model")):
         for evaluation in _evaluations(ctx, model):
-            criteria, bad = _criteria(ctx, evaluation)
+            criteria, bad = criteria_of(ctx.graph, evaluation)
             metrics, unread = _results(evaluation)
             problems = [f"cannot read {entry}" for entry in bad + unread]
             if not criteria:

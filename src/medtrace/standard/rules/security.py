@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from medtrace.graph.cvss import base_score
 from medtrace.graph.soup import advisories_of
 from medtrace.model import Item, SafetyClass
 from medtrace.model.kinds_security import STRIDE
@@ -132,9 +133,9 @@ def disclosure_is_planned(ctx: RuleContext) -> Iterator[Violation]:
 @rule(
     code="62304.7.1.3/vulnerability-severity-missing",
     clause="7.1.3",
-    summary="The evaluation of an advisory that carries a CVSS vector states that vector and "
-    "whether the vulnerability is known to be exploited (FDA premarket cybersecurity, "
-    "vulnerability assessment).",
+    summary="The evaluation of an advisory that carries a CVSS vector states that vector, its "
+    "base score and whether the vulnerability is known to be exploited (FDA premarket "
+    "cybersecurity, vulnerability assessment).",
 )
 def severities_are_assessed(ctx: RuleContext) -> Iterator[Violation]:
     if ctx.advisories is None:
@@ -145,8 +146,15 @@ def severities_are_assessed(ctx: RuleContext) -> Iterator[Violation]:
             if evaluation is None or not vectors:
                 continue
             problems = []
-            if str(evaluation.field("cvss-vector") or "") not in vectors:
+            vector = str(evaluation.field("cvss-vector") or "")
+            if vector not in vectors:
                 problems.append(f"cvss-vector: {vectors[0]}")
+                vector = vectors[0]
+            score, stated = base_score(vector), evaluation.field("cvss-score")
+            if score is not None and (
+                not isinstance(stated, int | float) or round(float(stated), 1) != score
+            ):
+                problems.append(f"cvss-score: {score:g} (the vector's base score)")
             if not isinstance(evaluation.field("known-exploited"), bool):
                 problems.append("known-exploited: true or false (CISA KEV)")
             if problems:

@@ -122,3 +122,46 @@ def test_the_parser_reads_each_part_and_names_what_is_wrong() -> None:
         assert (
             none is None and why in finding.message and finding.code == "results/evaluation-invalid"
         )
+
+
+MLFLOW_RUN = {
+    "info": {"run_id": "4f2c", "experiment_id": "1", "status": "FINISHED"},
+    "data": {
+        "metrics": {
+            "sensitivity": 0.9,
+            "sensitivity.ci_low": 0.87,
+            "sensitivity.ci_high": 0.93,
+            "age 65+/sensitivity": 0.86,
+            "age under 65/sensitivity": 0.92,
+        },
+        "params": {"learning_rate": "0.05"},
+        "tags": {
+            "medtrace.evaluation": "PEV-001",
+            "medtrace.model": "MDL-001",
+            "medtrace.model-version": "1.0",
+            "medtrace.test-data": "DS-002",
+            "mlflow.runName": "eval-1.0",
+        },
+    },
+}
+
+
+def test_an_mlflow_run_export_is_read_as_the_same_evaluation(project: Path) -> None:
+    path = _file(project, MLFLOW_RUN)
+    result = CliRunner().invoke(
+        cli, ["results", "import", str(path), "--revision", "v1.0", "--path", str(project)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Imported 3 metrics of MDL-001 1.0" in result.output
+    text = (project / "items" / "PEV-001.md").read_text("utf-8")
+    assert 'metrics: ["sensitivity = 0.9 [0.87, 0.93]"]' in text
+    assert '"age 65+ / sensitivity = 0.86", "age under 65 / sensitivity = 0.92"' in text
+    assert "62304.5.7.1/model-not-evaluated" not in _codes(project)
+
+
+def test_an_mlflow_run_without_the_model_tag_names_it() -> None:
+    tags = dict(MLFLOW_RUN["data"]["tags"])
+    del tags["medtrace.model"]
+    run = {"data": {"metrics": {"sensitivity": 0.9}, "tags": tags}}
+    none, (finding,) = parse_evaluation(json.dumps(run).encode(), "run.json")
+    assert none is None and '"model" must be' in finding.message

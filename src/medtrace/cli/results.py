@@ -68,6 +68,6 @@ def import_command(
 def _is_evaluation(report: Path) -> bool:
     try:
         with report.open("rb") as stream:
-            return is_evaluation(stream.read(4096))
+            return is_evaluation(stream.read(1 << 20))
     except OSError:
         return False  # the test report import says why it cannot be read

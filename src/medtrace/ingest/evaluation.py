@@ -9,7 +9,8 @@ Pure: bytes in, an :class:`EvaluationReport` and findings out. The schema::
      "metrics": {"sensitivity": {"value": 0.91, "ci": [0.88, 0.94]}},
      "subgroups": {"age 65+": {"sensitivity": {"value": 0.88, "ci": [0.83, 0.92]}}}}
 
-``artefact-hash``, ``test-data``, ``ci`` and ``subgroups`` may be left out.
+``artefact-hash``, ``test-data``, ``ci`` and ``subgroups`` may be left out. An MLflow run
+export is read too (:mod:`medtrace.ingest.mlflow_run`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from medtrace.ingest.mlflow_run import TAG, as_evaluation, is_mlflow_run
 from medtrace.model import Finding, Severity, SourceLocation
 from medtrace.model.ai import Metric, metric_key
 
@@ -40,8 +42,10 @@ class _InvalidError(Exception):
 
 
 def is_evaluation(data: bytes) -> bool:
-    """Does ``data`` look like medtrace's evaluation JSON (and so not a test report)?"""
-    return data.lstrip()[:1] == b"{" and MARKER.encode() in data[:4096]
+    """Does ``data`` look like medtrace's evaluation JSON or an MLflow run tagged with the
+    evaluation it is (and so not a test report)?"""
+    markers = (MARKER.encode(), f'"{TAG}"'.encode())
+    return data.lstrip()[:1] == b"{" and any(marker in data for marker in markers)
 
 
 def parse_evaluation(data: bytes, path: str) -> tuple[EvaluationReport | None, tuple[Finding, ...]]:
@@ -51,6 +55,8 @@ def parse_evaluation(data: bytes, path: str) -> tuple[EvaluationReport | None, t
         line = getattr(error, "lineno", None)
         return None, (_finding(path, f"not JSON: {error}", line),)
     try:
+        if is_mlflow_run(document):
+            document = as_evaluation(document)
         return _report(document, path), ()
     except _InvalidError as error:
         return None, (_finding(path, str(error), None),)

@@ -36,7 +36,8 @@ def read_table(path: Path) -> list[list[str]]:
     except (UnicodeDecodeError, csv.Error) as error:
         raise MedtraceError(f"{path} is not a UTF-8 CSV file: {error}") from error
     except Exception as error:  # openpyxl raises many kinds on a broken workbook
-        raise MedtraceError(f"{path} is not an XLSX workbook: {error}") from error
+        first = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise MedtraceError(f"{path} is not an XLSX workbook: {first}") from error
     sheet = book.worksheets[0]
     rows = [
         ["" if cell is None else str(cell) for cell in row]

@@ -17,6 +17,12 @@ system, with the worker processes it waited for) and the peak RSS of the child
 process. The table on stdout gives the median, min and max wall time, the median
 CPU time (steadier than wall time on a shared machine) and the largest peak RSS
 of the runs; ``--json`` writes every raw number.
+
+``--baseline EXE`` compares with another ``medtrace`` (say, main's build in a
+worktree of its own): only the cold scenario, the two run one after the other,
+alternating which goes first, on the same project, so that both see the same
+load on a shared machine. The baseline must take ``--path`` (medtrace with
+issue 19 or later).
 """
 
 from __future__ import annotations
@@ -142,8 +148,30 @@ def repeat(
         before(k)
         run = measure(command)
         result.runs.append(run)
-        print(f"  {scenario:8} run {k + 1}/{runs}: {run.wall_s:.3f} s", file=sys.stderr)
+        print(
+            f"  {scenario:8} run {k + 1}/{runs}: {run.wall_s:.3f} s (CPU {run.cpu_s:.3f} s)",
+            file=sys.stderr,
+        )
     return result
+
+
+def bench_against(
+    exe: Path, baseline: Path, items: int, project: Path, runs: int, extra: Sequence[str] = ()
+) -> list[Result]:
+    """The cold scenario for ``baseline`` and ``exe``, run by run, alternating which first."""
+    results = {name: Result(items, f"cold ({name})") for name in ("baseline", "this")}
+    for k in range(runs):
+        order = [("baseline", baseline), ("this", exe)]
+        for name, program in order if k % 2 == 0 else order[::-1]:
+            clear_cache(project)
+            command = [str(program), "check", "--path", str(project), "--format", "json", *extra]
+            run = measure(command)
+            results[name].runs.append(run)
+            print(
+                f"  cold {name:8} run {k + 1}/{runs}: {run.wall_s:.3f} s (CPU {run.cpu_s:.3f} s)",
+                file=sys.stderr,
+            )
+    return [results["baseline"], results["this"]]
 
 
 def bench_size(
@@ -260,6 +288,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--no-rules", action="store_true", help="time `check --no-rules` (files and links only)"
     )
     parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="another medtrace executable: time the cold scenario of both, alternating",
+    )
+    parser.add_argument(
         "--bind",
         action="store_true",
         help="bind the generated project's approvals to their content first (`medtrace bind "
@@ -283,7 +316,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if args.bind:
                     bind_project(str(exe), project)
                 extra = ["--no-rules"] if args.no_rules else []
-                results.extend(bench_size(exe, items, project, args.runs, extra))
+                if args.baseline is not None:
+                    results.extend(
+                        bench_against(exe, args.baseline, items, project, args.runs, extra)
+                    )
+                else:
+                    results.extend(bench_size(exe, items, project, args.runs, extra))
     except BenchError as error:
         print(f"run_check.py: {error}", file=sys.stderr)
         return 2

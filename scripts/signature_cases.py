@@ -30,7 +30,20 @@ OTHER_KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(1, 33)))
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 BASES = {
     "5.1.1": ("5.1.1-development-plan-not-approved/passes", "PLAN-001"),
+    "5.1.6": ("5.1.6-review-void/passes", "HAZ-001"),
     "5.2.6": ("5.2.6-requirement-not-approved/passes", "SRS-001"),
+    "5.3.6": ("5.3.6-review-void/passes", "SWI-001"),
+    "5.4.4": ("5.4.4-review-void/passes", "DD-001"),
+    "5.7.4": ("5.7.4-review-void/passes", "TC-001"),
+}
+# The kind [signatures] required names in each clause's signature-missing case; the
+# development plan has an approval rule of its own, so 5.1.1's case adds a second plan.
+REQUIRED = {
+    "5.1.1": "plan",
+    "5.1.6": "hazard",
+    "5.3.6": "software-item",
+    "5.4.4": "detailed-design",
+    "5.7.4": "test-case",
 }
 Edit = Callable[[Path, str], None]
 
@@ -63,29 +76,39 @@ def _void(root: Path, item: str) -> None:
 
 
 def _unsigned(root: Path, item: str) -> None:
-    plan = root / "items" / "PLAN-002.md"
-    plan.write_text(
-        "---\nid: PLAN-002\nkind: plan\ntitle: Software maintenance plan\n"
-        "plan-type: maintenance\nversion: 1.0\n---\nHow the software is maintained.\n"
-    )
-    _require_plans(root)
+    if item == "PLAN-001":
+        plan = root / "items" / "PLAN-002.md"
+        plan.write_text(
+            "---\nid: PLAN-002\nkind: plan\ntitle: Software maintenance plan\n"
+            "plan-type: maintenance\nversion: 1.0\n---\nHow the software is maintained.\n"
+        )
+    _require(root, _kind_of(item))
 
 
-def _signed_plan(root: Path, item: str) -> None:
+def _signed_required(root: Path, item: str) -> None:
     _unsigned(root, item)
-    _signed(root, "PLAN-002")
+    _signed(root, _missing_item(item))
 
 
-def _require_plans(root: Path) -> None:
+def _missing_item(item: str) -> str:
+    return "PLAN-002" if item == "PLAN-001" else item
+
+
+def _kind_of(item: str) -> str:
+    return next(kind for clause, kind in REQUIRED.items() if BASES[clause][1] == item)
+
+
+def _require(root: Path, kind: str) -> None:
     config = root / "medtrace.toml"
-    config.write_text(config.read_text("utf-8") + '\n[signatures]\nrequired = ["plan"]\n')
+    text = config.read_text("utf-8")
+    config.write_text(text + f'\n[signatures]\nrequired = ["{kind}"]\n')
 
 
 CASES: dict[str, tuple[Edit, Edit]] = {  # rule -> (fires, passes)
     "forged": (_forge, _signed),
     "unauthorised": (_unauthorised, _signed),
     "void": (_void, _signed),
-    "missing": (_unsigned, _signed_plan),
+    "missing": (_unsigned, _signed_required),
 }
 
 
@@ -113,7 +136,8 @@ def make(clause: str, rule: str) -> None:
 
 def _expected(rule: str, item: str) -> dict[str, str]:
     if rule == "missing":
-        return {"item": "PLAN-002", "path": "items/PLAN-002.md"}
+        missing = _missing_item(item)
+        return {"item": missing, "path": f"items/{missing}.md"}
     return {"item": "SIG-0001", "path": "signatures/SIG-0001.md"}
 
 

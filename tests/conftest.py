@@ -71,10 +71,25 @@ def shared_path(*parts: str) -> Path:
 
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
-    """A fresh copy of the infusion-pump example project."""
+    """A fresh copy of the infusion-pump example project (not in git: see ``committed``)."""
     target = tmp_path / "pump"
     init_project(target, example="infusion-pump")
     return target
+
+
+def commit_all(root: Path) -> Path:
+    """Put ``root`` under git with one commit of everything in it, as a project lives in a
+    repository (IEC 62304 8.1.1: configuration items have versions); returns ``root``."""
+    identity = ("-c", "user.name=Test", "-c", "user.email=test@example.com")
+    for args in (("init", "-q"), ("add", "-A"), ("commit", "-qm", "The project")):
+        subprocess.run(["git", *identity, *args], cwd=root, check=True, capture_output=True)
+    return root
+
+
+@pytest.fixture
+def committed(example: Path) -> Path:
+    """The example in a git repository of its own, with one commit: it checks clean."""
+    return commit_all(example)
 
 
 @pytest.fixture(scope="session")

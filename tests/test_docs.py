@@ -10,9 +10,10 @@ import pytest
 import medtrace
 import medtrace.api
 import medtrace.model
-from medtrace.cli.reference import cli_reference, render_format, rules_document
+from medtrace.cli.reference import cli_reference, render_format, render_standard, rules_document
+from medtrace.model import SafetyClass
 from medtrace.model.codes import STRUCTURAL_CODES
-from medtrace.standard import CLAUSES, all_rules
+from medtrace.standard import CLAUSES, Method, all_rules
 
 REPO = Path(__file__).resolve().parents[1]
 DOCS = REPO / "docs"
@@ -60,6 +61,21 @@ def test_the_public_api_names_exist() -> None:
     for module in (medtrace, medtrace.api, medtrace.model):
         for name in module.__all__:
             assert hasattr(module, name), f"{module.__name__}.{name}"
+
+
+def test_the_table_of_decisions_in_the_standard_page_is_current() -> None:
+    document = (DOCS / "standard.md").read_text("utf-8")
+    assert render_standard(document) == document, REGENERATE
+
+
+def test_at_most_25_clauses_are_attestation_only_at_class_c_each_with_its_reason() -> None:
+    alone = [c for c in CLAUSES if c.method is Method.ATTESTATION and SafetyClass.C in c.classes]
+    assert len(alone) <= 25
+    table = (DOCS / "standard.md").read_text("utf-8")
+    for entry in CLAUSES:
+        if entry.attestation:
+            assert entry.attest and entry.attest_reason, entry.number
+            assert f"| {entry.number} | {entry.method.value} | {entry.attest} |" in table
 
 
 def test_the_rules_reference_is_current() -> None:

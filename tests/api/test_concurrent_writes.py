@@ -274,6 +274,7 @@ def test_two_classifications_at_once_get_two_records(tmp_path: Path) -> None:
         return tuple(  # type: ignore[return-value]
             [
                 "classify",
+                "--path",
                 str(root),
                 "--system",
                 system,

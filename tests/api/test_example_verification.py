@@ -27,7 +27,15 @@ def run_suite(example: Path, report: Path) -> None:
     )
 
 
-def test_the_suite_verifies_every_software_requirement(example: Path, example_report: Path) -> None:
+def tag(root: Path, name: str) -> None:
+    subprocess.run(["git", "tag", name], cwd=root, check=True, capture_output=True)
+
+
+def test_the_suite_verifies_every_software_requirement(
+    committed: Path, example_report: Path
+) -> None:
+    example = committed
+    tag(example, "v1.2.0")
     report = example_report
     now = dt.datetime(2026, 3, 14, tzinfo=dt.UTC)
     run, _, _ = import_results(example, [report], revision="v1.2.0", now=now)
@@ -37,12 +45,16 @@ def test_the_suite_verifies_every_software_requirement(example: Path, example_re
     assert check_project(example, NO_CACHE).findings == ()
 
 
-def test_a_failing_test_fails_its_requirements_and_the_check(example: Path, tmp_path: Path) -> None:
+def test_a_failing_test_fails_its_requirements_and_the_check(
+    committed: Path, tmp_path: Path
+) -> None:
+    example = committed
     test_file = example / "code" / "tests" / "unit" / "test_bolus.py"
     text = test_file.read_text("utf-8")
     test_file.write_text(text.replace("    assert ", "    assert 1 == 2 and ", 1), "utf-8")
     report = tmp_path / "junit.xml"
     run_suite(example, report)
+    tag(example, "v1.2.1")
     now = dt.datetime(2026, 3, 15, tzinfo=dt.UTC)
     run, _, _ = import_results(example, [report], revision="v1.2.1", now=now)
     failing = [r for r in run.results if r.outcome.value == "failed"]

@@ -46,7 +46,8 @@ def test_a_second_run_parses_nothing_and_reports_the_same(example: Path) -> None
     assert second.findings == first.findings == check_project(example, COLD).findings
 
 
-def test_one_edited_file_is_the_only_one_parsed_again(example: Path) -> None:
+def test_one_edited_file_is_the_only_one_parsed_again(committed: Path) -> None:
+    example = committed
     age(example)
     check_project(example)
     target = next((example / "requirements" / "system").glob("*.md"))

@@ -414,7 +414,8 @@ def test_the_trend_counts_reports_per_month_and_criticality(
     }
 
 
-def test_the_example_reports_follow_the_state_machine(example: Path) -> None:
+def test_the_example_reports_follow_the_state_machine(committed: Path) -> None:
+    example = committed
     found = [i for i in load_project(example, NO_CACHE).items if i.kind == "problem-report"]
     assert {str(i.field("state")) for i in found} >= {
         "open",

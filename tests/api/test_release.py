@@ -23,6 +23,7 @@ import pytest
 from click.testing import CliRunner
 from tests.api.test_git_changes import Git, git_in, shut_out_git_configuration
 
+from medtrace.api.check import CheckOptions, check_project
 from medtrace.api.load import LoadOptions, load_project
 from medtrace.api.release import RELEASE_TAG_PREFIX, release_check
 from medtrace.api.release_make import ReleaseBlockedError, release_make
@@ -144,7 +145,9 @@ def test_a_change_request_implemented_but_not_closed_blocks_the_release(
         )
     ]
     assert not check.passed
-    assert [a.split(" ")[0] for a in check.anomalies] == ["PR-001", "PR-002", "PR-003", "PR-005"]
+    # PR-005 (fixed in 1.2.0) affects only 1.1.0: it is no known anomaly of 1.2.0 (5.8.2).
+    assert [a.split(" ")[0] for a in check.anomalies] == ["PR-001", "PR-002", "PR-003"]
+    assert check.anomaly_ids == ("PR-001", "PR-002", "PR-003")
 
 
 def test_a_failing_test_blocks_the_release_until_it_passes_again(
@@ -259,7 +262,13 @@ def test_make_archives_tags_and_records_the_release(
     assert {r.code for r in again.reasons} == {
         "release/already-released",  # the tag, and the record
         "release/uncommitted-changes",  # the record, to be committed
+        # Released without --artifact: the record lists no delivered files (5.8.8).
+        "release/open-findings",
+        "release/clause-gap",
     }
+    opened = [r for r in again.reasons if r.code == "release/open-findings"]
+    assert [r.message.split(":")[0] for r in opened] == ["62304.5.8.8/artifacts-not-recorded"]
+    assert 'known-anomalies:\n  - "PR-001"' in text
     with pytest.raises(GitError, match="already released"):
         release_make(project, VERSION, output=tmp_path / "again", formats=("md",), options=NO_CACHE)
 
@@ -273,7 +282,7 @@ def test_a_blocked_release_without_justification_writes_nothing(
         release_make(project, VERSION, output=output, formats=("md",), options=NO_CACHE)
     assert raised.value.check.reasons[0].code == "release/change-open"
     assert not output.exists()
-    assert not (project / "releases").exists()
+    assert not (project / "releases" / f"REL-{VERSION}.md").exists()
     assert TAG not in tags(git)
     assert git("status", "--porcelain") == ""
 
@@ -283,7 +292,7 @@ def test_a_blocked_release_without_justification_writes_nothing(
         obj=Context(),
     )
     assert result.exit_code == 1, result.output
-    assert "CR-004 (implemented)" in result.output
+    assert "CR-004 (implemented)" in " ".join(result.output.split())  # reasons are wrapped
     assert not output.exists() and TAG not in tags(git)
 
 
@@ -301,6 +310,18 @@ def test_a_justification_overrides_the_check_and_is_recorded(
     assert made.manifest["justification"] == why
     assert made.manifest["overridden"] == [str(made.check.reasons[0])]
     assert why in git("tag", "-l", "--format=%(contents)", TAG)
+    # The record says, as data, what it was released over (5.8.6): check reports it.
+    record = next(i for i in load_project(project, NO_CACHE).items if i.id == f"REL-{VERSION}")
+    assert record.field("overridden") == (str(made.check.reasons[0]),)
+    assert record.field("justification") == why
+    over = [
+        f
+        for f in check_project(project, CheckOptions(load=NO_CACHE)).findings
+        if f.item == record.id
+    ]
+    assert [f.code for f in over if "released-over" in f.code] == [
+        "62304.5.8.6/released-over-reasons"
+    ]
 
 
 def test_the_cli_check_exits_1_with_every_reason(repo: tuple[Path, Git]) -> None:
@@ -319,6 +340,21 @@ def test_the_cli_check_exits_0_when_it_passes(ready: tuple[Path, Git]) -> None:
     assert result.exit_code == 0, result.output
     document = json.loads(result.output)
     assert document["passed"] is True and document["reasons"] == []
+
+
+def _wide_lines(project: Path) -> list[str]:
+    result = CliRunner().invoke(release, ["check", VERSION, "--path", str(project)], obj=Context())
+    assert result.exit_code in (0, 1), result.output
+    assert "may be released." in result.output or "block the release:" in result.output
+    return [line for line in result.output.splitlines() if len(line) > 80]
+
+
+def test_a_blocked_release_check_is_read_at_80_columns(repo: tuple[Path, Git]) -> None:
+    assert _wide_lines(repo[0]) == []
+
+
+def test_a_passing_release_check_is_read_at_80_columns(ready: tuple[Path, Git]) -> None:
+    assert _wide_lines(ready[0]) == []
 
 
 def git_bytes(project: Path, name: str) -> bytes:

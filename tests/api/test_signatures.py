@@ -383,3 +383,20 @@ def test_a_document_signature_edited_after_signing_is_forged(
     refused = runner.invoke(cli, ["sign", "--meaning", "approved", "--reason", "r",
                                   "--path", str(project)])  # fmt: skip
     assert refused.exit_code == 2 and "name the ITEM to sign, or --document SLUG" in refused.output
+
+
+def test_a_development_plan_serving_more_purposes_is_reported_unsigned_once(
+    tmp_path: Path,
+) -> None:
+    case = Path(__file__).parents[1] / "conformance" / "5.1.1-signature-missing" / "fires"
+    project = shutil.copytree(case, tmp_path / "case", ignore=shutil.ignore_patterns(".medtrace"))
+    plan = project / "items" / "PLAN-001.md"
+    text = plan.read_text("utf-8")
+    plan.write_text(text.replace("plan-type: development", "plan-type: [development, maintenance]"))
+    report = check_project(project, CheckOptions(load=NO_CACHE))
+    about_plan = sorted(
+        f.code
+        for f in report.findings
+        if f.item == "PLAN-001" and ("signature" in f.code or "not-approved" in f.code)
+    )
+    assert about_plan == ["62304.5.1.1/development-plan-not-approved"]

@@ -31,7 +31,8 @@ def codes(example: Path) -> list[tuple[str, str | None]]:
     return sorted((f.code, f.item) for f in report.findings)
 
 
-def test_the_example_is_in_step_with_its_lockfile(example: Path) -> None:
+def test_the_example_is_in_step_with_its_lockfile(committed: Path) -> None:
+    example = committed
     report = sync_soup(example, dry_run=True)
     assert report.drift.clean
     # 10 packages in the lockfile, each with its record; the 3 generic ones are not compared.
@@ -44,7 +45,8 @@ def test_the_example_is_in_step_with_its_lockfile(example: Path) -> None:
     assert codes(example) == []
 
 
-def test_a_bumped_version_marks_exactly_its_record_and_users(example: Path) -> None:
+def test_a_bumped_version_marks_exactly_its_record_and_users(committed: Path) -> None:
+    example = committed
     record = example / "soup/SOUP-003.md"
     before = record.read_text("utf-8").splitlines()
     others = {p: p.read_bytes() for p in (example / "soup").glob("*.md") if p != record}
@@ -78,7 +80,8 @@ def test_a_bumped_version_marks_exactly_its_record_and_users(example: Path) -> N
     assert [t.id for t in graph.sources("SOUP-003", "verifies")] == ["TC-052"]
 
 
-def test_before_sync_the_check_names_the_drift(example: Path) -> None:
+def test_before_sync_the_check_names_the_drift(committed: Path) -> None:
+    example = committed
     bump(example, "pyserial==3.5", "pyserial==3.5.1")
     assert codes(example) == [("62304.8.1.2/soup-version-drift", "SOUP-002")]
 
@@ -182,6 +185,21 @@ def test_an_audit_with_unreadable_records_is_not_clean(example: Path, tmp_path: 
     assert result.exit_code == 1, result.output
     assert "error: " in result.stderr and "broken.json" in result.stderr
     assert "1 record(s) could not be read" in result.stdout
+
+
+def test_the_audit_is_read_at_80_columns_and_says_whole_what_each_record_follows(
+    example: Path,
+) -> None:
+    from click.testing import CliRunner
+
+    from medtrace.cli.main import cli
+
+    result = CliRunner().invoke(cli, ["soup", "audit", "--path", str(example)])
+    assert result.exit_code in (0, 1), result.output
+    assert [line for line in result.stdout.splitlines() if len(line) > 80] == []
+    flat = " ".join(result.stdout.split())
+    assert "not in OSV; followed by: The linux-cve-announce list" in flat
+    assert "(only enabled drivers and subsystems are assessed)." in flat
 
 
 ODD = {

@@ -117,6 +117,7 @@ COMMANDS: dict[str, Callable[[Path, dict[str, Path]], list[str]]] = {
     "docs build": lambda root, _: ["docs", "build", "--path", str(root)],
     "classify": lambda root, _: [
         "classify",
+        "--path",
         str(root),
         "--system",
         "SWS-009",

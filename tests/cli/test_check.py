@@ -25,8 +25,8 @@ def as_json(runner: CliRunner, root: Path) -> dict[str, object]:
     return document
 
 
-def test_the_example_checks_clean(runner: CliRunner, example: Path) -> None:
-    code, out, _ = run(runner, "check", "--path", str(example))
+def test_the_example_checks_clean(runner: CliRunner, committed: Path) -> None:
+    code, out, _ = run(runner, "check", "--path", str(committed))
     assert code == 0, out
     assert "0 errors" in out
 

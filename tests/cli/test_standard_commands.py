@@ -13,21 +13,25 @@ from medtrace.standard import CLAUSES
 
 
 def test_gaps_shows_every_clause_met_or_not_applicable_on_the_example(
-    runner: CliRunner, example: Path
+    runner: CliRunner, committed: Path
 ) -> None:
-    result = runner.invoke(cli, ["gaps", "--path", str(example), "--format", "json"])
+    result = runner.invoke(cli, ["gaps", "--path", str(committed), "--format", "json"])
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
     assert document["class"] == "C"
     assert [row["clause"] for row in document["clauses"]] == [c.number for c in CLAUSES]
     statuses = {row["clause"]: row["status"] for row in document["clauses"]}
     reasons = {row["clause"]: row["reason"] for row in document["clauses"]}
-    # Removed by Amendment 1, and nothing to evaluate: no item claims a lower class.
-    assert statuses["7.3.2"] == statuses["5.3.5"] == "not applicable"
+    # Removed by Amendment 1, and nothing to evaluate: no item claims a lower class, and
+    # no software is legacy (4.4).
+    legacy = ("4.4.1", "4.4.2", "4.4.3", "4.4.4", "4.4.5")
+    elsewhere = ("7.3.2", "5.3.5", *legacy)
+    assert {statuses[n] for n in elsewhere} == {"not applicable"}
     assert reasons["7.3.2"] == "removed by Amendment 1"
     assert "segregation" in reasons["5.3.5"]
-    assert {s for n, s in statuses.items() if n not in ("7.3.2", "5.3.5")} == {"met"}
-    attested = next(row for row in document["clauses"] if row["clause"] == "5.1.4")
+    assert all("legacy" in reasons[n] for n in legacy)
+    assert {s for n, s in statuses.items() if n not in elsewhere} == {"met"}
+    attested = next(row for row in document["clauses"] if row["clause"] == "5.1.2")
     assert attested["evidence"] and attested["method"] == "attestation"
 
 
@@ -101,6 +105,7 @@ def test_classify_with_options_writes_a_record_the_rules_accept(
     write_system(project)
     args = [
         "classify",
+        "--path",
         str(project),
         "--system",
         "SWS-001",

@@ -90,7 +90,7 @@ def test_a_markdown_file_without_front_matter_is_not_an_item() -> None:
             [("item/field-invalid", 5)],
         ),
         (
-            "---\nid: S-1\nkind: soup\ntitle: T\nanomaly-list: nope\n---\n",
+            "---\nid: P-1\nkind: plan\ntitle: T\nplan-type: [development, nope]\n---\n",
             [("item/field-invalid", 5)],
         ),
         (

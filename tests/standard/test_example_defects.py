@@ -66,7 +66,8 @@ def _without(item_id: str) -> Callable[[re.Match[str]], str]:
     return edit
 
 
-def test_the_example_checks_clean_at_class_c(example: Path) -> None:
+def test_the_example_checks_clean_at_class_c(committed: Path) -> None:
+    example = committed
     report = check_project(example, NO_CACHE)
     assert report.findings == ()
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from medtrace import __version__
 from medtrace.api.code import UnitFiles, code_digests, unit_files
 from medtrace.api.code import stamps as code_stamps
 from medtrace.api.link_history import head_commit, history_note, link_history
@@ -17,12 +18,14 @@ from medtrace.api.load import LoadOptions, OpenProject, open_project, read_revie
 from medtrace.errors import MedtraceError, StoreError
 from medtrace.graph import TraceGraph, patch_structural, structural_findings
 from medtrace.ingest.reviews import parse_reviews
-from medtrace.model import CONFIG_FILE, Finding, ProjectConfig, Severity, SourceLocation
+from medtrace.model import CONFIG_FILE, Finding, Item, ProjectConfig, Severity, SourceLocation
 from medtrace.model.codes import STRUCTURAL_CODES
 from medtrace.model.results import RUNS_FOLDER
 from medtrace.model.review import LinkBase, Review
 from medtrace.standard import all_rules, evaluate
+from medtrace.standard.rules.clause_7 import FILE_REFERENCE as _PATH
 from medtrace.store.containment import is_inside
+from medtrace.store.git import GitError, GitRepository
 from medtrace.store.runs import load_runs, run_files
 from medtrace.store.signatures import read_policy, read_register
 
@@ -32,6 +35,7 @@ if TYPE_CHECKING:
 
 _STRUCTURAL = "structural"
 ATTACHMENT_MISSING = "results/attachment-missing"
+ANOMALY_LIST_MISSING = "item/anomaly-list-missing"
 _RULES = "rules"
 _CODE_FILES = "code-files"
 
@@ -75,7 +79,7 @@ def check_project(start: Path, options: CheckOptions | None = None) -> CheckRepo
     with open_project(start, options.load) as opened:
         structural = _structural(opened)
         rules, problems, notes = _rules(opened) if options.rules else ((), (), ())
-        attachments = _missing_attachments(opened) if options.rules else ()
+        attachments = _missing_files(opened) if options.rules else ()
         found = [
             *opened.diagnostics,
             *opened.cache.findings(),
@@ -139,11 +143,18 @@ def _rules(
     if soup.advisories:
         stamps += [_stamp(p) for p in _files_under(opened.root / soup.advisories)]
     # The review stamps, test runs, SOUP sources, advisories, units' code and the commit
-    # the link history is at are inputs too.
+    # the link history is at are inputs too, and so are medtrace's version and its rules.
     inputs = (
         data
         + repr(
-            (stamps, code_files, code_stamps(opened.root, code_files), head and head[1])
+            (
+                stamps,
+                code_files,
+                code_stamps(opened.root, code_files),
+                head and head[1],
+                __version__,
+                [r.code for r in all_rules()],
+            )
         ).encode()
     )
     key = f"{_RULES}:{hashlib.sha256(inputs).hexdigest()}"
@@ -170,6 +181,8 @@ def _rules(
         link_bases=history.bases,
         known=known,
         at_head=history.at_head,
+        versioned=head is not None and bool(head[1]),
+        commit_dates=commit_dates(head[0], graph) if head is not None and head[1] else {},
     )
     with contextlib.suppress(StoreError):
         opened.cache.remember(key, result)
@@ -186,13 +199,17 @@ def rule_findings(
     link_bases: Mapping[tuple[str, str], LinkBase] | None = None,
     known: Mapping[str, str] | None = None,
     at_head: Mapping[str, tuple[str, str]] | None = None,
+    versioned: bool | None = None,
+    commit_dates: Mapping[str, str] | None = None,
 ) -> tuple[Finding, ...]:
     """Findings of the IEC 62304 rules on ``graph`` (the project's items, or items as they
     would be), with the project's test runs, SOUP sources and advisories as evidence.
     ``code`` are the units' code digests (default: read from their files now);
     ``link_bases`` when each trace link was made (default: none known, so suspect links
     compare against the review stamps alone); ``known`` the own fingerprints the loader
-    computed; ``at_head`` the own and deep fingerprints at ``HEAD`` (the link history)."""
+    computed; ``at_head`` the own and deep fingerprints at ``HEAD`` (the link history);
+    ``versioned`` whether the project is in git with a commit (None: unknown);
+    ``commit_dates`` the dates of the commits change requests name."""
     runs, unreadable = load_runs(root, root / RUNS_FOLDER)
     components, source_findings = _sources(root, config)
     advisories, advisory_findings = _advisories(root, config.soup.advisories)
@@ -211,8 +228,44 @@ def rule_findings(
         known=known,
         at_head=at_head,
         signing=(read_register(root, policy), policy),
+        versioned=versioned,
+        commit_dates=commit_dates,
     )
     return (*found, *unreadable, *source_findings, *advisory_findings)
+
+
+def commit_dates(repository: GitRepository, graph: TraceGraph) -> dict[str, str]:
+    """The committer date of each commit a change request names, as written, for those git
+    knows (one git process; none when no request names a commit)."""
+    names = sorted(
+        {
+            name.strip()
+            for change in graph.of_kind("change-request")
+            if isinstance(commits := change.field("commits"), tuple)
+            for name in commits
+            if name.strip() and all(c in "0123456789abcdefABCDEF" for c in name.strip())
+        }
+    )
+    if not names:
+        return {}
+    try:
+        out = repository.run(
+            "cat-file", "--batch-check=%(objectname) %(objecttype)",
+            data="".join(f"{name}\n" for name in names).encode(),
+        )  # fmt: skip
+        lines = out.decode("utf-8", "replace").splitlines()
+        known = {
+            name: line.split()[0]
+            for name, line in zip(names, lines, strict=True)
+            if line.endswith(" commit")
+        }
+        if not known:
+            return {}
+        dates = repository.run("show", "-s", "--format=%H %cI", *sorted(set(known.values())))
+    except (GitError, ValueError):
+        return {}
+    by_sha = dict(line.split(" ", 1) for line in dates.decode().splitlines() if " " in line)
+    return {name: by_sha[sha] for name, sha in known.items() if sha in by_sha}
 
 
 def _code_files(opened: OpenProject) -> tuple[UnitFiles, ...]:
@@ -279,9 +332,10 @@ def _advisories(root: Path, name: str) -> tuple[AdvisoryIndex | None, tuple[Find
     return AdvisoryIndex(records), findings
 
 
-def _missing_attachments(opened: OpenProject) -> list[Finding]:
-    """Evidence files named by test records that are not in the project (read afresh
-    each time: adding a file changes no item file)."""
+def _missing_files(opened: OpenProject) -> list[Finding]:
+    """Files items name that are not in the project: the evidence files of test records
+    (5.7.5) and the anomaly lists of SOUP records that are paths (7.1.3). Read afresh each
+    time: adding a file changes no item file."""
     found = []
     for parsed in opened.cache.parsed_of_kind("test-record"):
         item = parsed.item
@@ -289,21 +343,39 @@ def _missing_attachments(opened: OpenProject) -> list[Finding]:
             continue
         attachments = item.field("attachments")
         for name in attachments if isinstance(attachments, tuple) else ():
-            path = opened.root / name
-            inside = is_inside(opened.root, path)
-            if not inside or not path.is_file():
-                where = "outside the project" if not inside else "not a file in the project"
-                found.append(
-                    Finding(
-                        code=ATTACHMENT_MISSING,
-                        severity=Severity.ERROR,
-                        message=f"{item.id}: attachment {name} is {where}",
-                        location=item.source,
-                        item=item.id,
-                        clause="5.7.5",
-                    )
-                )
+            problem = _not_in_project(opened.root, name)
+            if problem:
+                message = f"{item.id}: attachment {name} is {problem}"
+                found.append(_file_finding(ATTACHMENT_MISSING, item, message, "5.7.5"))
+    for parsed in opened.cache.parsed_of_kind("soup"):
+        item = parsed.item
+        value = item.field("anomaly-list") if item is not None and item.kind == "soup" else None
+        if item is None or value is None or not _PATH.match(str(value).strip()):
+            continue
+        problem = _not_in_project(opened.root, str(value).strip())
+        if problem and not opened.cache.items_with_ids([str(value).strip()]):
+            message = f"{item.id}: anomaly-list {value} is {problem} (nor an item id)"
+            found.append(_file_finding(ANOMALY_LIST_MISSING, item, message, "7.1.3"))
     return found
+
+
+def _not_in_project(root: Path, name: str) -> str:
+    """Why ``name`` is not a file of the project (``""``: it is)."""
+    path = root / name
+    if not is_inside(root, path):
+        return "outside the project"
+    return "" if path.is_file() else "not a file in the project"
+
+
+def _file_finding(code: str, item: Item, message: str, clause: str) -> Finding:
+    return Finding(
+        code=code,
+        severity=Severity.ERROR,
+        message=message,
+        location=item.source,
+        item=item.id,
+        clause=clause,
+    )
 
 
 def finding_summaries() -> dict[str, str]:

@@ -1,4 +1,10 @@
-"""Record a software system's safety classification (4.3) as a reviewable item file."""
+"""Record a software system's safety classification (4.3) as a reviewable item file.
+
+Under the Edition 2 draft (``standard = "iec62304:ed2-draft"``) the record answers the
+draft's one question instead: can the software contribute to harm? No gives rigor
+level I, yes level II; software that implements a risk control is level II whatever
+the answer (E2R3).
+"""
 
 from __future__ import annotations
 
@@ -14,8 +20,9 @@ from medtrace.api.writing import OnWait, project_writer
 from medtrace.errors import ProjectError
 from medtrace.graph import TraceGraph
 from medtrace.ingest.item_file import ID_PATTERN
-from medtrace.model import SafetyClass
-from medtrace.standard.classes import decide_class
+from medtrace.model import ProjectConfig, SafetyClass
+from medtrace.standard.classes import RIGOR_OF, compute_classes, decide_class, level_label
+from medtrace.standard.context import ED2_DRAFT, RuleContext
 from medtrace.store.containment import inside
 from medtrace.store.files import write_new
 
@@ -38,10 +45,14 @@ class Answers:
     record_id: str | None = None
 
 
-def classify(
-    start: Path, answers: Answers, *, on_wait: OnWait | None = None
-) -> tuple[Path, SafetyClass]:
-    """Write the classification record; returns its path and the class decided.
+def edition2(start: Path) -> bool:
+    """Whether the project at ``start`` is checked against the Edition 2 draft."""
+    return load_project(start).config.standard == ED2_DRAFT
+
+
+def classify(start: Path, answers: Answers, *, on_wait: OnWait | None = None) -> tuple[Path, str]:
+    """Write the classification record; returns its path and the class (or, under the
+    Edition 2 draft, the rigor level) decided, as reports name it (``Class C``).
 
     Refuses (ProjectError) when the system, a hazard or a credited control does
     not exist, or a record already classifies the system: it never rewrites one.
@@ -60,7 +71,8 @@ def classify(
             )
         _require(graph, answers.hazards, HAZARD_KINDS, "hazard")
         _require(graph, answers.credits, CONTROL_KINDS, "risk control")
-        decided = decide_class(answers.contributes, answers.unacceptable_risk, answers.worst_harm)
+        ed2 = project.config.standard == ED2_DRAFT
+        decided = _decide(graph, project.config, answers, ed2=ed2)
         record_id = answers.record_id or _next_id(graph, "SCL")
         if not ID_PATTERN.match(record_id):
             raise ProjectError(
@@ -73,8 +85,20 @@ def classify(
         path = inside(root, Path(system.source.path).parent / f"{record_id}.md", "--id")
         if path.exists():
             raise ProjectError(f"{path}: file exists")
-        write_new(path, _render(record_id, system.id, answers, decided).encode("utf-8"))
-        return path, decided
+        render = _render_ed2 if ed2 else _render
+        write_new(path, render(record_id, system.id, answers, decided).encode("utf-8"))
+        return path, level_label(decided, ed2)
+
+
+def _decide(
+    graph: TraceGraph, config: ProjectConfig, answers: Answers, *, ed2: bool
+) -> SafetyClass:
+    """The class the answers give; under the Edition 2 draft, Class C stands for rigor
+    level II (the software can contribute to harm, or implements a risk control)."""
+    if not ed2:
+        return decide_class(answers.contributes, answers.unacceptable_risk, answers.worst_harm)
+    context = RuleContext(graph=graph, config=config, classes=compute_classes(graph))
+    return SafetyClass.C if answers.contributes or context.controls_in_software else SafetyClass.A
 
 
 def missing_items(start: Path, ids: Sequence[str], kinds: Collection[str]) -> tuple[str, ...]:
@@ -126,6 +150,32 @@ def _render(record_id: str, system: str, answers: Answers, decided: SafetyClass)
         f"{_yes(answers.contributes)}; Q2 unacceptable risk after external risk controls: "
         f"{_yes(answers.unacceptable_risk)}; Q3 worst harm: "
         f"{answers.worst_harm or 'not asked'}; Class {decided.value}.\n"
+    )
+    rationale = yaml.safe_dump({"rationale": answers.rationale.strip()}, allow_unicode=True)
+    return f"---\n{text}{rationale}---\n{body}"
+
+
+def _render_ed2(record_id: str, system: str, answers: Answers, decided: SafetyClass) -> str:
+    level = RIGOR_OF[decided]
+    front: dict[str, object] = {
+        "id": record_id,
+        "kind": "safety-classification",
+        "title": f"Rigor level of {system} (IEC 62304 Edition 2 draft)",
+        "status": "draft",
+        "classifies": [system],
+        "contributes-to-harm": answers.contributes,
+        "rigor-level": level,
+    }
+    if answers.hazards:
+        front["considers"] = list(answers.hazards)
+    if answers.credits:
+        front["credits"] = list(answers.credits)
+    text = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=96)
+    why = "" if answers.contributes or level == "I" else " (software implements a risk control)"
+    body = (
+        f"{answers.rationale.strip()}\n\n"
+        "Decision (IEC 62304 Edition 2 draft, not a published standard): can the software "
+        f"contribute to harm: {_yes(answers.contributes)}; rigor level {level}{why}.\n"
     )
     rationale = yaml.safe_dump({"rationale": answers.rationale.strip()}, allow_unicode=True)
     return f"---\n{text}{rationale}---\n{body}"

@@ -53,7 +53,8 @@ from medtrace.model.documents import (
 from medtrace.model.finding import Severity
 from medtrace.model.results import RUNS_FOLDER
 from medtrace.model.review import REVIEWS_FILE
-from medtrace.standard.classes import compute_classes
+from medtrace.standard.classes import RIGOR_OF, compute_classes, level_label
+from medtrace.standard.context import ED2_DRAFT
 from medtrace.standard.engine import VERIFIED_KINDS
 from medtrace.standard.matrix import compliance_matrix
 from medtrace.store.containment import inside
@@ -142,6 +143,7 @@ def assemble(start: Path, options: LoadOptions | None = None, *, release: str = 
 def _assemble(start: Path, project: Project, options: LoadOptions, release: str) -> DocumentSet:
     graph = TraceGraph(project.items, project.config.schema)
     classes = compute_classes(graph)
+    edition2 = project.config.standard == ED2_DRAFT
     root = Path(project.root)
     runs, unreadable = load_runs(root, root / RUNS_FOLDER)
     if unreadable:
@@ -159,6 +161,8 @@ def _assemble(start: Path, project: Project, options: LoadOptions, release: str)
         graph=graph,
         classes=classes,
         project_class=classes.project,
+        level=level_label(classes.project, edition2),
+        edition2=edition2,
         results=results,
         requirements=verification_status(graph, results, ("software-requirement",)),
         units=verification_status(graph, results, ("software-unit",)),
@@ -200,7 +204,8 @@ def _assemble(start: Path, project: Project, options: LoadOptions, release: str)
         )
     return DocumentSet(
         project=project.config.name,
-        safety_class=classes.project.value,
+        safety_class=RIGOR_OF[classes.project] if edition2 else classes.project.value,
+        level_title="Rigor level" if edition2 else "Software safety class",
         revision=log.revision,
         date=log.date,
         documents=tuple(documents),

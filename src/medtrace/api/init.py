@@ -8,7 +8,8 @@ from importlib.abc import Traversable
 from pathlib import Path
 
 from medtrace.api.discover import find_root
-from medtrace.api.writing import OnWait
+from medtrace.api.scaffold import scaffold as write_scaffold
+from medtrace.api.writing import OnWait, project_writer
 from medtrace.errors import ProjectError
 from medtrace.model import CONFIG_FILE
 from medtrace.store import write_atomic
@@ -32,6 +33,7 @@ name = "{name}"
 _NOT_COPIED = frozenset({"__pycache__", ".medtrace", "__init__.py"})
 
 GITIGNORE = "# medtrace's rebuildable cache\n.medtrace/\n"
+SCAFFOLD_FOLDERS = ("plans", "architecture", "attestations")
 
 
 def init_project(
@@ -39,15 +41,20 @@ def init_project(
     *,
     example: str | None = None,
     name: str | None = None,
+    scaffold: bool = False,
     on_wait: OnWait | None = None,
 ) -> int:
     """Create a project in ``target``; returns the number of files written.
 
-    Refuses to touch a folder that already holds a project, or (for an
-    example) any non-empty folder, so nothing a person wrote is overwritten.
-    ``medtrace.toml`` is created first, and only if it does not exist: of two at
-    once, one creates the project and the other is refused. A project made inside
-    another one writes into it: the enclosing project's lock is held meanwhile.
+    With ``scaffold``, a new project gets its plans (a section for each planning clause,
+    to be written), its software system and the attestation stubs it needs
+    (:mod:`medtrace.api.scaffold`), so that its first check lists what to write next.
+    Refuses to touch a folder that already holds a project, or (for an example, or a
+    scaffold) any folder with files the scaffold would write, so nothing a person wrote
+    is overwritten. ``medtrace.toml`` is created first, and only if it does not exist:
+    of two at once, one creates the project and the other is refused; the scaffold is
+    then written under the new project's lock. A project made inside another one writes
+    into it: the enclosing project's lock is held meanwhile.
     """
     if example is not None and example not in EXAMPLES:
         raise ProjectError(f"unknown example {example!r} (known: {', '.join(EXAMPLES)})")
@@ -56,10 +63,16 @@ def init_project(
             raise ProjectError(f"{target / CONFIG_FILE}: a project already exists here")
         if example is None:
             title = name or target.resolve().name or "medtrace project"
+            taken = [p for p in SCAFFOLD_FOLDERS if scaffold and (target / p).exists()]
+            if taken:
+                raise ProjectError(f"{target / taken[0]}: exists already; nothing was written")
             _claim(target, EMPTY_CONFIG.format(name=_toml_text(title)).encode())
             with contextlib.suppress(WriteError):  # (one the person has is kept)
                 write_new(target / ".gitignore", GITIGNORE.encode())
-            return 2
+            if not scaffold:
+                return 2
+            with project_writer(target, on_wait=on_wait):
+                return 2 + write_scaffold(target, title)
         if target.exists() and any(target.iterdir()):
             raise ProjectError(f"{target}: folder is not empty; give a new or empty folder")
         source = resources.files("medtrace.examples").joinpath(example)

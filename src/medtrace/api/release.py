@@ -44,7 +44,7 @@ from medtrace.model.results import RUNS_FOLDER, ResultRun
 from medtrace.standard.classes import compute_classes
 from medtrace.standard.matrix import Status as ClauseStatus
 from medtrace.standard.matrix import compliance_matrix
-from medtrace.standard.rules.fields import blank
+from medtrace.standard.rules.releases import residual_anomalies, unevaluated
 from medtrace.store.git import GitError, GitRepository
 from medtrace.store.runs import decode_run, load_runs, run_files
 
@@ -76,6 +76,7 @@ class ReleaseCheck:
     project: str
     reasons: tuple[Reason, ...]
     anomalies: tuple[str, ...] = ()
+    anomaly_ids: tuple[str, ...] = ()  # the ids of those problem reports
     tested: tuple[str, ...] = ()
     since: str | None = None
     evidence: tuple[str, ...] = ()  # project paths of the runs and records that count
@@ -145,7 +146,7 @@ def release_check(
     )
     reasons += _verification_reasons(graph, bound, index, commit)
     reasons += _mixed_reasons(chosen)
-    anomalies, anomaly_reasons = _anomalies(graph)
+    anomalies, anomaly_ids, anomaly_reasons = _anomalies(graph, version, date)
     reasons += anomaly_reasons
     reasons += _finding_reasons(report)
     reasons += scan_reasons(located.root)
@@ -161,6 +162,7 @@ def release_check(
         project=project.config.name,
         reasons=tuple(reasons),
         anomalies=anomalies,
+        anomaly_ids=anomaly_ids,
         tested=tested,
         since=since,
         evidence=bound_files,
@@ -386,36 +388,34 @@ def _mixed_reasons(runs: Sequence[ResultRun]) -> list[Reason]:
 # -- 5.8.2/5.8.3: known residual anomalies -----------------------------------------------
 
 
-def _anomalies(graph: TraceGraph) -> tuple[tuple[str, ...], list[Reason]]:
-    reports = [p for p in graph.of_kind("problem-report") if p.field("state") != "closed"]
+def _anomalies(
+    graph: TraceGraph, version: str, date: str
+) -> tuple[tuple[str, ...], tuple[str, ...], list[Reason]]:
+    """The known residual anomalies of the release (5.8.2), one line each and by id, and at
+    Class B and C the reason when one is not evaluated (5.8.3), as the rules of the release
+    record will judge them."""
+    reports = residual_anomalies(graph, version, date[:10])
     listed = tuple(
         f"{p.id} ({p.field('state') or 'no state'}, criticality "
         f"{p.field('criticality') or 'unknown'}): {p.title}"
         for p in reports
     )
+    ids = tuple(p.id for p in reports)
     project_class = compute_classes(graph).project
     if project_class is SafetyClass.A:
-        return listed, []
-    unevaluated = []
-    for report in reports:
-        missing = []
-        if blank(report.field("criticality")):
-            missing.append("criticality")
-        if all(blank(report.field(name)) for name in ("root-cause", "evaluation")):
-            missing.append("root-cause or evaluation")
-        if missing:
-            unevaluated.append(f"{report.id} (no {' and no '.join(missing)})")
+        return listed, ids, []
+    missing = [f"{report.id} (no {', '.join(fields)})" for report, fields in unevaluated(reports)]
     reasons = []
-    if unevaluated:
+    if missing:
         reasons.append(
             Reason(
                 clause="5.8.3",
                 code="release/anomaly-not-evaluated",
                 message=f"known anomalies not evaluated at class {project_class.value}: "
-                f"{named(unevaluated)}",
+                f"{named(missing)}",
             )
         )
-    return listed, reasons
+    return listed, ids, reasons
 
 
 # -- every finding of check at warning or above --------------------------------------------

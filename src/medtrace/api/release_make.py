@@ -359,6 +359,11 @@ def _record(
         f"revision: {json.dumps(check.revision)}",
         "build: |-",
         *(f"  {line}" for line in lines_of_build),
+        f"archive: {json.dumps(_archive_name(check.version) + ' (SHA-256 in the tag message)')}",
+        *_list("artifacts", [f"{a['name']} sha256:{a['sha256']}" for a in artifacts]),
+        *_list("known-anomalies", list(check.anomaly_ids)),
+        *_list("overridden", [str(r) for r in check.reasons] if justification else []),
+        *([f"justification: {json.dumps(justification)}"] if justification else []),
         "---",
         f"Release {check.version} of {check.project}, tag `{check.tag}`. The archive "
         f"{_archive_name(check.version)} holds the documents, the SBOM, the test runs and "
@@ -380,6 +385,11 @@ def _record(
         lines += [f"- {reason}" for reason in check.reasons]
         lines.append("")
     return "\n".join(lines)
+
+
+def _list(name: str, values: Sequence[str]) -> list[str]:
+    """A front matter list, one JSON-quoted entry a line (nothing when empty)."""
+    return [f"{name}:", *(f"  - {json.dumps(value)}" for value in values)] if values else []
 
 
 def _sha256(data: bytes) -> str:

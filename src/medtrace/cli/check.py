@@ -28,6 +28,12 @@ from medtrace.model import Severity
     default=None,
     help="Exit 1 on findings at or above this severity [default: the project's fail-on].",
 )
+@click.option(
+    "--severity",
+    type=click.Choice([s.value for s in Severity]),
+    default=None,
+    help="Show only findings at or above this severity (the exit code still counts all).",
+)
 @click.option("--no-cache", is_flag=True, help="Parse every file again; ignore .medtrace/.")
 @click.option(
     "--no-rules",
@@ -48,6 +54,7 @@ def check(
     path: Path,
     output_format: str,
     fail_on: str | None,
+    severity: str | None,
     no_cache: bool,
     no_rules: bool,
     jobs: int | None,
@@ -56,8 +63,9 @@ def check(
     """Check the project (--path, or the one containing it) and print findings.
 
     Findings come from reading the files, from the trace links, and from the
-    IEC 62304 rules at each item's safety class. --format sarif writes SARIF
-    2.1.0 for code-scanning views, with paths relative to the git repository.
+    IEC 62304 rules at each item's safety class, grouped by severity (errors
+    first) and clause, with counts. --format sarif writes SARIF 2.1.0 for
+    code-scanning views, with paths relative to the git repository.
 
     Exit 0 when clean, 1 when a finding is at or above the failing severity,
     2 when the project cannot be read.
@@ -78,16 +86,18 @@ def check(
         fail_on=report.fail_on,
         notes=report.notes,
     )
+    lowest = Severity(severity) if severity else Severity.INFO
+    shown = [f for f in report.findings if f.severity >= lowest]
     if output_format == "json":
-        click.echo(findings_json(report.findings, summary), nl=False)
+        click.echo(findings_json(shown, summary), nl=False)
     elif output_format == "sarif":
         prefix = repository_prefix(report.root)
-        sarif = findings_sarif(report.findings, finding_summaries(), path_prefix=prefix)
+        sarif = findings_sarif(shown, finding_summaries(), path_prefix=prefix)
         click.echo(sarif, nl=False)
     else:
-        if report.findings:
+        if shown:
             from rich.console import Console
 
-            findings_table(report.findings, Console(highlight=False))
-        click.echo(summary_line(report.findings, summary))
+            findings_table(shown, Console(highlight=False))
+        click.echo(summary_line(report.findings, summary, shown=len(shown)))
     raise SystemExit(EXIT_FINDINGS if report.failed else EXIT_OK)

@@ -15,6 +15,7 @@ from medtrace.api.classify import (
     SYSTEM_KINDS,
     Answers,
     classify,
+    edition2,
     missing_items,
 )
 from medtrace.cli.boundary import user_errors
@@ -27,11 +28,19 @@ _Q2 = (
     "risk controls external to it?"
 )
 _Q3 = "Q3: What is the worst possible harm?"
+_ED2 = (
+    "Edition 2 draft: can the software contribute to harm (worst case; only negligible harm "
+    "or very unlikely scenarios excluded)?"
+)
 
 
 @click.command(name="classify", context_settings=SETTINGS)
 @click.option("--system", help="Id of the software system to classify.")
-@click.option("--contributes/--no-contributes", default=None, help=_Q1)
+@click.option(
+    "--contributes/--no-contributes",
+    default=None,
+    help=f"{_Q1} (Under the Edition 2 draft: can it contribute to harm?)",
+)
 @click.option("--unacceptable-risk/--no-unacceptable-risk", default=None, help=_Q2)
 @click.option("--worst-harm", type=click.Choice(INJURY_LEVELS), default=None, help=_Q3)
 @click.option("--rationale", help="Why: the reasoning an auditor reads.")
@@ -56,25 +65,32 @@ def classify_command(
 
     Asks each question not given as an option (when run at a terminal), decides
     the class, and writes a safety-classification record next to the system's
-    item file for review. It never changes an existing record.
+    item file for review. It never changes an existing record. Under the Edition 2
+    draft (standard = "iec62304:ed2-draft") it asks the draft's question instead
+    and records the rigor level (I or II).
     """
     ask = interactive()
     if ask and system is None:
         system = _ask_ids(path, "Software system id", SYSTEM_KINDS, "software system", one=True)[0]
     system = system or _need(ask, "--system", lambda: "")
+    with user_errors(obj.debug):
+        draft = edition2(path)
     if contributes is None:
-        contributes = _need(ask, "--contributes", lambda: click.confirm(_Q1, default=None))
-    if contributes and unacceptable_risk is None:
+        first = _ED2 if draft else _Q1
+        contributes = _need(ask, "--contributes", lambda: click.confirm(first, default=None))
+    if draft:
+        unacceptable_risk, worst_harm = bool(contributes), None  # one question in the draft
+    elif contributes and unacceptable_risk is None:
         unacceptable_risk = _need(
             ask, "--unacceptable-risk", lambda: click.confirm(_Q2, default=None)
         )
-    if contributes and unacceptable_risk and worst_harm is None:
+    if contributes and unacceptable_risk and worst_harm is None and not draft:
         choice = click.Choice(INJURY_LEVELS[1:])
         worst_harm = _need(ask, "--worst-harm", lambda: click.prompt(_Q3, type=choice))
     if ask and contributes and not hazards:
         question = "Hazards considered (ids, comma-separated)"
         hazards = _ask_ids(path, question, HAZARD_KINDS, "hazard")
-    if ask and contributes and not unacceptable_risk and not credits:
+    if ask and contributes and not unacceptable_risk and not credits and not draft:
         question = "External risk controls credited (ids, comma-separated)"
         credits = _ask_ids(path, question, CONTROL_KINDS, "risk control")
     rationale = rationale or _need(ask, "--rationale", lambda: click.prompt("Rationale"))
@@ -90,7 +106,7 @@ def classify_command(
     )
     with user_errors(obj.debug):
         written, decided = classify(path, answers, on_wait=wait_message)
-    click.echo(f"{system} is Class {decided.value}; recorded in {written} (status: draft).")
+    click.echo(f"{system} is {decided}; recorded in {written} (status: draft).")
 
 
 _T = TypeVar("_T")

@@ -1,7 +1,8 @@
 """Regenerate the generated parts of docs/: ``python -m medtrace.cli.reference [DOCS]``.
 
 docs/cli.md is every command's ``--help``; docs/rules.md every clause and
-rule; docs/format.md embeds the kinds, fields, link types and finding codes.
+rule; docs/format.md embeds the kinds, fields, link types and finding codes;
+docs/standard.md the table of how each clause is decided.
 tests/test_docs.py fails when any of them is stale.
 """
 
@@ -16,6 +17,7 @@ from medtrace.cli.main import cli
 from medtrace.export.reference import (
     codes_reference,
     common_fields_reference,
+    decisions_reference,
     kinds_reference,
     links_reference,
     replace_section,
@@ -24,6 +26,7 @@ from medtrace.export.reference import (
 from medtrace.model import builtin_schema
 from medtrace.model.codes import STRUCTURAL_CODES
 from medtrace.standard import CLAUSES, all_rules
+from medtrace.standard.reads import READS
 
 _WIDTH = 80
 
@@ -76,7 +79,12 @@ def render_format(document: str) -> str:
 
 
 def rules_document() -> str:
-    return rules_reference(CLAUSES, all_rules())
+    return rules_reference(CLAUSES, all_rules(), READS)
+
+
+def render_standard(document: str) -> str:
+    """docs/standard.md with its generated table of decisions."""
+    return replace_section(document, "decisions", decisions_reference(CLAUSES, all_rules()))
 
 
 def main(docs: Path) -> None:
@@ -84,6 +92,8 @@ def main(docs: Path) -> None:
     (docs / "rules.md").write_text(rules_document(), "utf-8")
     format_md = docs / "format.md"
     format_md.write_text(render_format(format_md.read_text("utf-8")), "utf-8")
+    standard = docs / "standard.md"
+    standard.write_text(render_standard(standard.read_text("utf-8")), "utf-8")
 
 
 if __name__ == "__main__":

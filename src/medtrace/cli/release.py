@@ -16,6 +16,7 @@ from medtrace.api.release_make import (
 )
 from medtrace.cli.boundary import EXIT_FINDINGS, EXIT_OK, user_errors
 from medtrace.cli.context import SETTINGS, Context, format_option, project_option, wait_message
+from medtrace.export.findings import WIDTH, terminal_lines
 
 
 @click.group(context_settings=SETTINGS)
@@ -145,10 +146,20 @@ def _show(found: ReleaseCheck) -> None:
     if found.anomalies:
         click.echo(f"Known residual anomalies ({len(found.anomalies)}):")
         for anomaly in found.anomalies:
-            click.echo(f"  {anomaly}")
+            click.echo("\n".join(terminal_lines(str(anomaly), indent="  ", subsequent="    ")))
     if found.passed:
-        click.echo(f"{where}: may be released.")
+        click.echo(_verdict(where, "may be released."))
         return
-    click.echo(f"{where}: {len(found.reasons)} reason(s) block the release:")
+    click.echo(_verdict(where, f"{len(found.reasons)} reason(s) block the release:"))
     for reason in found.reasons:
-        click.echo(f"  {reason}")
+        click.echo("\n".join(terminal_lines(str(reason), indent="  ", subsequent="    ")))
+
+
+def _verdict(where: str, verdict: str) -> str:
+    """``where: verdict`` within 80 columns, the verdict kept whole on one line."""
+    lines = terminal_lines(f"{where}:")
+    if len(lines[-1]) + 1 + len(verdict) <= WIDTH:
+        lines[-1] += f" {verdict}"
+    else:
+        lines.append(f"    {verdict}")
+    return "\n".join(lines)

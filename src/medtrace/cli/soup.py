@@ -18,6 +18,7 @@ from medtrace.api.soup import (
 )
 from medtrace.cli.boundary import EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK, user_errors
 from medtrace.cli.context import SETTINGS, Context, format_option, project_option, wait_message
+from medtrace.export.findings import terminal_lines
 from medtrace.model import Finding, Severity
 from medtrace.store.files import write_atomic
 
@@ -202,7 +203,8 @@ def audit(obj: Context, advisories: Path | None, output_format: str, path: Path)
         for soup, why in found.not_audited:
             click.echo(f"{soup.id} {soup.title}  NOT AUDITED: {why}")
         for soup, how in found.monitored:
-            click.echo(f"{soup.id} {soup.title}  not in OSV; followed by: {how[:60]}")
+            line = f"{soup.id} {soup.title}  not in OSV; followed by: {how}"
+            click.echo("\n".join(terminal_lines(line)))
         unread = f", {len(errors)} record(s) could not be read" if errors else ""
         click.echo(
             f"{len(entries)} affecting advisories, {len(found.open)} not evaluated, "

@@ -51,58 +51,152 @@ def findings_json(findings: Sequence[Finding], summary: FindingsSummary) -> str:
         "notes": list(summary.notes),
     }
     # One finding per line: readable, diffable, and written by json's C encoder
-    # (an indented dump goes through the pure-Python one, 10x slower on large projects).
-    lines = [json.dumps(finding_record(f), ensure_ascii=False) for f in findings]
+    # (an indented dump goes through the pure-Python one, 10x slower on large projects);
+    # one encoder for all (json.dumps with options makes a new one per call).
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    lines = [encode(finding_record(f)) for f in findings]
     body = "[\n    " + ",\n    ".join(lines) + "\n  ]" if lines else "[]"
     text = json.dumps(head, indent=2, ensure_ascii=False)
     return text[:-2] + f',\n  "findings": {body}\n}}\n'
 
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+_HEADING = {Severity.ERROR: "Errors", Severity.WARNING: "Warnings", Severity.INFO: "Notes"}
+WIDTH = 80
+_FILES = "Files and links"
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """One finding as shown, with every clause that reported the same thing."""
+
+    clauses: tuple[str, ...]
+    code: str
+    where: str
+    message: str
+
+
+def _clause_key(number: str | None) -> tuple[int, ...]:
+    return tuple(int(part) for part in number.split(".")) if number else ()
+
+
+def grouped(findings: Sequence[Finding]) -> list[tuple[Severity, list[tuple[str, list[_Entry]]]]]:
+    """Findings by severity (errors first), then by clause (the files' own findings first),
+    each group's entries in file order. A finding several clauses report alike (same rule
+    name, place and message) is one entry of a group naming all of them."""
+    result = []
+    for severity in sorted({f.severity for f in findings}, key=lambda s: -s.rank):
+        merged: dict[tuple[str, str, str], list[Finding]] = {}
+        for finding in sorted((f for f in findings if f.severity is severity), key=_order):
+            name = finding.code.partition("/")[2] if finding.clause else finding.code
+            merged.setdefault((name, str(finding.location), finding.message), []).append(finding)
+        groups: dict[tuple[str, ...], list[_Entry]] = {}
+        for (name, where, message), same in merged.items():
+            clauses = tuple(sorted({f.clause for f in same if f.clause}, key=_clause_key))
+            code = same[0].code if len(same) == 1 else f"62304.*/{name}"
+            groups.setdefault(clauses, []).append(_Entry(clauses, code, where, message))
+        ordered = sorted(groups.items(), key=lambda g: [_clause_key(c) for c in g[0]])
+        result.append((severity, [(_label(clauses), entries) for clauses, entries in ordered]))
+    return result
+
+
+def _order(finding: Finding) -> tuple[tuple[int, ...], tuple[str, int, str, str, str]]:
+    return (_clause_key(finding.clause), finding.sort_key())
+
+
+def _label(clauses: tuple[str, ...]) -> str:
+    if not clauses:
+        return _FILES
+    if len(clauses) == 1:
+        from medtrace.standard import clause  # the titles, only when there is something to show
+
+        return f"{clauses[0]} {clause(clauses[0]).title}"
+    return ", ".join(clauses)
+
+
+def findings_lines(findings: Sequence[Finding]) -> list[tuple[str, str]]:
+    """The grouped view as lines of at most 80 columns, each with its style."""
+    lines: list[tuple[str, str]] = []
+    for severity, groups in grouped(findings):
+        count = sum(_count(entries) for _, entries in groups)
+        lines.append((f"{_HEADING[severity]} ({count})", _STYLE[severity]))
+        for label, entries in groups:
+            codes = list(dict.fromkeys(e.code for e in entries))
+            shown = codes[0] if len(codes) == 1 else ""
+            lines.append((_header(label, _count(entries), shown), "bold"))
+            for entry in entries:
+                text = f"{entry.where}  {entry.message}"
+                if not shown:  # several rules: each entry says which
+                    text += f"  [{entry.code.rpartition('/')[2]}]"
+                wrapped = terminal_lines(text, indent="    ", subsequent="      ")
+                lines.extend((line, "") for line in wrapped)
+    return lines
+
+
+def _count(entries: Sequence[_Entry]) -> int:
+    """How many findings the entries stand for (one per clause that reported each)."""
+    return sum(max(len(entry.clauses), 1) for entry in entries)
+
+
+def _header(label: str, count: int, codes: str) -> str:
+    """``  5.1.4 Software development standards... (1)  plan-section-missing``, the title
+    shortened to keep within 80 columns."""
+    tail = f" ({count})  {codes}" if codes else f" ({count})"
+    room = WIDTH - 2 - len(tail)
+    if len(label) > room:
+        label = label[: max(room - 3, 12)].rstrip(" ,") + "..."
+    line = f"  {label}{tail}"
+    return line if len(line) <= WIDTH else line[: WIDTH - 3] + "..."
 
 
 def findings_table(findings: Sequence[Finding], console: Console) -> None:
-    """Print findings as a table that reads at 80 columns.
+    """Print findings grouped by severity (errors first) and clause, with counts, at 80
+    columns: each finding's place (file and line) and message."""
+    from rich.text import Text  # rich is imported only when there is something to show
 
-    Item and severity in narrow columns; the message, then where it is and its
-    code (and clause) on a second line, so long paths never split.
-    """
-    from rich.table import Table  # rich is imported only when there is something to show
-    from rich.text import Text
-
-    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-    table.add_column("Item", no_wrap=True, max_width=16, overflow="ellipsis")
-    table.add_column("Severity", no_wrap=True)
-    table.add_column("Finding", overflow="fold")
-    for finding in findings:
-        what = Text(finding.message)
-        what.append(f"\n{finding.location}  {finding.code}", style="dim")
-        if finding.clause:
-            what.append(f"  IEC 62304 {finding.clause}", style="dim")
-        table.add_row(
-            finding.item or "-",
-            Text(finding.severity.value, style=_STYLE[finding.severity]),
-            what,
-        )
-    console.print(table)
+    for text, style in findings_lines(findings):
+        console.print(Text(text, style=style), soft_wrap=True)
 
 
-def summary_line(findings: Sequence[Finding], summary: FindingsSummary) -> str:
+def summary_line(
+    findings: Sequence[Finding], summary: FindingsSummary, shown: int | None = None
+) -> str:
+    """The project, its size, and the counts of all findings by severity (and how many of
+    them a ``--severity`` filter left out, when ``shown`` says fewer were shown)."""
     counts = dict.fromkeys(Severity, 0)
     for finding in findings:
         counts[finding.severity] += 1
     verdict = "FAILED" if summary.failed else "passed"
+    hidden = len(findings) - shown if shown is not None else 0
     notes = "".join(
-        "\n" + textwrap.fill(f"history: {note}", width=80, subsequent_indent="  ")
+        "\n" + textwrap.fill(f"history: {note}", width=WIDTH, subsequent_indent="  ")
         for note in summary.notes
+    )
+    verdict_line = (
+        f"check {verdict}: {_plural(counts[Severity.ERROR], 'error')}, "
+        f"{_plural(counts[Severity.WARNING], 'warning')}, "
+        f"{_plural(counts[Severity.INFO], 'note')}"
+        + (f" ({hidden} below --severity not shown)" if hidden else "")
     )
     return (
         f"{summary.project}: {summary.items} items in {summary.files} files\n"
-        f"check {verdict}: {_plural(counts[Severity.ERROR], 'error')}, "
-        f"{_plural(counts[Severity.WARNING], 'warning')}, "
-        f"{_plural(counts[Severity.INFO], 'note')}{notes}"
+        + textwrap.fill(verdict_line, width=WIDTH, subsequent_indent="  ")
+        + notes
     )
 
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def terminal_lines(text: str, *, indent: str = "", subsequent: str = "    ") -> list[str]:
+    """``text`` in lines of at most :data:`WIDTH` columns; a path or an id is never split
+    (people copy them whole)."""
+    return textwrap.wrap(
+        text,
+        WIDTH,
+        initial_indent=indent,
+        subsequent_indent=subsequent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )

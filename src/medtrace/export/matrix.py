@@ -7,6 +7,7 @@ import json
 from typing import TYPE_CHECKING
 
 from medtrace.export.findings import finding_record
+from medtrace.standard.classes import RIGOR_OF
 from medtrace.standard.matrix import ClauseRow, Matrix, Status
 
 if TYPE_CHECKING:
@@ -20,13 +21,16 @@ _STYLE = {
 }
 
 
-def _classes(row: ClauseRow) -> str:
+def _classes(row: ClauseRow, edition2: bool = False) -> str:
+    if edition2:
+        return " ".join(sorted({RIGOR_OF[c] for c in row.clause.classes}, key=len)) or "-"
     return "".join(c.value for c in sorted(row.clause.classes)) or "-"
 
 
 def matrix_summary(matrix: Matrix) -> str:
     counts = ", ".join(f"{matrix.count(status)} {status.value}" for status in Status)
-    return f"Class {matrix.project_class.value} under {matrix.standard}\n{counts}"
+    level = matrix.level[0].upper() + matrix.level[1:]
+    return f"{level} under {matrix.standard}\n{counts}"
 
 
 def matrix_table(matrix: Matrix, console: Console) -> None:
@@ -38,14 +42,14 @@ def matrix_table(matrix: Matrix, console: Console) -> None:
     table = Table(box=None, header_style="bold", pad_edge=False)
     table.add_column("Clause", no_wrap=True)
     table.add_column("Title (and why)", overflow="fold")
-    table.add_column("Classes", no_wrap=True)
+    table.add_column("Levels" if matrix.edition2 else "Classes", no_wrap=True)
     table.add_column("Status", no_wrap=True)
     table.add_column("Found", justify="right", no_wrap=True)
     for row in matrix.rows:
         table.add_row(
             row.clause.number,
             Text(row.clause.title, no_wrap=True, overflow="ellipsis"),
-            _classes(row),
+            _classes(row, matrix.edition2),
             Text(row.status.value, style=_STYLE[row.status]),
             str(len(row.findings)) if row.findings else "",
         )
@@ -59,6 +63,7 @@ def matrix_json(project: str, matrix: Matrix) -> str:
         "project": project,
         "standard": matrix.standard,
         "class": matrix.project_class.value,
+        **({"rigor_level": RIGOR_OF[matrix.project_class]} if matrix.edition2 else {}),
         "counts": {status.value: matrix.count(status) for status in Status},
         "clauses": [
             {
@@ -106,7 +111,8 @@ def matrix_html(project: str, matrix: Matrix) -> str:
         evidence = shown + (f" and {more} more" if more > 0 else "")
         rows.append(
             f"<tr><td>{esc(row.clause.number)}</td><td>{esc(row.clause.title)}{notes}</td>"
-            f'<td>{esc(_classes(row))}</td><td class="{status}">{esc(row.status.value)}</td>'
+            f"<td>{esc(_classes(row, matrix.edition2))}</td>"
+            f'<td class="{status}">{esc(row.status.value)}</td>'
             f"<td>{evidence}</td></tr>"
         )
     return (

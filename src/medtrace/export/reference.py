@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from medtrace.model import ANY_KIND, FieldSpec, Schema
-from medtrace.standard.clause import Clause
+from medtrace.model import ANY_KIND, FieldSpec, SafetyClass, Schema
+from medtrace.standard.clause import Clause, Method
 from medtrace.standard.registry import Rule
 
 
@@ -75,14 +75,20 @@ def replace_section(document: str, name: str, content: str) -> str:
     return pattern.sub(lambda match: match.group(1) + content + match.group(2), document)
 
 
-def rules_reference(clauses: Sequence[Clause], rules: Sequence[Rule]) -> str:
-    """docs/rules.md: every clause with its classes and how it is decided, then its rules."""
+def rules_reference(
+    clauses: Sequence[Clause], rules: Sequence[Rule], reads: Mapping[str, str]
+) -> str:
+    """docs/rules.md: every clause with its classes, how it is decided, what its rules read
+    and what a person attests (and why), then its rules."""
     parts = [
         "# Rules\n",
         "Generated from the clause table and the rule registry by "
         "`python -m medtrace.cli.reference`; do not edit.\n",
-        "Each clause of IEC 62304:2006+A1:2015 with the safety classes it applies to "
-        "and how medtrace decides it. Texts are paraphrases; see docs/standard.md.\n",
+        "Each clause of IEC 62304:2006+A1:2015 with the safety classes it applies to and how "
+        "medtrace decides it: by **rules** (the project's data decides it), by **rules and "
+        "attestation** (the data decides part, a person attests the rest), or by "
+        "**attestation** (no data can decide it). Texts are paraphrases; see "
+        "docs/standard.md.\n",
     ]
     by_clause: dict[str, list[Rule]] = {}
     for registered in rules:
@@ -95,6 +101,10 @@ def rules_reference(clauses: Sequence[Clause], rules: Sequence[Rule]) -> str:
         )
         if entry.evidence:
             parts.append("Evidence: " + "; ".join(entry.evidence) + ".\n")
+        if entry.number in reads:
+            parts.append(f"Reads: {reads[entry.number]}.\n")
+        if entry.attestation:
+            parts.append(f"A person attests {entry.attest}. Why: {entry.attest_reason}\n")
         if entry.note:
             parts.append(f"Reading: {entry.note}\n")
         for registered in by_clause.get(entry.number, ()):
@@ -110,3 +120,44 @@ def rules_reference(clauses: Sequence[Clause], rules: Sequence[Rule]) -> str:
                 f"Severity: {registered.severity.value}.{narrower}\n"
             )
     return "\n".join(parts)
+
+
+def decisions_reference(clauses: Sequence[Clause], rules: Sequence[Rule]) -> str:
+    """The table of docs/standard.md: every clause, its classes and how it is decided, the
+    number of clauses of each method, and why each clause a person attests needs one."""
+    count = {m: sum(1 for c in clauses if c.method is m) for m in Method}
+    at_c = sum(1 for c in clauses if c.method is Method.ATTESTATION and SafetyClass.C in c.classes)
+    lines = [
+        f"Of the {len(clauses)} clauses, {count[Method.RULES]} are decided by rules, "
+        f"{count[Method.RULES_AND_ATTESTATION]} by rules and an attestation, "
+        f"{count[Method.ATTESTATION]} by an attestation alone, and "
+        f"{count[Method.REMOVED]} is removed. At Class C, {at_c} clauses are decided by an "
+        "attestation alone.",
+        "",
+        "| Clause | Title | Classes | Decided by | Rules |",
+        "|---|---|:-:|---|--:|",
+    ]
+    for entry in clauses:
+        classes = "".join(c.value for c in sorted(entry.classes)) or "-"
+        own = sum(
+            1
+            for r in rules
+            if r.clause == entry.number and not r.code.endswith("/attestation-needed")
+        )
+        lines.append(
+            f"| {entry.number} | {entry.title} | {classes} | {entry.method.value} | {own or ''} |"
+        )
+    lines += [
+        "",
+        "What a person attests, and why no data in a project can show it:",
+        "",
+        "| Clause | Decided by | A person attests | Why no data can decide it |",
+        "|---|---|---|---|",
+    ]
+    for entry in clauses:
+        if entry.attestation:
+            lines.append(
+                f"| {entry.number} | {entry.method.value} | {entry.attest} | "
+                f"{entry.attest_reason} |"
+            )
+    return "\n".join(lines) + "\n"

@@ -195,7 +195,7 @@ def _component(soup: Item) -> Component:
         if value:
             component.properties.add(Property(name=f"medtrace:{name}", value=str(value)))
     anomalies = soup.field("anomaly-list")
-    if anomalies:
+    if anomalies and str(anomalies).startswith(("https://", "http://")):
         component.external_references.add(
             ExternalReference(type=ExternalReferenceType.ISSUE_TRACKER, url=XsUri(str(anomalies)))
         )

@@ -39,7 +39,7 @@ UNROUTED_LINKS = frozenset(
 )
 # Kinds that stand alone without being a gap: they are roots of their own.
 SOLITARY_KINDS = frozenset(
-    {"plan", "software-system", "safety-classification", "documentation-level"}
+    {"plan", "software-system", "safety-classification", "documentation-level", "release"}
 )
 _FORWARD, _BACKWARD = ">", "<"
 

@@ -124,7 +124,13 @@ def coerce(spec: FieldSpec, value: RawValue) -> FieldValue:
         if text not in spec.values:
             raise FieldValueError(f"{text[:40]!r} is not one of {', '.join(spec.values)}")
         return text
-    return _CONVERTERS[spec.type](value)
+    found = _CONVERTERS[spec.type](value)
+    if spec.type is FieldType.LIST and spec.values and isinstance(found, tuple):
+        unknown = [entry for entry in found if entry.strip() not in spec.values]
+        if unknown:
+            raise FieldValueError(f"{unknown[0][:40]!r} is not one of {', '.join(spec.values)}")
+        return tuple(entry.strip() for entry in found)
+    return found
 
 
 def _describe(value: RawValue) -> str:

@@ -37,6 +37,8 @@ STRUCTURAL_CODES: dict[str, str] = {
     "item/field-invalid": "A field's value does not fit its type.",
     "item/field-missing": "A required field is absent.",
     "item/link-not-allowed": "The kind may not hold links of this type.",
+    "item/anomaly-list-missing": "A SOUP record's anomaly-list names a file that is not in the "
+    "project (7.1.3).",
     "item/link-malformed": "A link value is not a list of ids.",
     "link/dangling": "A link points to an id no item has.",
     "link/target-kind": "A link points to a kind its link type does not allow.",

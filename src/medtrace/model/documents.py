@@ -168,7 +168,8 @@ class Document:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DocumentSet:
     project: str
-    safety_class: str  # A, B or C (the project's)
+    safety_class: str  # A, B or C (the project's); I or II under the Edition 2 draft
     revision: str
     date: str
     documents: tuple[Document, ...]
+    level_title: str = "Software safety class"  # "Rigor level" under the Edition 2 draft

@@ -6,6 +6,7 @@ the rules that check the records live in :mod:`medtrace.standard`.
 
 from __future__ import annotations
 
+from medtrace.model.item import Item
 from medtrace.model.kinds_ai import AI_KINDS, AI_LINK_TYPES, with_added_fields
 from medtrace.model.kinds_security import SECURITY_KINDS, SECURITY_LINK_TYPES, with_security_links
 from medtrace.model.schema import ANY_KIND, FieldSpec, FieldType, KindSpec, LinkType, Schema
@@ -67,6 +68,26 @@ COMMON_FIELDS = (
         "since is void. Never part of a fingerprint itself.",
     ),
 )
+
+_LEGACY = _f(
+    "legacy",
+    FieldType.BOOLEAN,
+    "true for legacy software (4.4): on the market already but not developed to IEC 62304; "
+    "clauses 4.4.1 to 4.4.5 then ask for a legacy-assessment of it.",
+)
+PLAN_PURPOSES = (
+    "development",
+    "maintenance",
+    "risk-management",
+    "configuration-management",
+    "problem-resolution",
+    "verification",
+    "integration",
+    "vulnerability-disclosure",
+    "other",
+)
+RIGOR_LEVELS = ("I", "II")
+DECISIONS = ("change", "no-change", "deferred")
 
 _CLASS_FIELDS = (
     _f(
@@ -204,9 +225,10 @@ LINK_TYPES = (
     ),
     LinkType(
         name="resolves",
-        targets=frozenset({"problem-report"}),
+        targets=frozenset({"problem-report", "legacy-assessment"}),
         reverse="resolved-by",
-        description="A change request fixes a problem report (9.4, 8.2.4).",
+        description="A change request fixes a problem report (9.4, 8.2.4), or closes gaps a "
+        "legacy assessment found (4.4.4).",
     ),
     LinkType(
         name="changes",
@@ -238,6 +260,25 @@ LINK_TYPES = (
         targets=frozenset({"risk-control"}),
         reverse="credited-by",
         description="Risk controls outside the software credited to lower its class (4.3).",
+    ),
+    LinkType(
+        name="planned-in",
+        targets=frozenset({"plan"}),
+        reverse="plans",
+        description="The risk management plan a classification was decided under (4.2, 4.3).",
+    ),
+    LinkType(
+        name="assesses",
+        targets=SOFTWARE_KINDS,
+        reverse="assessed-by",
+        description="A legacy assessment of legacy software (4.4).",
+    ),
+    LinkType(
+        name="known-anomalies",
+        targets=frozenset({"problem-report"}),
+        reverse="known-in",
+        description="The problem reports still open when a release was made: its known "
+        "residual anomalies (5.8.2).",
     ),
     LinkType(
         name="documented-in",
@@ -312,6 +353,7 @@ KINDS = (
                 "category) that do not apply to this software, e.g. [installation, network].",
             ),
             _f("categories-rationale", _T, "Why those categories do not apply (5.2.2)."),
+            _LEGACY,
         ),
         links=("implements",),
     ),
@@ -320,7 +362,15 @@ KINDS = (
         title="Software item",
         prefix="SWI",
         description="An identifiable part of the software system (5.3.1).",
-        fields=(*_CLASS_FIELDS, _f("interfaces", _T, "Interfaces with other items (5.3.2).")),
+        fields=(
+            *_CLASS_FIELDS,
+            _f(
+                "interfaces",
+                _T,
+                "Interfaces with other items and with hardware and software outside (5.3.2).",
+            ),
+            _LEGACY,
+        ),
         links=("part-of", "implements", "implements-risk-control"),
     ),
     KindSpec(
@@ -336,7 +386,14 @@ KINDS = (
         title="Detailed design",
         prefix="DD",
         description="Detailed design of a software unit and its interfaces (5.4.2, 5.4.3).",
-        fields=(_f("interfaces", _T, "Interfaces of the unit (5.4.3)."),),
+        fields=(
+            _f(
+                "interfaces",
+                _T,
+                "The design of the unit's interfaces, to other units and to outside components "
+                "(5.4.3).",
+            ),
+        ),
         links=("design-of",),
     ),
     KindSpec(
@@ -406,6 +463,12 @@ KINDS = (
                 "Where the measure is carried out; IEC 62304 5.2.3 and 7.3.1 concern software.",
                 values=("software", "hardware", "labelling", "procedure"),
             ),
+            _f(
+                "verification",
+                _T,
+                "How the control itself was verified when no test case verifies it (an "
+                "inspection, an analysis, a named test report) (7.3.1).",
+            ),
         ),
         links=("mitigates", "introduces"),
     ),
@@ -421,7 +484,12 @@ KINDS = (
             _f("license", _S, "Licence expression."),
             _f("functional-requirements", _T, "Functional and performance requirements (5.3.3)."),
             _f("system-requirements", _T, "Hardware and software it needs (5.3.4)."),
-            _f("anomaly-list", FieldType.URL, "Where its known anomalies are published."),
+            _f(
+                "anomaly-list",
+                _S,
+                "Where its known anomalies are published: a URL, a file in the repository, an "
+                "item id, or a named document with its revision (7.1.3).",
+            ),
             _f("anomaly-evaluation", _T, "Evaluation of known anomalies for this version (7.1.3)."),
             _f(
                 "evaluated-version",
@@ -539,6 +607,27 @@ KINDS = (
                 "followed by ': who and why'; transitions are checked (9.1-9.8).",
             ),
             _f("fix-verification", _T, "How the fix was verified (9.7)."),
+            _f(
+                "decision",
+                _E,
+                "The outcome of the investigation (9.2): a change (a change request resolves "
+                "it), no change (say why in the body or root-cause), or deferred.",
+                values=DECISIONS,
+            ),
+            _f(
+                "parties-advised",
+                _T,
+                "Who was told about the problem, when and how (users, regulators, other "
+                "teams), or why nobody needs to be (9.3, 6.2.5).",
+            ),
+            _f(
+                "evaluation",
+                _T,
+                "For a known residual anomaly, why it does not contribute to an unacceptable "
+                "risk (5.8.3).",
+            ),
+            _f("evaluated-by", _S, "Who evaluated the anomaly (5.8.3)."),
+            _f("evaluated-date", _D, "When."),
             _f("tracker-id", _S, "The issue in the team's tracker (github:owner/repo#12)."),
         ),
         links=("affects",),
@@ -560,6 +649,12 @@ KINDS = (
             _f("approved-date", _D, "When it was approved."),
             _f("commits", _L, "Commits that implement it (8.2.4)."),
             _f("verification", _T, "How the change was verified (8.2.3)."),
+            _f(
+                "impact-analysis",
+                _T,
+                "For a change to released software, what it means for the organisation, the "
+                "released versions and the systems it connects to (6.2.3).",
+            ),
         ),
         links=("resolves", "changes"),
     ),
@@ -573,8 +668,22 @@ KINDS = (
             _f("date", _D, "Release date."),
             _f("revision", _S, "The git revision released."),
             _f("build", _T, "How the release was built (5.8.5)."),
+            _f("archive", _S, "Where the release archive is kept, with its SHA-256 (5.8.7)."),
+            _f(
+                "artifacts",
+                _L,
+                "The files delivered, one 'NAME sha256:HEX' each, so that they can be checked "
+                "where they are used (5.8.8).",
+            ),
+            _f(
+                "overridden",
+                _L,
+                "The reasons of the release check the release was made over, with a "
+                "justification (written by release make; 5.8.1, 5.8.6).",
+            ),
+            _f("justification", _T, "Why the release was made over those reasons."),
         ),
-        links=("supersedes",),
+        links=("supersedes", "known-anomalies"),
     ),
     KindSpec(
         name="plan",
@@ -584,19 +693,11 @@ KINDS = (
         fields=(
             _f(
                 "plan-type",
-                _E,
-                "What the plan covers.",
-                values=(
-                    "development",
-                    "maintenance",
-                    "risk-management",
-                    "configuration-management",
-                    "problem-resolution",
-                    "verification",
-                    "integration",
-                    "vulnerability-disclosure",
-                    "other",
-                ),
+                _L,
+                "What the plan covers: one purpose or a list of them, for a plan that serves "
+                "several (4.2, 5.1, 6.1). A section of the plan addresses a clause when its "
+                "heading names it in parentheses, e.g. '## 9 Configuration management (5.1.9)'.",
+                values=PLAN_PURPOSES,
             ),
             _f("version", _S, "Document version."),
         ),
@@ -676,8 +777,44 @@ _DECISIONS = (
                 values=SAFETY_CLASSES,
             ),
             _f("rationale", _T, "Why: the reasoning an auditor reads."),
+            _f(
+                "contributes-to-harm",
+                FieldType.BOOLEAN,
+                "Edition 2 draft: can the software contribute to harm (worst case; only "
+                "negligible harm or very unlikely scenarios excluded)?",
+            ),
+            _f(
+                "rigor-level",
+                _E,
+                "Edition 2 draft: the process rigor level decided (I or II).",
+                values=RIGOR_LEVELS,
+            ),
         ),
-        links=("classifies", "considers", "credits"),
+        links=("classifies", "considers", "credits", "planned-in"),
+    ),
+    KindSpec(
+        name="legacy-assessment",
+        title="Legacy software assessment",
+        prefix="LEG",
+        description="The 4.4 route for legacy software: feedback and risk review, gap "
+        "analysis, gap closure and the rationale for continued use.",
+        fields=(
+            _f("legacy-version", _S, "The version of the legacy software assessed (4.4.5)."),
+            _f(
+                "feedback-review",
+                _T,
+                "What post-production feedback (incidents, near misses, complaints) was "
+                "reviewed and what it showed (4.4.2).",
+            ),
+            _f(
+                "gap-analysis",
+                _L,
+                "One entry per clause compared, 'CLAUSE: close|accept: why', for 5.2, 5.7 "
+                "and, at Class B and C, 5.3 and 7 (4.4.3).",
+            ),
+            _f("rationale", _T, "Why the legacy software may go on being used (4.4.5)."),
+        ),
+        links=("assesses", "considers"),
     ),
     KindSpec(
         name="attestation",
@@ -766,6 +903,19 @@ _DECISIONS = (
         links=("considers",),
     ),
 )
+
+
+def plan_purposes(plan: Item) -> tuple[str, ...]:
+    """The purposes a plan serves (its ``plan-type``, one or a list); none when unset."""
+    value = plan.field("plan-type")
+    if isinstance(value, tuple):
+        return tuple(part.strip() for part in value if part.strip())
+    return (str(value).strip(),) if value is not None and str(value).strip() else ()
+
+
+def serves(plan: Item, purpose: str) -> bool:
+    """Whether ``plan`` (a plan item) serves ``purpose``, alone or among others."""
+    return plan.kind == "plan" and purpose in plan_purposes(plan)
 
 
 def builtin_schema() -> Schema:

@@ -1,4 +1,5 @@
-"""Clauses no data can decide: each needs a signed attestation naming its evidence.
+"""Clauses no data can decide, wholly or in part: each needs a signed attestation naming
+its evidence.
 
 An attestation item lists the clauses it covers and names the plan section or
 checklist entry that shows them (``evidence``); it counts once it is signed
@@ -6,6 +7,12 @@ off (``signed-by`` and ``signed-date`` on the item, or an approving
 review-record that ``reviews`` it) and while neither it nor the evidence it
 names (``documented-in``) changed since: the attestation records their
 fingerprints (``medtrace bind``, :mod:`medtrace.graph.evidence`).
+
+An attestation is asked for only while its clause applies at the project's
+class and is about something in the project (:mod:`medtrace.standard.scopes`):
+the legacy clauses only for legacy software, the maintenance clauses only once
+something is released. For a clause decided partly by rules, the finding says
+what the rules check and what the person attests.
 """
 
 from __future__ import annotations
@@ -18,6 +25,9 @@ from medtrace.standard.clause import Clause, Method
 from medtrace.standard.clauses import CLAUSES
 from medtrace.standard.context import RuleContext
 from medtrace.standard.registry import Violation, rule
+from medtrace.standard.scopes import due
+
+ATTESTATION_NEEDED = "attestation-needed"
 
 
 def signed_off(ctx: RuleContext, attestation: Item) -> bool:
@@ -65,9 +75,18 @@ def _clauses_of(item: Item) -> tuple[str, ...]:
     return value if isinstance(value, tuple) else ()
 
 
+def asked(clause: Clause) -> str:
+    """What the finding asks a person to attest, and for a clause partly decided by rules,
+    which part the rules check."""
+    what = clause.attest or "it"
+    if clause.method is Method.RULES_AND_ATTESTATION:
+        return f"the rules check the records; attest {what}"
+    return f"attest {what}"
+
+
 def _register(clause: Clause) -> None:
     def check(ctx: RuleContext) -> Iterator[Violation]:
-        if not ctx.applies_to_project:
+        if not ctx.applies_to_project or not due(ctx, clause.number):
             return
         found = attestations_of(ctx, clause.number)
         problems = [(item, attestation_problem(ctx, item)) for item in found]
@@ -81,18 +100,23 @@ def _register(clause: Clause) -> None:
         else:
             yield Violation(
                 None,
-                f"{clause.number} {clause.title}: attest it with the plan section or checklist "
-                "entry that shows it, signed off (an attestation item)",
+                f"{clause.number} {clause.title}: {asked(clause)} (an attestation item naming "
+                "the evidence, signed off)",
             )
 
+    summary = (
+        f"{clause.title}: the part no data can show needs a signed attestation naming its evidence."
+        if clause.method is Method.RULES_AND_ATTESTATION
+        else f"{clause.title}: needs a signed attestation naming its evidence."
+    )
     rule(
-        code=f"62304.{clause.number}/attestation-needed",
+        code=f"62304.{clause.number}/{ATTESTATION_NEEDED}",
         clause=clause.number,
-        summary=f"{clause.title}: needs a signed attestation naming its evidence.",
+        summary=summary,
         severity=Severity.WARNING,
     )(check)
 
 
 for _clause in CLAUSES:
-    if _clause.method is Method.ATTESTATION:
+    if _clause.attestation:
         _register(_clause)

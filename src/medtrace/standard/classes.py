@@ -22,6 +22,26 @@ from medtrace.model import Item, SafetyClass
 from medtrace.model.kinds import INJURY_LEVELS, SOFTWARE_KINDS
 
 _DEFAULT = SafetyClass.C
+# The Edition 2 draft's process rigor level of each class: A is Level I, B and C Level II.
+RIGOR_OF = {SafetyClass.A: "I", SafetyClass.B: "II", SafetyClass.C: "II"}
+_RIGOR_CLASS = {"I": SafetyClass.A, "II": SafetyClass.C}
+
+
+def level_label(found: SafetyClass, edition2: bool) -> str:
+    """How a class is named in a report: ``Class C``, or under the Edition 2 draft its
+    rigor level (``rigor level II``)."""
+    return f"rigor level {RIGOR_OF[found]}" if edition2 else f"Class {found.value}"
+
+
+def recorded_class(record: Item) -> SafetyClass | None:
+    """The class a classification record decides: its ``safety-class``, else its Edition 2
+    ``rigor-level`` read as a class (Level I as A, Level II as C)."""
+    stated = SafetyClass.parse(record.field("safety-class"))
+    if stated is None:
+        return _RIGOR_CLASS.get(str(record.field("rigor-level") or ""))
+    return stated
+
+
 _INJURY_CLASS = dict(zip(INJURY_LEVELS, SafetyClass, strict=True))
 
 
@@ -82,7 +102,7 @@ def compute_classes(graph: TraceGraph) -> Classes:
     """Effective classes, top-down from each system through ``part-of``."""
     declared: dict[str, SafetyClass] = {}
     for record in graph.of_kind("safety-classification"):
-        recorded = SafetyClass.parse(record.field("safety-class"))
+        recorded = recorded_class(record)
         for system in graph.targets(record.id, "classifies"):
             if recorded is not None:
                 # The reviewable record decides; with several, the highest class.

@@ -2,8 +2,10 @@
 
 Each entry is a sub-clause (4.1 to 9.8) with its title, the process it belongs
 to, a summary of what it asks, the safety classes it applies to, the evidence
-that shows it, and how medtrace decides it (registered rules, a signed
-attestation, or not at all for 7.3.2, which Amendment 1 removed).
+that shows it, and how medtrace decides it (registered rules, rules and a signed
+attestation, a signed attestation alone, or not at all for 7.3.2, which
+Amendment 1 removed); a clause a person attests says what they attest and why
+no data can show it.
 
 Basis: class applicability follows the Amendment 1 summary table; where
 published guides read a clause differently, ``note`` records the reading chosen
@@ -35,6 +37,14 @@ CLAUSES: tuple[Clause, ...] = (
         classes=_ABC,
         evidence=("QMS certificate or manual", "procedures the plan cites"),
         method=Method.ATTESTATION,
+        attest=(
+            "that the software is developed within a quality management system (ISO 13485 "
+            "or an equivalent) whose procedures the plans cite"
+        ),
+        attest_reason=(
+            "The quality management system, its certificate and its procedures live "
+            "outside the project's files."
+        ),
     ),
     Clause(
         number="4.2",
@@ -46,6 +56,12 @@ CLAUSES: tuple[Clause, ...] = (
         classes=_ABC,
         evidence=("risk management plan", "risk management file", "risk management report"),
         method=Method.RULES,
+        note=(
+            "At Class A, a classification recording that the software cannot contribute to a "
+            "hazardous situation, with its rationale and the risk management plan it was decided "
+            "under (planned-in), meets 4.2 without hazard items; a plan serving several purposes "
+            "counts as the risk management plan."
+        ),
     ),
     Clause(
         number="4.3",
@@ -74,7 +90,11 @@ CLAUSES: tuple[Clause, ...] = (
         ),
         classes=_ABC,
         evidence=("legacy assessment plan",),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
+        note=(
+            "Applies only where a software system or item declares legacy: true; otherwise not "
+            "applicable. The same holds for 4.4.2 to 4.4.5."
+        ),
     ),
     Clause(
         number="4.4.2",
@@ -87,7 +107,7 @@ CLAUSES: tuple[Clause, ...] = (
         ),
         classes=_ABC,
         evidence=("post-market feedback review", "updated legacy risk analysis"),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
     ),
     Clause(
         number="4.4.3",
@@ -100,7 +120,7 @@ CLAUSES: tuple[Clause, ...] = (
         ),
         classes=_ABC,
         evidence=("gap analysis",),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
     ),
     Clause(
         number="4.4.4",
@@ -112,7 +132,7 @@ CLAUSES: tuple[Clause, ...] = (
         ),
         classes=_ABC,
         evidence=("gap closure plan", "problem reports", "change requests"),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
     ),
     Clause(
         number="4.4.5",
@@ -124,7 +144,7 @@ CLAUSES: tuple[Clause, ...] = (
         ),
         classes=_ABC,
         evidence=("continued-use rationale",),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
     ),
     Clause(
         number="5.1.1",
@@ -138,6 +158,10 @@ CLAUSES: tuple[Clause, ...] = (
         classes=_ABC,
         evidence=("development plan",),
         method=Method.RULES,
+        note=(
+            "A plan may serve several purposes (plan-type is a list); the development plan's "
+            "sections name the clauses they address in their headings."
+        ),
     ),
     Clause(
         number="5.1.2",
@@ -150,6 +174,11 @@ CLAUSES: tuple[Clause, ...] = (
         classes=_ABC,
         evidence=("plan revision history",),
         method=Method.ATTESTATION,
+        attest=("that the development plan was revised whenever the way of working changed"),
+        attest_reason=(
+            "The files show the plan and its approval (5.1.1), not how the team really "
+            "works; matching the two is a person's comparison."
+        ),
     ),
     Clause(
         number="5.1.3",
@@ -161,7 +190,7 @@ CLAUSES: tuple[Clause, ...] = (
         ),
         classes=_ABC,
         evidence=("plan references to system requirements", "design-control procedure"),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
     ),
     Clause(
         number="5.1.4",
@@ -173,7 +202,7 @@ CLAUSES: tuple[Clause, ...] = (
         ),
         classes=_C,
         evidence=("coding standard", "toolchain list with versions"),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
     ),
     Clause(
         number="5.1.5",
@@ -185,7 +214,7 @@ CLAUSES: tuple[Clause, ...] = (
         ),
         classes=_BC,
         evidence=("integration plan",),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
     ),
     Clause(
         number="5.1.6",
@@ -197,7 +226,7 @@ CLAUSES: tuple[Clause, ...] = (
         ),
         classes=_ABC,
         evidence=("verification plan",),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
     ),
     Clause(
         number="5.1.7",
@@ -208,7 +237,7 @@ CLAUSES: tuple[Clause, ...] = (
         ),
         classes=_ABC,
         evidence=("risk management planning section", "SOUP risk approach"),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
     ),
     Clause(
         number="5.1.8",
@@ -220,7 +249,7 @@ CLAUSES: tuple[Clause, ...] = (
         ),
         classes=_ABC,
         evidence=("document register",),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
     ),
     Clause(
         number="5.1.9",
@@ -233,7 +262,7 @@ CLAUSES: tuple[Clause, ...] = (
         ),
         classes=_ABC,
         evidence=("configuration management plan",),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
     ),
     Clause(
         number="5.1.10",
@@ -245,7 +274,7 @@ CLAUSES: tuple[Clause, ...] = (
         ),
         classes=_BC,
         evidence=("controlled tool register", "pinned build environment"),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
     ),
     Clause(
         number="5.1.11",
@@ -257,7 +286,7 @@ CLAUSES: tuple[Clause, ...] = (
         ),
         classes=_BC,
         evidence=("branch and merge policy", "version-stamped verification records"),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
     ),
     Clause(
         number="5.1.12",
@@ -269,7 +298,7 @@ CLAUSES: tuple[Clause, ...] = (
         ),
         classes=_BC,
         evidence=("defect category register", "static analysis setup and reports"),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
         note=(
             "Read as the defect categories of the chosen technology (such as CWE classes) with "
             "evidence they are controlled, not as a list of known bugs, which is the business of "
@@ -298,7 +327,7 @@ CLAUSES: tuple[Clause, ...] = (
         ),
         classes=_ABC,
         evidence=("categorised requirements", "not-applicable justifications"),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
     ),
     Clause(
         number="5.2.3",
@@ -323,6 +352,14 @@ CLAUSES: tuple[Clause, ...] = (
         classes=_ABC,
         evidence=("risk analysis review after the requirements baseline",),
         method=Method.ATTESTATION,
+        attest=(
+            "that the risk analysis was re-evaluated once the requirements were set, and "
+            "updated where needed"
+        ),
+        attest_reason=(
+            "The re-evaluation is the risk manager's judgement; the files show the risk "
+            "file as it is, not that it was revisited against the requirements."
+        ),
     ),
     Clause(
         number="5.2.5",
@@ -335,6 +372,13 @@ CLAUSES: tuple[Clause, ...] = (
         classes=_ABC,
         evidence=("system requirements review record",),
         method=Method.ATTESTATION,
+        attest=(
+            "that existing and system requirements were revised where the analysis showed the need"
+        ),
+        attest_reason=(
+            "Which requirements needed revising is a judgement; the files hold the "
+            "requirements as they are now."
+        ),
     ),
     Clause(
         number="5.2.6",
@@ -367,7 +411,7 @@ CLAUSES: tuple[Clause, ...] = (
         ),
         classes=_BC,
         evidence=("interface descriptions",),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
     ),
     Clause(
         number="5.3.3",
@@ -419,7 +463,7 @@ CLAUSES: tuple[Clause, ...] = (
         ),
         classes=_BC,
         evidence=("architecture review record", "requirement allocation"),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
     ),
     Clause(
         number="5.4.1",
@@ -451,7 +495,7 @@ CLAUSES: tuple[Clause, ...] = (
         ),
         classes=_C,
         evidence=("interface specifications",),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
     ),
     Clause(
         number="5.4.4",
@@ -463,7 +507,7 @@ CLAUSES: tuple[Clause, ...] = (
         ),
         classes=_C,
         evidence=("design review record",),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
     ),
     Clause(
         number="5.5.1",
@@ -488,7 +532,7 @@ CLAUSES: tuple[Clause, ...] = (
         ),
         classes=_BC,
         evidence=("unit verification procedure", "test review"),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
     ),
     Clause(
         number="5.5.3",
@@ -501,7 +545,7 @@ CLAUSES: tuple[Clause, ...] = (
         ),
         classes=_BC,
         evidence=("unit acceptance criteria", "merge gate results"),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
     ),
     Clause(
         number="5.5.4",
@@ -514,7 +558,7 @@ CLAUSES: tuple[Clause, ...] = (
         ),
         classes=_C,
         evidence=("extended criteria per unit", "evidence per criterion"),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
     ),
     Clause(
         number="5.5.5",
@@ -533,6 +577,11 @@ CLAUSES: tuple[Clause, ...] = (
         classes=_BC,
         evidence=("integration build records",),
         method=Method.ATTESTATION,
+        attest=("that the units were integrated as the integration plan says"),
+        attest_reason=(
+            "Integration happens in the build; the files hold the plan (5.1.5) and the "
+            "tests of the result (5.6.3), not the way the units were put together."
+        ),
     ),
     Clause(
         number="5.6.2",
@@ -542,6 +591,11 @@ CLAUSES: tuple[Clause, ...] = (
         classes=_BC,
         evidence=("integration verification record",),
         method=Method.ATTESTATION,
+        attest=("that the integration was checked against the plan and the result recorded"),
+        attest_reason=(
+            "Comparing the integrated build with the plan is a review of the build, which "
+            "no item records."
+        ),
     ),
     Clause(
         number="5.6.3",
@@ -562,7 +616,7 @@ CLAUSES: tuple[Clause, ...] = (
         ),
         classes=_BC,
         evidence=("integration tests traced to interfaces and controls",),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
     ),
     Clause(
         number="5.6.5",
@@ -571,7 +625,7 @@ CLAUSES: tuple[Clause, ...] = (
         summary="Judge whether the integration test procedures are adequate.",
         classes=_BC,
         evidence=("test procedure review",),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
     ),
     Clause(
         number="5.6.6",
@@ -582,7 +636,7 @@ CLAUSES: tuple[Clause, ...] = (
         ),
         classes=_BC,
         evidence=("regression results",),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
     ),
     Clause(
         number="5.6.7",
@@ -594,7 +648,7 @@ CLAUSES: tuple[Clause, ...] = (
         ),
         classes=_BC,
         evidence=("integration test records",),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
     ),
     Clause(
         number="5.6.8",
@@ -605,7 +659,7 @@ CLAUSES: tuple[Clause, ...] = (
         ),
         classes=_BC,
         evidence=("problem reports from failed integration tests",),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
     ),
     Clause(
         number="5.7.1",
@@ -632,7 +686,7 @@ CLAUSES: tuple[Clause, ...] = (
         summary="Anomalies found in system testing go into problem resolution.",
         classes=_ABC,
         evidence=("problem reports from failed system tests",),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
         note=(
             "Applied to Class A as well, following the Amendment 1 table; one Amd1 checklist still "
             "starts it at Class B, a 2006 value carried over (D1)."
@@ -648,7 +702,7 @@ CLAUSES: tuple[Clause, ...] = (
         ),
         classes=_ABC,
         evidence=("post-change test runs", "regression scope rationale", "change safety analysis"),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
         note=(
             "Applied to Class A as well, following the Amendment 1 table; one Amd1 checklist still "
             "starts it at Class B, a 2006 value carried over (D1)."
@@ -665,7 +719,12 @@ CLAUSES: tuple[Clause, ...] = (
         ),
         classes=_ABC,
         evidence=("test summary report", "trace matrix"),
-        method=Method.ATTESTATION,
+        method=Method.RULES_AND_ATTESTATION,
+        attest=("that the test strategy and procedures are appropriate"),
+        attest_reason=(
+            "The rules check that results are clean and current and that reviews still "
+            "hold; whether the tests are the right tests is a judgement."
+        ),
         note=(
             "Applied to Class A as well, following the Amendment 1 table; one Amd1 checklist still "
             "starts it at Class B, a 2006 value carried over (D1)."
@@ -697,7 +756,7 @@ CLAUSES: tuple[Clause, ...] = (
         ),
         classes=_ABC,
         evidence=("verification completeness statement",),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
         note=(
             "Applied to Class A as well, following the Amendment 1 table; a checklist that limits "
             "it to Classes B and C repeats the 2006 edition (D2)."
@@ -710,7 +769,7 @@ CLAUSES: tuple[Clause, ...] = (
         summary="List every known anomaly that remains in the software being released.",
         classes=_ABC,
         evidence=("known anomaly list",),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
         note=(
             "Applied to Class A as well, following the Amendment 1 table; a checklist that limits "
             "it to Classes B and C repeats the 2006 edition (D2)."
@@ -726,7 +785,7 @@ CLAUSES: tuple[Clause, ...] = (
         ),
         classes=_BC,
         evidence=("risk evaluation per anomaly",),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
         note=(
             "Kept at Classes B and C as the Amendment 1 table has it, though one guide hints Class "
             "A must evaluate anomalies too; Class A teams are still prompted for a short "
@@ -740,7 +799,7 @@ CLAUSES: tuple[Clause, ...] = (
         summary="Record the version of the software being released.",
         classes=_ABC,
         evidence=("release version", "release tag"),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
     ),
     Clause(
         number="5.8.5",
@@ -749,7 +808,7 @@ CLAUSES: tuple[Clause, ...] = (
         summary="Record how the released software was built: the procedure and the environment.",
         classes=_BC,
         evidence=("build procedure", "build environment record"),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
     ),
     Clause(
         number="5.8.6",
@@ -758,7 +817,7 @@ CLAUSES: tuple[Clause, ...] = (
         summary="Confirm that all planned activities and tasks, and their documents, are finished.",
         classes=_BC,
         evidence=("signed release checklist",),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
     ),
     Clause(
         number="5.8.7",
@@ -770,7 +829,14 @@ CLAUSES: tuple[Clause, ...] = (
         ),
         classes=_ABC,
         evidence=("archive location and checksum", "retention period"),
-        method=Method.ATTESTATION,
+        method=Method.RULES_AND_ATTESTATION,
+        attest=(
+            "that the archive is kept for the device's lifetime and the legal retention period"
+        ),
+        attest_reason=(
+            "The rules check that the release records its archive; where it is stored and "
+            "for how long is outside the project."
+        ),
         note=(
             "Applied to Class A as well, following the Amendment 1 table; a checklist that limits "
             "it to Classes B and C repeats the 2006 edition (D2)."
@@ -786,7 +852,14 @@ CLAUSES: tuple[Clause, ...] = (
         ),
         classes=_ABC,
         evidence=("delivery procedure", "signatures or checksums"),
-        method=Method.ATTESTATION,
+        method=Method.RULES_AND_ATTESTATION,
+        attest=(
+            "that the delivery procedures keep the software from corruption and unauthorised change"
+        ),
+        attest_reason=(
+            "The rules check that the release lists its artifacts with their SHA-256; "
+            "packaging, storage and delivery happen outside the project."
+        ),
         note=(
             "Applied to Class A as well, following the Amendment 1 table; a checklist that limits "
             "it to Classes B and C repeats the 2006 edition (D2)."
@@ -804,6 +877,10 @@ CLAUSES: tuple[Clause, ...] = (
         classes=_ABC,
         evidence=("maintenance plan",),
         method=Method.RULES,
+        note=(
+            "The maintenance plan may be the development plan too (plan-type [development, "
+            "maintenance])."
+        ),
     ),
     Clause(
         number="6.2.1.1",
@@ -815,6 +892,14 @@ CLAUSES: tuple[Clause, ...] = (
         classes=_ABC,
         evidence=("feedback intake records",),
         method=Method.ATTESTATION,
+        attest=(
+            "that feedback on the released software is monitored from inside and outside "
+            "the organisation"
+        ),
+        attest_reason=(
+            "Feedback arrives through channels outside the project (complaints, service, "
+            "field data); the files hold only what was recorded from it."
+        ),
     ),
     Clause(
         number="6.2.1.2",
@@ -828,6 +913,14 @@ CLAUSES: tuple[Clause, ...] = (
         classes=_ABC,
         evidence=("feedback triage decisions", "linked problem reports"),
         method=Method.ATTESTATION,
+        attest=(
+            "that every piece of feedback was documented and evaluated, and problems "
+            "raised as problem reports"
+        ),
+        attest_reason=(
+            "Feedback judged not to be a problem leaves no record in the project, so no "
+            "rule can see that it was evaluated."
+        ),
     ),
     Clause(
         number="6.2.1.3",
@@ -839,7 +932,7 @@ CLAUSES: tuple[Clause, ...] = (
         ),
         classes=_ABC,
         evidence=("safety evaluation on problem reports",),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
     ),
     Clause(
         number="6.2.2",
@@ -849,6 +942,13 @@ CLAUSES: tuple[Clause, ...] = (
         classes=_ABC,
         evidence=("problem reports in the clause 9 workflow",),
         method=Method.ATTESTATION,
+        attest=(
+            "that every problem in released software was handled by the problem resolution process"
+        ),
+        attest_reason=(
+            "Problems that never became problem reports are not in the files; the rules of "
+            "clause 9 check the reports that are."
+        ),
     ),
     Clause(
         number="6.2.3",
@@ -860,7 +960,7 @@ CLAUSES: tuple[Clause, ...] = (
         ),
         classes=_ABC,
         evidence=("change impact analysis",),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
         note=(
             "Applied to Class A as well, following the Amendment 1 table; a checklist that limits "
             "it to Classes B and C repeats the 2006 edition (D2)."
@@ -875,7 +975,7 @@ CLAUSES: tuple[Clause, ...] = (
         ),
         classes=_ABC,
         evidence=("change approval record",),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
     ),
     Clause(
         number="6.2.5",
@@ -888,7 +988,7 @@ CLAUSES: tuple[Clause, ...] = (
         ),
         classes=_ABC,
         evidence=("user notices or release notes", "reportability decision"),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
     ),
     Clause(
         number="6.3.1",
@@ -901,6 +1001,13 @@ CLAUSES: tuple[Clause, ...] = (
         classes=_ABC,
         evidence=("activities to repeat, with evidence",),
         method=Method.ATTESTATION,
+        attest=(
+            "that the clause 5 activities the modification called for were identified and repeated"
+        ),
+        attest_reason=(
+            "Which activities a change must repeat is decided by people; the rules of "
+            "those clauses then check what was changed (approvals, tests, stale evidence)."
+        ),
     ),
     Clause(
         number="6.3.2",
@@ -912,6 +1019,13 @@ CLAUSES: tuple[Clause, ...] = (
         classes=_ABC,
         evidence=("release record of the modified version",),
         method=Method.ATTESTATION,
+        attest=(
+            "that modifications were released under 5.8, as a full release or a modification kit"
+        ),
+        attest_reason=(
+            "How a modification reaches users is decided at release; a change request does "
+            "not name the release that delivered it."
+        ),
     ),
     Clause(
         number="7.1.1",
@@ -937,6 +1051,14 @@ CLAUSES: tuple[Clause, ...] = (
         classes=_BC,
         evidence=("software causes by category",),
         method=Method.ATTESTATION,
+        attest=(
+            "that every cause category (specification, defects, SOUP, hardware or other "
+            "software, misuse) was considered for each contributing item"
+        ),
+        attest_reason=(
+            "The files name the causes found (7.1.1, 7.1.4), not the categories considered "
+            "and found not to apply."
+        ),
     ),
     Clause(
         number="7.1.3",
@@ -950,6 +1072,10 @@ CLAUSES: tuple[Clause, ...] = (
         classes=_BC,
         evidence=("SOUP anomaly review for the version used",),
         method=Method.RULES,
+        note=(
+            "Its anomaly list may be published anywhere: a URL, a file in the repository, an item"
+            " id, or a named document with its revision."
+        ),
     ),
     Clause(
         number="7.1.4",
@@ -1004,6 +1130,11 @@ CLAUSES: tuple[Clause, ...] = (
         classes=_BC,
         evidence=("passing verification of each control",),
         method=Method.RULES,
+        note=(
+            "A control is verified by evidence recorded against the control itself (its own test "
+            "case, a current review record, or a verification entry on it), not by a test of a "
+            "requirement that implements it."
+        ),
     ),
     Clause(
         number="7.3.2",
@@ -1043,7 +1174,7 @@ CLAUSES: tuple[Clause, ...] = (
         ),
         classes=_ABC,
         evidence=("safety analysis on each change request",),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
     ),
     Clause(
         number="7.4.2",
@@ -1055,7 +1186,7 @@ CLAUSES: tuple[Clause, ...] = (
         ),
         classes=_BC,
         evidence=("affected controls with conclusions",),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
     ),
     Clause(
         number="7.4.3",
@@ -1065,6 +1196,11 @@ CLAUSES: tuple[Clause, ...] = (
         classes=_BC,
         evidence=("updated risk items", "re-verification linked to the change"),
         method=Method.ATTESTATION,
+        attest=("that the risk activities of 7.1 to 7.3 the change analyses called for were done"),
+        attest_reason=(
+            "Which risk activities an analysis calls for is a judgement; the rules of 7.1 "
+            "to 7.3 then check the risk file as it is now."
+        ),
     ),
     Clause(
         number="8.1.1",
@@ -1073,7 +1209,7 @@ CLAUSES: tuple[Clause, ...] = (
         summary="Use a scheme that identifies each configuration item and its version uniquely.",
         classes=_ABC,
         evidence=("identification and versioning scheme",),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
     ),
     Clause(
         number="8.1.2",
@@ -1086,6 +1222,10 @@ CLAUSES: tuple[Clause, ...] = (
         classes=_ABC,
         evidence=("SOUP list", "software bill of materials"),
         method=Method.RULES,
+        note=(
+            "A SOUP record without a version is a finding about that record here, not a version "
+            "change for the software that uses it (7.4.1)."
+        ),
     ),
     Clause(
         number="8.1.3",
@@ -1097,7 +1237,7 @@ CLAUSES: tuple[Clause, ...] = (
         ),
         classes=_ABC,
         evidence=("release configuration manifest",),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
     ),
     Clause(
         number="8.2.1",
@@ -1118,7 +1258,7 @@ CLAUSES: tuple[Clause, ...] = (
         ),
         classes=_ABC,
         evidence=("changes linked to their request", "revised classification if any"),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
     ),
     Clause(
         number="8.2.3",
@@ -1127,7 +1267,7 @@ CLAUSES: tuple[Clause, ...] = (
         summary="Verify the change, repeating any verification it made invalid.",
         classes=_ABC,
         evidence=("post-change verification records",),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
     ),
     Clause(
         number="8.2.4",
@@ -1136,7 +1276,7 @@ CLAUSES: tuple[Clause, ...] = (
         summary="Keep records tying each change request to its problem report and to its approval.",
         classes=_ABC,
         evidence=("request, problem and approval links",),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
     ),
     Clause(
         number="8.3",
@@ -1147,7 +1287,7 @@ CLAUSES: tuple[Clause, ...] = (
         ),
         classes=_ABC,
         evidence=("version history", "release manifests"),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
     ),
     Clause(
         number="9.1",
@@ -1181,7 +1321,7 @@ CLAUSES: tuple[Clause, ...] = (
         summary="Let those who need to know about a problem know, as the case requires.",
         classes=_ABC,
         evidence=("notification record",),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
     ),
     Clause(
         number="9.4",
@@ -1190,7 +1330,7 @@ CLAUSES: tuple[Clause, ...] = (
         summary="Approve and carry out the resulting changes through the clause 8 change control.",
         classes=_ABC,
         evidence=("approved change requests",),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
     ),
     Clause(
         number="9.5",
@@ -1202,7 +1342,7 @@ CLAUSES: tuple[Clause, ...] = (
         ),
         classes=_ABC,
         evidence=("problem report history", "linked risk file updates"),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
     ),
     Clause(
         number="9.6",
@@ -1212,6 +1352,11 @@ CLAUSES: tuple[Clause, ...] = (
         classes=_ABC,
         evidence=("trend analysis record",),
         method=Method.ATTESTATION,
+        attest=("that the problem reports were analysed for trends"),
+        attest_reason=(
+            "A trend is seen by reading the reports together; the files hold the reports, "
+            "not the analysis of them."
+        ),
     ),
     Clause(
         number="9.7",
@@ -1224,7 +1369,7 @@ CLAUSES: tuple[Clause, ...] = (
         ),
         classes=_ABC,
         evidence=("resolution verification",),
-        method=Method.ATTESTATION,
+        method=Method.RULES,
     ),
     Clause(
         number="9.8",

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from medtrace.model.signature import Register, SigningPolicy
 
 ED2_DRAFT = "iec62304:ed2-draft"
+_PROJECT = "\x00project"  # the key of the project's own level among the items' classes
 
 
 class Signing:
@@ -68,9 +69,20 @@ class RuleContext:
     # The register of signers and the signing policy (None: no signature is verified).
     signing: Signing | None = None
 
+    # Whether the project is in a git repository with a commit (None: not known here).
+    versioned: bool | None = None
+    # The committer date (ISO 8601) of each commit a change request names, as written,
+    # where git knows it (8.2.1, 6.2.4).
+    commit_dates: Mapping[str, str] = field(default_factory=dict)
     # Each item's verification status, computed once for all the rules that ask (shared by
     # the copies ``for_classes`` makes: a status does not depend on the classes).
     _statuses: dict[str, RequirementStatus] = field(default_factory=dict, repr=False)
+    # The items of each kind at each set of classes, and each item's class, worked out once
+    # for all the rules that ask (shared by the copies as well).
+    _items: dict[tuple[str, frozenset[SafetyClass]], tuple[Item, ...]] = field(
+        default_factory=dict, repr=False
+    )
+    _class: dict[str, SafetyClass] = field(default_factory=dict, repr=False)
 
     def status(self, item: Item) -> RequirementStatus:
         """How ``item`` stands on its tests and their latest results (:func:`status_of`)."""
@@ -83,6 +95,12 @@ class RuleContext:
     def signatures(self) -> SignatureIndex | None:
         """Every signature record verified (once), or None when no signing is given."""
         return self.signing.index(self.fingerprints) if self.signing is not None else None
+
+    @property
+    def has_results(self) -> bool:
+        """Whether any test has a result: an imported run, or a test record. Without one,
+        no test can have failed or be stale, and no status needs computing."""
+        return bool(self.runs) or bool(self.graph.of_kind("test-record"))
 
     @property
     def fingerprints(self) -> Fingerprints:
@@ -100,18 +118,35 @@ class RuleContext:
         return self.config.standard == ED2_DRAFT
 
     def class_of(self, item: Item) -> SafetyClass:
+        known = self._class.get(item.id)
+        if known is not None:
+            return known
         found = self.classes.of(self.graph, item)
-        if not self.edition2:
-            return found
-        if found is SafetyClass.A and not self._implements_control(item):
-            return SafetyClass.A
-        return SafetyClass.C
+        if self.edition2 and (found is not SafetyClass.A or self._implements_control(item)):
+            found = SafetyClass.C
+        self._class[item.id] = found
+        return found
 
     @property
     def project_class(self) -> SafetyClass:
-        if self.edition2 and self.classes.project is not SafetyClass.A:
-            return SafetyClass.C
-        return self.classes.project
+        """The project's class; under the Edition 2 draft its rigor level read as a class:
+        Level II (C) unless the system is Level I and no software implements a risk control."""
+        if not self.edition2:
+            return self.classes.project
+        found = self._class.get(_PROJECT)
+        if found is None:
+            level_one = self.classes.project is SafetyClass.A and not self.controls_in_software
+            found = self._class[_PROJECT] = SafetyClass.A if level_one else SafetyClass.C
+        return found
+
+    @property
+    def controls_in_software(self) -> bool:
+        """Whether any software item implements a risk control (Level II under Edition 2)."""
+        return any(
+            self._implements_control(item)
+            for kind in ("software-system", "software-item", "software-unit")
+            for item in self.graph.of_kind(kind)
+        )
 
     def applies(self, item: Item) -> bool:
         """Does the current rule's clause apply at ``item``'s class?"""
@@ -124,9 +159,16 @@ class RuleContext:
 
     def items(self, kind: str) -> Iterator[Item]:
         """Items of ``kind`` at a class the current rule applies to, by id."""
-        for item in self.graph.of_kind(kind):
-            if self.applies(item):
-                yield item
+        key = (kind, self.applies_at)
+        found = self._items.get(key)
+        if found is None:
+            found = self._items[key] = tuple(i for i in self.graph.of_kind(kind) if self.applies(i))
+        return iter(found)
+
+    @property
+    def releases(self) -> tuple[Item, ...]:
+        """The release records (the software was released once there is one)."""
+        return self.graph.of_kind("release")
 
     def _implements_control(self, item: Item) -> bool:
         if self.graph.targets(item.id, "implements-risk-control"):

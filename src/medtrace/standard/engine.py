@@ -38,6 +38,8 @@ def evaluate(
     known: Mapping[str, str] | None = None,
     at_head: Mapping[str, tuple[str, str]] | None = None,
     signing: tuple[Register, SigningPolicy] | None = None,
+    versioned: bool | None = None,
+    commit_dates: Mapping[str, str] | None = None,
 ) -> list[Finding]:
     """Findings of every rule, each evaluated at the classes its clause applies to.
 
@@ -47,7 +49,9 @@ def evaluate(
     ``link_bases`` say when each trace link was made (from git history); ``known`` are
     the items' own fingerprints where the loader computed them; ``at_head`` each item's own
     and deep fingerprint at the commit checked out (from the link history); ``signing``
-    the register and policy signature records are verified against.
+    the register and policy signature records are verified against; ``versioned``
+    whether the project is in git with a commit (None: not known); ``commit_dates`` the
+    dates of the commits change requests name, where git knows them.
     """
     verified = [item.id for kind in VERIFIED_KINDS for item in graph.of_kind(kind)]
     fingerprints = Fingerprints(graph, config.non_normative, code, known, at_head)
@@ -63,6 +67,8 @@ def evaluate(
         advisories=advisories,
         given_fingerprints=fingerprints,
         signing=Signing(*signing) if signing is not None else None,
+        versioned=versioned,
+        commit_dates=commit_dates or {},
     )
     rules = all_rules()
     if not graph.of_kind("software-system"):

@@ -12,131 +12,30 @@ evaluated on real data:
   may use no SOUP, have no problem report yet, or no manual test);
 - a clause that needs an attestation is *met* once a current, signed-off
   attestation covers it (the attestation rule evaluated it), else *attestation
-  needed*; a rule of the clause that finds something makes it a *gap*.
+  needed*; a rule of the clause that finds something makes it a *gap*; while it
+  is about nothing in the project (:mod:`medtrace.standard.scopes`) it is *not
+  applicable*, with why;
+- a clause decided by rules and an attestation is judged by its rules first
+  (gap, or not applicable with nothing to evaluate); when they pass, it is *met*
+  with a current attestation and *attestation needed* without one.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from medtrace.graph import TraceGraph
-from medtrace.model import Finding, Item, ProjectConfig, SafetyClass, Severity
+from medtrace.model import Finding, ProjectConfig, SafetyClass, Severity
 from medtrace.standard.attestations import attestations_of, signed_off
-from medtrace.standard.classes import compute_classes
+from medtrace.standard.classes import RIGOR_OF, compute_classes, level_label
 from medtrace.standard.clause import Clause, Method
 from medtrace.standard.clauses import CLAUSES
-from medtrace.standard.context import RuleContext
+from medtrace.standard.context import ED2_DRAFT, RuleContext
+from medtrace.standard.scopes import NOTHING_RELEASED, SCOPES, Scope, in_scope
 
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Scope:
-    """What a clause's rules evaluate: items of ``kinds`` (at a class the clause applies
-    to, and passing ``only``). With none, the clause is a gap when ``needed`` (``missing``
-    says what is missing), else not applicable (``missing`` says why)."""
-
-    kinds: tuple[str, ...]
-    needed: bool
-    missing: str
-    only: Callable[[Item], bool] | None = None
-
-
-def _in_software(item: Item) -> bool:
-    return item.field("implemented-in") in (None, "software")
-
-
-def _manual(item: Item) -> bool:
-    return item.field("method") == "manual"
-
-
-def _segregated(item: Item) -> bool:
-    return bool(item.field("segregation"))
-
-
-def _development(item: Item) -> bool:
-    return item.field("plan-type") == "development"
-
-
-def _maintenance(item: Item) -> bool:
-    return item.field("plan-type") == "maintenance"
-
-
-def _fixed(item: Item) -> bool:
-    return item.field("state") in ("verified", "closed")
-
-
-_ARCHITECTURE = ("software-item", "software-unit")
-SCOPES: dict[str, Scope] = {
-    "4.2": Scope(
-        kinds=("plan", "hazard"), needed=True, missing="no risk management plan or hazard"
-    ),
-    "4.3": Scope(
-        kinds=("safety-classification",), needed=True, missing="no safety classification record"
-    ),
-    "5.1.1": Scope(
-        kinds=("plan",), needed=True, missing="no software development plan", only=_development
-    ),
-    "5.2.1": Scope(kinds=("software-requirement",), needed=True, missing="no software requirement"),
-    "5.2.3": Scope(
-        kinds=("risk-control",),
-        needed=False,
-        missing="no risk control is carried out in software",
-        only=_in_software,
-    ),
-    "5.2.6": Scope(kinds=("software-requirement",), needed=True, missing="no software requirement"),
-    "5.3.1": Scope(kinds=_ARCHITECTURE, needed=True, missing="no software item or unit"),
-    "5.3.3": Scope(kinds=("soup",), needed=False, missing="the software uses no SOUP"),
-    "5.3.4": Scope(kinds=("soup",), needed=False, missing="the software uses no SOUP"),
-    "5.3.5": Scope(
-        kinds=_ARCHITECTURE,
-        needed=False,
-        missing="no item claims a lower class by segregation",
-        only=_segregated,
-    ),
-    "5.4.1": Scope(kinds=("software-unit",), needed=True, missing="no software unit"),
-    "5.4.2": Scope(kinds=("software-unit",), needed=True, missing="no software unit"),
-    "5.5.1": Scope(kinds=("software-unit",), needed=True, missing="no software unit"),
-    "5.5.5": Scope(kinds=("software-unit",), needed=True, missing="no software unit"),
-    "5.6.3": Scope(kinds=("software-item",), needed=True, missing="no software item"),
-    "5.7.1": Scope(kinds=("software-requirement",), needed=True, missing="no software requirement"),
-    "5.7.5": Scope(
-        kinds=("test-case",),
-        needed=False,
-        missing="no manual test (automated results are records)",
-        only=_manual,
-    ),
-    "6.1": Scope(
-        kinds=("plan",), needed=True, missing="no software maintenance plan", only=_maintenance
-    ),
-    "7.1.1": Scope(kinds=("hazardous-situation",), needed=True, missing="no hazardous situation"),
-    "7.1.3": Scope(kinds=("soup",), needed=False, missing="the software uses no SOUP"),
-    "7.1.4": Scope(kinds=("hazardous-situation",), needed=True, missing="no hazardous situation"),
-    "7.2.1": Scope(kinds=("hazardous-situation",), needed=True, missing="no hazardous situation"),
-    "7.2.2": Scope(
-        kinds=("risk-control",),
-        needed=False,
-        missing="no risk control is carried out in software",
-        only=_in_software,
-    ),
-    "7.3.1": Scope(
-        kinds=("risk-control",),
-        needed=False,
-        missing="no risk control is carried out in software",
-        only=_in_software,
-    ),
-    "7.3.3": Scope(kinds=("hazardous-situation",), needed=True, missing="no hazardous situation"),
-    "8.1.2": Scope(kinds=("soup",), needed=False, missing="the software uses no SOUP"),
-    "8.2.1": Scope(kinds=("change-request",), needed=False, missing="no change request yet"),
-    "9.1": Scope(kinds=("problem-report",), needed=False, missing="no problem report yet"),
-    "9.2": Scope(kinds=("problem-report",), needed=False, missing="no problem report yet"),
-    "9.8": Scope(
-        kinds=("problem-report",),
-        needed=False,
-        missing="no problem report is fixed yet",
-        only=_fixed,
-    ),
-}
+__all__ = ["SCOPES", "ClauseRow", "Matrix", "Scope", "Status", "compliance_matrix", "rows_with"]
 
 
 class Status(enum.Enum):
@@ -161,6 +60,15 @@ class Matrix:
     project_class: SafetyClass
     standard: str
     rows: tuple[ClauseRow, ...]
+
+    @property
+    def edition2(self) -> bool:
+        return self.standard == ED2_DRAFT
+
+    @property
+    def level(self) -> str:
+        """The project's class as reports name it (``Class C``, ``rigor level II``)."""
+        return level_label(self.project_class, self.edition2)
 
     def count(self, status: Status) -> int:
         return sum(1 for row in self.rows if row.status is status)
@@ -188,39 +96,66 @@ def _row(
     if entry.method is Method.REMOVED:
         return _not_applicable(entry, "removed by Amendment 1")
     if context.project_class not in entry.classes:
-        shown = "".join(c.value for c in sorted(entry.classes))
-        return _not_applicable(
-            entry, f"applies at class {shown}, the project is class {context.project_class.value}"
-        )
+        return _not_applicable(entry, _elsewhere(entry, context))
     failing = tuple(f for f in findings if f.severity is not Severity.INFO)
+    checked = tuple(f for f in failing if not f.code.endswith("/attestation-needed"))
+    at_class = context.for_classes(entry.classes)
     if entry.method is Method.ATTESTATION:
-        signed = [a.id for a in attestations_of(context, entry.number) if signed_off(context, a)]
-        checked = [f for f in failing if not f.code.endswith("/attestation-needed")]
-        status = Status.GAP if checked else Status.MET if signed else Status.ATTESTATION_NEEDED
-        return ClauseRow(
-            clause=entry, applies=True, status=status, findings=findings, evidence=tuple(signed)
-        )
+        scoped = in_scope(at_class, entry.number)
+        if scoped is not None and not scoped[0] and not SCOPES[entry.number].needed:
+            return _not_applicable(entry, scoped[1], applies=True)
+        return _attested(context, entry, findings, bool(checked), ())
     if not systems:
         return _gap(entry, findings, "no software system: nothing can be classified or checked")
-    scope = SCOPES[entry.number]
-    at_class = context.for_classes(entry.classes)
-    evidence = tuple(
-        item.id
-        for kind in scope.kinds
-        for item in at_class.items(kind)
-        if scope.only is None or scope.only(item)
-    )
-    if failing:
+    scoped = in_scope(at_class, entry.number)
+    assert scoped is not None, f"clause {entry.number} is decided by rules and needs a scope"
+    evidence, missing = scoped
+    if checked:
         return ClauseRow(
             clause=entry, applies=True, status=Status.GAP, findings=findings, evidence=evidence
         )
     if not evidence:
-        if scope.needed:
-            return _gap(entry, findings, f"nothing to evaluate: {scope.missing}")
-        return _not_applicable(entry, scope.missing, applies=True)
+        if SCOPES[entry.number].needed and missing != NOTHING_RELEASED:
+            return _gap(entry, findings, f"nothing to evaluate: {missing}")
+        return _not_applicable(entry, missing, applies=True)
+    if entry.method is Method.RULES_AND_ATTESTATION:
+        return _attested(context, entry, findings, False, evidence)
     return ClauseRow(
         clause=entry, applies=True, status=Status.MET, findings=findings, evidence=evidence
     )
+
+
+def _attested(
+    context: RuleContext,
+    entry: Clause,
+    findings: tuple[Finding, ...],
+    checked: bool,
+    evaluated: tuple[str, ...],
+) -> ClauseRow:
+    """The row of a clause an attestation decides (wholly, or beside rules that passed)."""
+    signed = [a.id for a in attestations_of(context, entry.number) if signed_off(context, a)]
+    status = Status.GAP if checked else Status.MET if signed else Status.ATTESTATION_NEEDED
+    return ClauseRow(
+        clause=entry,
+        applies=True,
+        status=status,
+        findings=findings,
+        evidence=(*evaluated, *signed),
+    )
+
+
+def _elsewhere(entry: Clause, context: RuleContext) -> str:
+    """Why a clause does not apply at the project's class (or rigor level)."""
+    if context.edition2:
+        levels = sorted({RIGOR_OF[c] for c in entry.classes}, key=len)
+        shown = " and ".join(levels)
+        return f"applies at rigor level {shown}, the project is {_level(context)}"
+    shown = "".join(c.value for c in sorted(entry.classes))
+    return f"applies at class {shown}, the project is class {context.project_class.value}"
+
+
+def _level(context: RuleContext) -> str:
+    return level_label(context.project_class, context.edition2)
 
 
 def _gap(entry: Clause, findings: tuple[Finding, ...], reason: str) -> ClauseRow:

@@ -37,7 +37,8 @@ class Rule:
     summary: str
     check: RuleCheck
     severity: Severity = Severity.ERROR
-    # Narrower than the clause's classes, when the rule checks only part of it.
+    # Instead of the clause's classes: narrower when the rule checks only part of it, all of
+    # them for a verdict that holds whatever the class (a signature that does not verify).
     classes: frozenset[SafetyClass] | None = None
 
 

@@ -18,7 +18,8 @@ from medtrace.graph.risk import RiskFile
 from medtrace.graph.verification import RequirementStatus, ResultIndex
 from medtrace.model import Item, SafetyClass
 from medtrace.model.documents import Block, Gap, ItemBlock, Paragraph, Section, Table
-from medtrace.standard.classes import Classes
+from medtrace.model.kinds import PLAN_PURPOSES, plan_purposes
+from medtrace.standard.classes import Classes, level_label
 from medtrace.standard.clauses import CLAUSES
 from medtrace.standard.matrix import Matrix
 
@@ -57,16 +58,7 @@ HOME: dict[str, str] = {
     "threat": "cybersecurity",
 }
 REQUIRED_PLANS = (("development", "5.1.1"), ("maintenance", "6.1"))
-PLAN_TYPES = (
-    "development",
-    "maintenance",
-    "risk-management",
-    "configuration-management",
-    "problem-resolution",
-    "verification",
-    "integration",
-    "other",
-)
+PLAN_TYPES = PLAN_PURPOSES
 IDS_SHOWN = 12
 
 
@@ -84,6 +76,8 @@ class Sources:
     matrix: Matrix
     placed: frozenset[str]  # kinds shown in a produced document
     unreadable: tuple[str, ...] = ()  # "path:line: message" of item files that do not parse
+    level: str = ""  # how the project's class is named: "Class C", or "rigor level II"
+    edition2: bool = False  # checked against the Edition 2 draft (rigor levels)
 
     def at_least(self, lowest: SafetyClass) -> bool:
         return not self.project_class < lowest
@@ -165,8 +159,11 @@ def sdp(src: Sources) -> tuple[Section, ...]:
     graph = src.graph
     plans = graph.of_kind("plan")
     by_type: dict[str, list[Item]] = {}
+    served: set[str] = set()
     for plan in plans:
-        by_type.setdefault(field_text(plan, "plan-type", "other"), []).append(plan)
+        purposes = plan_purposes(plan) or ("other",)
+        by_type.setdefault(purposes[0], []).append(plan)  # shown once, under its first
+        served.update(purposes)
     required = dict(REQUIRED_PLANS)
     order = [*PLAN_TYPES, *sorted(set(by_type) - set(PLAN_TYPES))]
     plan_sections = []
@@ -175,6 +172,8 @@ def sdp(src: Sources) -> tuple[Section, ...]:
         if not found and plan_type not in required:
             continue
         missing: tuple[Gap, ...] = ()
+        if not found and plan_type in served:
+            continue  # a combined plan, shown under its first purpose, covers it
         if not found:
             what = "software development" if plan_type == "development" else plan_type
             message = f"No {what} plan item (kind: plan, plan-type: {plan_type})"
@@ -219,10 +218,11 @@ def _classification(src: Sources) -> Section:
     if not records:
         message = (
             "No software safety classification record (kind: safety-classification); "
-            "unclassified software is treated as Class C"
+            f"unclassified software is treated as {level_label(SafetyClass.C, src.edition2)}"
         )
         missing = (Gap(message=message, clause="4.3"),)
-    text = f"The software system is **Class {src.project_class.value}** (IEC 62304 4.3)."
+    level = src.level or f"Class {src.project_class.value}"
+    text = f"The software system is **{level}** (IEC 62304 4.3)."
     table = Table(
         headers=("Item", "Title", "Kind", "Class", "Declared"),
         rows=tuple(rows),

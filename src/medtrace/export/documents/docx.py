@@ -332,7 +332,7 @@ class _Writer:
         self.paragraph(control.document_id, "Subtitle")
         self.paragraph(control.title, "Title")
         self.paragraph(
-            f"{self.set.project}, software safety class {self.set.safety_class}. "
+            f"{self.set.project}, {self.set.level_title.lower()} {self.set.safety_class}. "
             f"Revision {control.revision_label} of {control.date}."
         )
         self.paragraph(self.doc.purpose)
@@ -349,7 +349,7 @@ class _Writer:
             [
                 ("Title", control.title),
                 ("Project", self.set.project),
-                ("Software safety class", self.set.safety_class),
+                (self.set.level_title, self.set.safety_class),
                 ("Revision", control.revision_label),
                 ("Commit", control.revision),
                 ("Date", control.date),

@@ -29,7 +29,8 @@ def render_index_markdown(document_set: DocumentSet) -> str:
     lines = [
         f"# {_text(document_set.project)}: document set",
         "",
-        f"Safety class {document_set.safety_class}; revision {document_set.revision}"
+        f"{document_set.level_title} {document_set.safety_class}; revision "
+        f"{document_set.revision}"
         + (f" of {document_set.date}" if document_set.date else "")
         + ".",
         "",
@@ -79,7 +80,7 @@ class _Writer:
             ("Document", control.document_id),
             ("Title", control.title),
             ("Project", document_set.project),
-            ("Safety class", document_set.safety_class),
+            (document_set.level_title, document_set.safety_class),
             ("Revision", control.revision_label),
             ("Commit", control.revision),
             ("Date", control.date or "not committed"),

@@ -328,6 +328,7 @@ def document_data(document_set: DocumentSet, document: Document) -> Node:
     return {
         "project": document_set.project,
         "safety-class": document_set.safety_class,
+        "level-title": document_set.level_title,
         "slug": document.slug,
         "document-id": control.document_id,
         "title": control.title,

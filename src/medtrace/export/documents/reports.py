@@ -19,6 +19,8 @@ from medtrace.graph import TraceGraph
 from medtrace.graph.verification import RequirementStatus, Status, evidence_of
 from medtrace.model import Item, SafetyClass
 from medtrace.model.documents import Gap, Paragraph, Section, Table
+from medtrace.standard.classes import level_label
+from medtrace.standard.context import ED2_DRAFT
 
 TEST_LEVELS = (("unit", "5.5.5"), ("integration", "5.6.3"), ("system", "5.7.1"))
 CLOSED_PROBLEM_STATES = frozenset({"closed"})
@@ -42,7 +44,8 @@ def test_plan(src: Sources) -> tuple[Section, ...]:
         by_level.setdefault(field_text(test, "level", "unspecified"), []).append(test)
     required = [level for level, _, needed in _levels(src) if needed]
     strategy = (
-        f"At Class {src.project_class.value} the plan covers {', '.join(required)} testing. "
+        f"At {src.level or f'Class {src.project_class.value}'} the plan covers "
+        f"{', '.join(required)} testing. "
         "Each test case names what it verifies; automated ones name their test in the "
         "runner's report (test-id)."
     )
@@ -374,7 +377,7 @@ def compliance(src: Sources) -> tuple[Section, ...]:
             message = f"{row.clause.title}: {row.status.value}" + (f" ({detail})" if detail else "")
             gaps.append(Gap(message=message, clause=row.clause.number))
     summary = (
-        f"{matrix.standard}, Class {matrix.project_class.value}: "
+        f"{matrix.standard}, {level_label(matrix.project_class, matrix.standard == ED2_DRAFT)}: "
         + ", ".join(f"{matrix.count(s)} {s.value}" for s in type(matrix.rows[0].status))
         if matrix.rows
         else "No clauses."

@@ -11,22 +11,7 @@ from __future__ import annotations
 from medtrace.export.documents.content import Sources, blocks, field_text, ids, listed_gap, section
 from medtrace.model import Item, SafetyClass
 from medtrace.model.documents import Gap, Section, Table
-
-# The values of a software requirement's category, with the 5.2.2 item(s) each covers.
-REQUIREMENT_CATEGORIES = (
-    ("functional", "a", "functional and capability"),
-    ("performance", "a", "performance"),
-    ("interface", "b, c", "inputs, outputs and interfaces to other systems"),
-    ("alarm", "d", "alarms, warnings and operator messages"),
-    ("security", "e", "security"),
-    ("usability", "f", "user interface (usability)"),
-    ("data", "g", "data definition and database"),
-    ("installation", "h", "installation and acceptance"),
-    ("operation", "i", "operation methods"),
-    ("maintenance", "i, k", "maintenance methods and user maintenance"),
-    ("network", "j", "IT-network aspects"),
-    ("regulatory", "l", "regulatory"),
-)
+from medtrace.standard.rules.design import REQUIREMENT_CATEGORIES, declared_not_applicable
 
 
 def srs(src: Sources) -> tuple[Section, ...]:
@@ -83,11 +68,7 @@ def srs(src: Sources) -> tuple[Section, ...]:
 
 def _categories(src: Sources, by_category: dict[str, list[Item]]) -> Section:
     """Which 5.2.2 categories the software requirements cover, and which none covers."""
-    declared: dict[str, list[str]] = {}
-    for system in src.graph.of_kind("software-system"):
-        value = system.field("categories-not-applicable")
-        for category in value if isinstance(value, tuple) else ():
-            declared.setdefault(str(category), []).append(system.id)
+    declared = declared_not_applicable(src.graph)
     rows = []
     missing = []
     for category, letters, meaning in REQUIREMENT_CATEGORIES:

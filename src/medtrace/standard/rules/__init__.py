@@ -1,4 +1,5 @@
-"""The registered rules, one module per clause of IEC 62304. Importing this registers them."""
+"""The registered rules, one module per clause or topic of IEC 62304. Importing this
+registers them."""
 
 from medtrace.standard.rules import (
     ai,
@@ -10,12 +11,18 @@ from medtrace.standard.rules import (
     clause_7,
     clause_8,
     clause_9,
+    design,
     evidence,
+    legacy,
+    maintenance,
+    plans,
     problems,
+    releases,
     risk,
     security,
     signatures,
     soup,
+    testing,
     verification,
 )
 
@@ -29,11 +36,17 @@ __all__ = [
     "clause_7",
     "clause_8",
     "clause_9",
+    "design",
     "evidence",
+    "legacy",
+    "maintenance",
+    "plans",
     "problems",
+    "releases",
     "risk",
     "security",
     "signatures",
     "soup",
+    "testing",
     "verification",
 ]

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from medtrace.graph import TraceGraph
 from medtrace.model import Item
 from medtrace.model.ai import Criterion, Metric, metric_key, parse_criterion, parse_metric
+from medtrace.model.kinds import serves
 from medtrace.standard.context import RuleContext
 from medtrace.standard.registry import Violation, rule
 from medtrace.standard.rules.fields import blank, blank_fields
@@ -44,7 +45,7 @@ def ai_lifecycle_is_planned(ctx: RuleContext) -> Iterator[Violation]:
     models = _live(ctx.items("ml-model"))
     if not models:
         return
-    plans = [p for p in _live(ctx.graph.of_kind("plan")) if p.field("plan-type") == "development"]
+    plans = [p for p in _live(ctx.graph.of_kind("plan")) if serves(p, "development")]
     if any(not blank(plan.field("ai-lifecycle")) for plan in plans):
         return
     where = plans[0] if plans else models[0]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from medtrace.model import Item, SafetyClass
-from medtrace.standard.classes import decide_class, risk_class
+from medtrace.standard.classes import decide_class, level_label, risk_class
 from medtrace.standard.context import RuleContext
 from medtrace.standard.registry import Violation, rule
 
@@ -25,8 +25,8 @@ def systems_are_classified(ctx: RuleContext) -> Iterator[Violation]:
         if not ctx.graph.sources(system.id, "classifies"):
             yield Violation(
                 system,
-                f"{system.id} has no safety classification record (classifies: "
-                f"[{system.id}]); it is treated as Class C",
+                f"{system.id} has no safety classification record, so it is treated as "
+                f"{_named(ctx, SafetyClass.C)}: medtrace classify --system {system.id}",
             )
 
 
@@ -41,7 +41,22 @@ def classification_follows_the_decision_procedure(ctx: RuleContext) -> Iterator[
         yield from _record_problems(ctx, record)
 
 
+def _named(ctx: RuleContext, found: SafetyClass) -> str:
+    return level_label(found, ctx.edition2)
+
+
+def _differ(ctx: RuleContext, one: SafetyClass, other: SafetyClass) -> bool:
+    """Whether two classes differ as the project reads them (under the Edition 2 draft, B
+    and C are both rigor level II)."""
+    return _named(ctx, one) != _named(ctx, other)
+
+
 def _record_problems(ctx: RuleContext, record: Item) -> Iterator[Violation]:
+    if record.field("rigor-level") is not None or (
+        ctx.edition2 and record.field("safety-class") is None
+    ):
+        yield from _edition2_problems(ctx, record)
+        return
     recorded = SafetyClass.parse(record.field("safety-class"))
     contributes = record.field("contributes-to-hazardous-situation")
     unacceptable = record.field("unacceptable-risk")
@@ -78,6 +93,42 @@ def _record_problems(ctx: RuleContext, record: Item) -> Iterator[Violation]:
         )
 
 
+def _edition2_problems(ctx: RuleContext, record: Item) -> Iterator[Violation]:
+    """An Edition 2 draft record: the rigor level its answer gives (E2R2), Level II for
+    software implementing a risk control (E2R3), credited controls verified (E2R4)."""
+    level = record.field("rigor-level")
+    contributes = record.field("contributes-to-harm")
+    if level is None:
+        yield Violation(record, f"{record.id} records no rigor-level (I or II)")
+        return
+    if contributes is None:
+        yield Violation(
+            record,
+            f"{record.id} does not answer the Edition 2 question: can the software contribute "
+            "to harm (contributes-to-harm: true or false)?",
+        )
+        return
+    if contributes and level == "I":
+        yield Violation(
+            record, f"{record.id} records rigor level I but the software can contribute to harm"
+        )
+    if level == "I" and ctx.controls_in_software:
+        yield Violation(
+            record,
+            f"{record.id} records rigor level I, but software of the project implements a risk "
+            "control, which makes it rigor level II",
+        )
+    for control in ctx.graph.targets(record.id, "credits"):
+        if not (ctx.graph.sources(control.id, "verifies") or control.field("verification")):
+            yield Violation(
+                record,
+                f"{record.id} credits {control.id} to lower the level, but {control.id}'s "
+                "effectiveness is not verified (a test case verifying it, or verification:)",
+            )
+    if not str(record.field("rationale") or "").strip():
+        yield Violation(record, f"{record.id} gives no rationale")
+
+
 @rule(
     code="62304.4.3/lower-class-without-segregation",
     clause="4.3",
@@ -90,11 +141,13 @@ def lower_classes_are_justified(ctx: RuleContext) -> Iterator[Violation]:
             own = ctx.classes.software.get(item.id)
             if parent_class is None or own is None or own >= parent_class:
                 continue
+            if not _differ(ctx, own, parent_class):
+                continue  # the same rigor level under the Edition 2 draft
             if not str(item.field("segregation") or "").strip():
                 yield Violation(
                     item,
-                    f"{item.id} is Class {own.value} below its parent's {parent_class.value} "
-                    "without a segregation rationale (segregation:)",
+                    f"{item.id} is {_named(ctx, own)} below its parent's "
+                    f"{_named(ctx, parent_class)} without a segregation rationale (segregation:)",
                 )
 
 
@@ -108,11 +161,11 @@ def systems_are_not_below_their_items(ctx: RuleContext) -> Iterator[Violation]:
         own = ctx.classes.software[system.id]
         for child in ctx.graph.descendants(system.id, ["part-of"]):
             declared = ctx.classes.declared.get(child.id)
-            if declared is not None and declared > own:
+            if declared is not None and declared > own and _differ(ctx, declared, own):
                 yield Violation(
                     system,
-                    f"{system.id} is Class {own.value} but its item {child.id} is "
-                    f"Class {declared.value}",
+                    f"{system.id} is {_named(ctx, own)} but its item {child.id} is "
+                    f"{_named(ctx, declared)}",
                 )
 
 
@@ -148,11 +201,11 @@ def implementers_match_their_risks(ctx: RuleContext) -> Iterator[Violation]:
             continue
         for item in _implementers(ctx, control):
             own = ctx.classes.software.get(item.id)
-            if own is not None and own < needed:
+            if own is not None and own < needed and _differ(ctx, own, needed):
                 yield Violation(
                     item,
-                    f"{item.id} implements {control.id}, which controls a Class {needed.value} "
-                    f"risk, but is Class {own.value}",
+                    f"{item.id} implements {control.id}, which controls a "
+                    f"{_named(ctx, needed)} risk, but is {_named(ctx, own)}",
                 )
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from medtrace.graph.evidence import approval_problem
 from medtrace.model import Item
-from medtrace.model.kinds import SOFTWARE_KINDS
+from medtrace.model.kinds import SOFTWARE_KINDS, serves
 from medtrace.standard.context import RuleContext
 from medtrace.standard.registry import Violation, rule
 from medtrace.standard.rules.fields import blank
@@ -34,19 +34,20 @@ def _unapproved(ctx: RuleContext, item: Item, how: str) -> Violation | None:
 
 def _development_plans(ctx: RuleContext) -> Iterator[Item]:
     for plan in ctx.items("plan"):
-        if plan.field("plan-type") == "development":
+        if serves(plan, "development"):
             yield plan
 
 
 @rule(
     code="62304.5.1.1/development-plan-missing",
     clause="5.1.1",
-    summary="The project has a software development plan (a plan with plan-type development).",
+    summary="The project has a software development plan (a plan whose plan-type includes "
+    "development).",
 )
 def development_plan_exists(ctx: RuleContext) -> Iterator[Violation]:
     if not ctx.applies_to_project:
         return
-    if not any(p.field("plan-type") == "development" for p in ctx.graph.of_kind("plan")):
+    if not any(serves(p, "development") for p in ctx.graph.of_kind("plan")):
         yield Violation(
             None, "no software development plan (add a plan item with plan-type: development)"
         )

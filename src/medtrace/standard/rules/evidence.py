@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from medtrace.graph.evidence import APPROVING_RECORD, Binding, record_pins
 from medtrace.graph.verification import RequirementStatus, Status
 from medtrace.model import Item, Severity
+from medtrace.model.kinds import serves
 from medtrace.standard.context import RuleContext
 from medtrace.standard.registry import Violation, rule
 
@@ -29,12 +30,28 @@ REVIEW_CLAUSES = {
 OTHER_REVIEWS = "5.1.6"
 
 
+# Kinds whose approval a rule of its own asks for (5.2.6, 5.3.6, 5.4.4, 4.4.5).
+_APPROVAL_RULED = frozenset(
+    {
+        "software-requirement",
+        "software-system",
+        "software-item",
+        "detailed-design",
+        "legacy-assessment",
+    }
+)
+
+
 def _approval_ruled(target: Item, meaning: str) -> bool:
-    """Whether a rule of its own reports the approval of ``target`` (so this one need not)."""
+    """Whether a rule of its own reports the approval of ``target`` (so this one need not):
+    the development plan (5.1.1), requirements (5.2.6), the architecture (5.3.6), designs
+    (5.4.4), integration tests (5.6.5) and legacy assessments (4.4.5)."""
     if meaning != "approved":
         return False
-    return target.kind == "software-requirement" or (
-        target.kind == "plan" and target.field("plan-type") == "development"
+    return (
+        target.kind in _APPROVAL_RULED
+        or (target.kind == "plan" and serves(target, "development"))
+        or (target.kind == "test-case" and target.field("level") == "integration")
     )
 
 
@@ -78,6 +95,8 @@ for _clause in sorted(set(REVIEW_CLAUSES.values()) | {OTHER_REVIEWS}):
 
 
 def _stale(ctx: RuleContext, kind: str) -> Iterator[Violation]:
+    if not ctx.has_results:
+        return  # nothing has a result, so nothing is stale
     for item in ctx.items(kind):
         entry = ctx.status(item)
         if entry.status is Status.STALE:

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from medtrace.graph.cvss import base_score
 from medtrace.graph.soup import advisories_of
 from medtrace.model import Item, SafetyClass
+from medtrace.model.kinds import serves
 from medtrace.model.kinds_security import STRIDE
 from medtrace.standard.context import RuleContext
 from medtrace.standard.registry import Violation, rule
@@ -120,7 +121,7 @@ def disclosure_is_planned(ctx: RuleContext) -> Iterator[Violation]:
     plans = [
         p
         for p in ctx.graph.of_kind("plan")
-        if p.field("plan-type") == "vulnerability-disclosure" and p.field("status") != "obsolete"
+        if serves(p, "vulnerability-disclosure") and p.field("status") != "obsolete"
     ]
     if not plans:
         yield Violation(

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 
 from medtrace.graph.evidence import approval_problem
 from medtrace.model import ALL_CLASSES, Item, Severity
+from medtrace.model.kinds import serves
 from medtrace.model.signature import SignatureState
 from medtrace.standard.context import RuleContext
 from medtrace.standard.registry import Violation, rule
@@ -58,9 +59,7 @@ def _verdicts(ctx: RuleContext, clause: str, state: SignatureState) -> Iterator[
 
 
 def _owns_approval_rule(item: Item) -> bool:
-    return item.kind in _OWN_RULES or (
-        item.kind == "plan" and item.field("plan-type") == "development"
-    )
+    return item.kind in _OWN_RULES or serves(item, "development")
 
 
 def _missing(ctx: RuleContext, clause: str) -> Iterator[Violation]:

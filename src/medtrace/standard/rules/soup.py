@@ -90,8 +90,10 @@ def soup_records_are_current(ctx: RuleContext) -> Iterator[Violation]:
 
 
 def _outdated(soup: Item) -> bool:
-    evaluated = soup.field("evaluated-version")
-    return not blank(evaluated) and str(evaluated) != str(soup.field("version") or "")
+    """Whether the SOUP names a version other than the one its anomalies were evaluated for
+    (a record with no version is 8.1.2's finding about the record, not a version change)."""
+    evaluated, version = soup.field("evaluated-version"), soup.field("version")
+    return not blank(evaluated) and not blank(version) and str(evaluated) != str(version)
 
 
 @rule(

@@ -79,3 +79,17 @@ def test_a_criterion_compares_both_ways() -> None:
     assert at_least is not None and at_most is not None and metric is not None and mard is not None
     assert at_least.met_by(metric)
     assert not at_most.met_by(mard)
+
+
+def test_a_development_plan_that_serves_maintenance_too_plans_the_ai_life_cycle(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "p"
+    shutil.copytree(CORPUS / "5.1.1-ai-lifecycle-not-planned" / "passes", root)
+    plan = root / "items" / "PLAN-001.md"
+    text = plan.read_text("utf-8")
+    plan.write_text(
+        text.replace("plan-type: development", "plan-type: [development, maintenance]"), "utf-8"
+    )
+    codes = {f.code for f in check_project(root, NO_CACHE).findings}
+    assert CASES["5.1.1-ai-lifecycle-not-planned"] not in codes

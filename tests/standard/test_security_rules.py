@@ -97,3 +97,23 @@ def test_base_scores_of_each_cvss_version() -> None:
     assert base_score("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N") == 9.3
     assert base_score("AV:N/AC:L/Au:N/C:P/I:P/A:P") == 7.5
     assert base_score("CVSS:3.1/AV:X") is None
+
+
+DISCLOSURE = Path(__file__).parents[1] / "conformance" / "6.1-vulnerability-disclosure-plan-missing"
+
+
+@pytest.mark.parametrize(
+    ("purposes", "fires"),
+    [("[maintenance, vulnerability-disclosure]", False), ("[maintenance, other]", True)],
+    ids=["among-others", "absent"],
+)
+def test_a_disclosure_plan_may_serve_other_purposes_too(
+    tmp_path: Path, purposes: str, fires: bool
+) -> None:
+    root = tmp_path / "p"
+    shutil.copytree(DISCLOSURE / "passes", root)
+    plan = root / "items" / "PLAN-002.md"
+    text = plan.read_text("utf-8").replace("plan-type: vulnerability-disclosure", "")
+    plan.write_text(text.replace("kind: plan", f"kind: plan\nplan-type: {purposes}"), "utf-8")
+    codes = {f.code for f in check_project(root, NO_CACHE).findings}
+    assert ("62304.6.1/vulnerability-disclosure-plan-missing" in codes) == fires

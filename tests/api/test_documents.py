@@ -32,6 +32,7 @@ CLASS_C = [
     "soup",
     "release-notes",
     "trace-matrix",
+    "cybersecurity",
     "compliance-matrix",
 ]
 UNSAFE_BODY = "Danger <script>alert(1)</script> and [x](javascript:alert(1)).\n"

@@ -91,7 +91,11 @@ def test_routes_are_the_shortest_through_the_schema() -> None:
         "mitigates<,verifies<",
     ]
     # Never straight back over the same link type (verifies<,verifies>).
-    assert routes("soup", "software-requirement") == ["used-by>,implements>"]
+    # Through the software that uses it, or the model built on it (issue 24).
+    assert routes("soup", "software-requirement") == [
+        "built-on<,specified-by>",
+        "used-by>,implements>",
+    ]
 
 
 def test_record_links_and_same_kinds_give_no_route() -> None:

@@ -144,3 +144,25 @@ def test_an_xlsx_export_of_titles_with_control_characters_is_written(tmp_path: P
     import_table(target, KIND, table)
     (item,) = load_project(target).items
     assert item.title == "Alarm bell"
+
+
+def test_a_workbook_with_broken_properties_is_one_line(tmp_path: Path) -> None:
+    """openpyxl words this error over three lines; the tool's answer is one (found by
+    tests/test_fuzz.py: a local header whose name is not the UTF-8 it says)."""
+    from openpyxl import Workbook
+
+    from medtrace.interchange.tables.read import read_table
+
+    path = tmp_path / "broken.xlsx"
+    Workbook().save(path)
+    data = bytearray(path.read_bytes())
+    header = data.index(b"PK\x03\x04" + bytes(data[4:6]))  # the first local header
+    while data[header + 30 : header + 47] != b"docProps/core.xml":
+        header = data.index(b"PK\x03\x04", header + 4)
+    data[header + 7] |= 0x08  # flag bit 11: the name is UTF-8
+    data[header + 31] = 0x93  # ... which it is not
+    path.write_bytes(bytes(data))
+    with pytest.raises(MedtraceError) as raised:
+        read_table(path)
+    assert "not an XLSX workbook" in str(raised.value)
+    assert "\n" not in str(raised.value)

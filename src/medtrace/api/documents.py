@@ -30,7 +30,13 @@ from medtrace.api.signature_page import signature_page
 from medtrace.api.signature_view import signature_index
 from medtrace.api.writing import OnWait, project_writer
 from medtrace.errors import MedtraceError, ProjectError
-from medtrace.export.documents import content, reports, requirements, risk_management
+from medtrace.export.documents import (
+    ai_security,
+    content,
+    reports,
+    requirements,
+    risk_management,
+)
 from medtrace.export.documents.html import render_site
 from medtrace.export.documents.markdown import render_index_markdown, render_markdown
 from medtrace.graph import TraceGraph
@@ -66,6 +72,7 @@ class Deliverable:
     purpose: str
     clauses: tuple[str, ...]
     build: Callable[[content.Sources], tuple[Section, ...]]
+    wanted: Callable[[TraceGraph], bool] = lambda graph: True
 
 
 DELIVERABLES = (
@@ -99,6 +106,14 @@ DELIVERABLES = (
     Deliverable(slug="trace-matrix", code="TRM", title="Trace matrix",
                 purpose="What each requirement, situation and control traces to.",
                 clauses=("7.3.3", "5.1.1"), build=reports.trace_matrix),
+    Deliverable(slug="ai", code="AIM", title="AI model file",
+                purpose="Data management, model description, performance evaluation and PCCP.",
+                clauses=("5.1.1", "5.7.1", "8.1.1", "8.2.1"), build=ai_security.ai_file,
+                wanted=ai_security.has_ai),
+    Deliverable(slug="cybersecurity", code="CYB", title="Cybersecurity report",
+                purpose="Threat model, security controls and their verification, SBOM and "
+                "vulnerability assessment.",
+                clauses=("4.2", "5.2.2", "7.1.3", "8.1.2"), build=ai_security.cybersecurity),
     Deliverable(slug="compliance-matrix", code="CMX", title="Compliance matrix",
                 purpose="Each IEC 62304 clause at the project's class and its status.",
                 clauses=("4", "5", "6", "7", "8", "9"), build=reports.compliance),
@@ -138,7 +153,9 @@ def _assemble(start: Path, project: Project, options: LoadOptions, release: str)
     fingerprints = project_fingerprints(project, graph)
     results = ResultIndex.build(runs, known, fingerprints=fingerprints)
     findings = check_project(start, CheckOptions(load=options)).findings
-    produced = [d for d in DELIVERABLES if content.applies(d.clauses, classes.project)]
+    produced = [
+        d for d in DELIVERABLES if content.applies(d.clauses, classes.project) and d.wanted(graph)
+    ]
     homes = {d.slug for d in produced}
     sources = content.Sources(
         graph=graph,

@@ -315,8 +315,17 @@ def audit_soup(
     )
 
 
-def export_sbom(start: Path, vex: bool = False, options: LoadOptions | None = None) -> str:
-    """The product's CycloneDX 1.6 SBOM (with the vulnerability evaluations: VEX)."""
+SBOM_SPECS = ("cyclonedx-1.6", "cyclonedx-1.7", "spdx-2.3")
+
+
+def export_sbom(
+    start: Path,
+    vex: bool = False,
+    options: LoadOptions | None = None,
+    spec: str = "cyclonedx-1.6",
+) -> str:
+    """The product's SBOM in ``spec`` (one of :data:`SBOM_SPECS`), or its CycloneDX 1.6
+    VEX (with the vulnerability evaluations)."""
     project = load_project(start, options)
     graph = TraceGraph(project.items, project.config.schema)
     revision, timestamp = _revision(Path(project.root))
@@ -324,8 +333,13 @@ def export_sbom(start: Path, vex: bool = False, options: LoadOptions | None = No
     # which no other command (check above all) should pay for.
     from medtrace.export.soup import soup_sbom, soup_vex
 
-    write = soup_vex if vex else soup_sbom
-    return write(graph, project.config.name, revision, timestamp)
+    if vex:
+        return soup_vex(graph, project.config.name, revision, timestamp)
+    if spec == "spdx-2.3":
+        from medtrace.export.sbom_spdx import spdx_sbom
+
+        return spdx_sbom(graph, project.config.name, revision, timestamp)
+    return soup_sbom(graph, project.config.name, revision, timestamp, spec=spec)
 
 
 def _revision(root: Path) -> tuple[str, dt.datetime | None]:

@@ -8,7 +8,14 @@ from pathlib import Path
 
 import click
 
-from medtrace.api.soup import audit_soup, export_sbom, read_component_file, refused, sync_soup
+from medtrace.api.soup import (
+    SBOM_SPECS,
+    audit_soup,
+    export_sbom,
+    read_component_file,
+    refused,
+    sync_soup,
+)
 from medtrace.cli.boundary import EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK, user_errors
 from medtrace.cli.context import SETTINGS, Context, format_option, project_option, wait_message
 from medtrace.export.findings import terminal_lines
@@ -221,13 +228,24 @@ _OUTPUT = click.option(
 
 @soup.command(context_settings=SETTINGS)
 @_OUTPUT
+@click.option(
+    "--spec",
+    type=click.Choice(SBOM_SPECS),
+    default=SBOM_SPECS[0],
+    show_default=True,
+    help="The SBOM format and version.",
+)
 @project_option
 @click.pass_obj
-def sbom(obj: Context, output: Path | None, path: Path) -> None:
-    """The product's SBOM from its SOUP records: CycloneDX 1.6 JSON, validated against
-    the schema; the same revision gives the same bytes."""
+def sbom(obj: Context, output: Path | None, spec: str, path: Path) -> None:
+    """The product's SBOM from its SOUP records: CycloneDX 1.6 or 1.7 JSON or SPDX 2.3
+    JSON, validated against the format's schema; the same revision gives the same bytes.
+
+    It names its authors (the software system's owner) and the tool, and per component
+    the hashes, licence, supplier, support level and end-of-support date (docs/soup.md),
+    with the dependency graph of the records' depends-on links."""
     with user_errors(obj.debug):
-        _write(export_sbom(path), output)
+        _write(export_sbom(path, spec=spec), output)
 
 
 @soup.command(context_settings=SETTINGS)

@@ -54,6 +54,8 @@ STRUCTURAL_CODES: dict[str, str] = {
     "results/test-unnamed": "A test case has no name.",
     "results/attachment-missing": "A test record names an attachment that is not in the project.",
     "results/run-invalid": "A file in verification/runs/ is not a medtrace test run.",
+    "results/evaluation-invalid": "A performance evaluation's metrics file is not medtrace's "
+    "evaluation JSON.",
     "results/not-in-git": "Results imported outside git are bound to a version label only, not "
     "to a commit or to the code they tested (a warning of results import).",
     "results/uncommitted-changes": "Project files differed from the tested commit when the "

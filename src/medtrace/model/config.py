@@ -10,7 +10,8 @@ from medtrace.model.schema import Schema
 CONFIG_FILE = "medtrace.toml"
 STANDARDS = ("iec62304:2015", "iec62304:ed2-draft")
 # Fields whose change does not make links suspect (``[trace] ignore-fields``).
-NON_NORMATIVE = ("status", "tags", "owner")
+# Support status is the supplier's, not the component's: it changes with no change to the SOUP.
+NON_NORMATIVE = ("status", "tags", "owner", "support-level", "end-of-support")
 CACHE_DIR = ".medtrace"
 
 

@@ -7,6 +7,8 @@ the rules that check the records live in :mod:`medtrace.standard`.
 from __future__ import annotations
 
 from medtrace.model.item import Item
+from medtrace.model.kinds_ai import AI_KINDS, AI_LINK_TYPES, with_added_fields
+from medtrace.model.kinds_security import SECURITY_KINDS, SECURITY_LINK_TYPES, with_security_links
 from medtrace.model.schema import ANY_KIND, FieldSpec, FieldType, KindSpec, LinkType, Schema
 
 _S, _T, _E, _L, _D = (
@@ -81,6 +83,7 @@ PLAN_PURPOSES = (
     "problem-resolution",
     "verification",
     "integration",
+    "vulnerability-disclosure",
     "other",
 )
 RIGOR_LEVELS = ("I", "II")
@@ -109,7 +112,7 @@ _VERIFIABLE = frozenset(
         "soup",
     }
 )
-_CAUSES = SOFTWARE_KINDS | {"soup"}
+_CAUSES = SOFTWARE_KINDS | {"soup", "ml-model", "data-set"}
 _CHANGEABLE = frozenset(
     {
         "system-requirement",
@@ -122,6 +125,8 @@ _CHANGEABLE = frozenset(
         "soup",
         "test-case",
         "plan",
+        "ml-model",
+        "data-set",
     }
 )
 
@@ -915,4 +920,6 @@ def serves(plan: Item, purpose: str) -> bool:
 
 def builtin_schema() -> Schema:
     """The schema of a project whose ``medtrace.toml`` adds nothing."""
-    return Schema.build((*KINDS, *_DECISIONS), LINK_TYPES, COMMON_FIELDS)
+    kinds = (*with_added_fields(KINDS), *_DECISIONS, *AI_KINDS, *SECURITY_KINDS)
+    links = (*with_security_links(LINK_TYPES), *AI_LINK_TYPES, *SECURITY_LINK_TYPES)
+    return Schema.build(kinds, links, COMMON_FIELDS)

@@ -135,9 +135,14 @@ def risk_class(graph: TraceGraph, control: Item) -> SafetyClass:
     """
     worst = SafetyClass.A
     for target in graph.targets(control.id, "mitigates"):
-        situations = (
-            graph.sources(target.id, "arises-from") if target.kind == "hazard" else (target,)
-        )
+        if target.kind == "threat":  # a security risk: its safety effect, if it has one
+            situations = graph.targets(target.id, "may-lead-to")
+            if not situations:
+                continue
+        else:
+            situations = (
+                graph.sources(target.id, "arises-from") if target.kind == "hazard" else (target,)
+            )
         harms = [harm for s in situations for harm in graph.targets(s.id, "may-cause")]
         if not harms:
             return _DEFAULT

@@ -50,6 +50,12 @@ HOME: dict[str, str] = {
     "change-request": "release-notes",
     "release": "release-notes",
     "review-record": "release-notes",
+    "data-set": "ai",
+    "ml-model": "ai",
+    "training-run": "ai",
+    "performance-evaluation": "ai",
+    "pccp-modification": "ai",
+    "threat": "cybersecurity",
 }
 REQUIRED_PLANS = (("development", "5.1.1"), ("maintenance", "6.1"))
 PLAN_TYPES = PLAN_PURPOSES

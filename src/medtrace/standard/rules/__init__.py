@@ -2,6 +2,7 @@
 registers them."""
 
 from medtrace.standard.rules import (
+    ai,
     change,
     classification,
     clause_4,
@@ -18,6 +19,7 @@ from medtrace.standard.rules import (
     problems,
     releases,
     risk,
+    security,
     signatures,
     soup,
     testing,
@@ -25,6 +27,7 @@ from medtrace.standard.rules import (
 )
 
 __all__ = [
+    "ai",
     "change",
     "classification",
     "clause_4",
@@ -41,6 +44,7 @@ __all__ = [
     "problems",
     "releases",
     "risk",
+    "security",
     "signatures",
     "soup",
     "testing",
